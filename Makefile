@@ -1,0 +1,71 @@
+# parcours: two commands do everything on a fresh machine.
+#   make run    install, migrate, load the demo event and serve it
+#   make test   install what the tests need and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+JS     := static/vendor/socket.io.min.js
+
+.PHONY: run test install install-dev lint format bench clean chromium translations
+
+run: install $(JS)
+	$(BIN)/parcours db upgrade
+	$(BIN)/parcours demo
+	PORT=$(PORT) $(BIN)/parcours serve --port $(PORT)
+
+test: install-dev $(JS) chromium
+	$(BIN)/ruff check parcours tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+node_modules/socket.io-client/dist/socket.io.min.js: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(JS): node_modules/socket.io-client/dist/socket.io.min.js
+	mkdir -p static/vendor
+	cp $< $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Chromium missing and apt unusable: browser tests will be skipped"; fi
+
+lint:
+	$(BIN)/ruff check parcours tests bench
+	$(BIN)/ruff format --check parcours tests bench
+
+format:
+	$(BIN)/ruff format parcours tests bench
+	$(BIN)/ruff check --fix parcours tests bench
+
+translations:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o parcours/translations/messages.pot .
+	$(BIN)/pybabel update -i parcours/translations/messages.pot -d parcours/translations
+	$(BIN)/pybabel compile -d parcours/translations
+
+bench: install-dev $(JS)
+	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/fanout.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/*.sqlite*

@@ -1,0 +1,30 @@
+"""parcours: run workshops and Integrationsparcours at in-person networking events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask application: a readable list of register steps."""
+    from parcours.app import (
+        make_flask,
+        register_blueprints,
+        register_commands,
+        register_errorhandlers,
+        register_extensions,
+        register_realtime,
+    )
+
+    app = make_flask(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_realtime(app)
+    register_commands(app)
+    return app

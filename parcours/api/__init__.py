@@ -1,0 +1,60 @@
+"""The /api/v1 blueprint: load -> service -> dump, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from parcours.api import registry
+from parcours.api.auth import actor_for_token, bearer
+from parcours.api.openapi import build_spec
+from parcours.domain.errors import ParcoursError
+from parcours.extensions import db
+
+api_bp = Blueprint("api", __name__)
+
+
+def _view(op: registry.Operation) -> Any:
+    def view(**params: Any) -> ResponseReturnValue:
+        session = db.session()
+        token = bearer(request.headers.get("Authorization"))
+        actor = None
+        if token or op.roles is not None:
+            try:
+                actor = actor_for_token(session, token)
+            except ParcoursError as err:
+                from parcours.api.errors import from_exception
+
+                status, body = from_exception(err)
+                return jsonify(body), status
+        body = None
+        if request.method in ("POST", "PUT", "PATCH"):
+            body = request.get_json(silent=True)
+            if body is None:
+                body = {} if not request.data else "not json"
+        call = registry.Call(session, actor, params, body, dict(request.args))
+        status, result = registry.run(op, call)
+        if isinstance(result, Response):
+            return result
+        return jsonify(result), status
+
+    view.__name__ = f"op_{op.name}"
+    return view
+
+
+def _mount() -> None:
+    from parcours.api import events  # noqa: F401  (registers operations)
+
+    for op in registry.OPERATIONS.values():
+        api_bp.add_url_rule(op.path, endpoint=op.name, view_func=_view(op), methods=[op.method])
+
+
+@api_bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """Serve the OpenAPI 3 document."""
+    return jsonify(build_spec())
+
+
+_mount()

@@ -1,0 +1,83 @@
+"""One error format for the API: {"error": {"code", "message", "fields"}}; never a trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from parcours.domain.errors import ParcoursError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the JSON error body of CONTRACT §3."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
+    """Return the status and body for an expected failure."""
+    return err.status, error_body(err.code, err.message, err.fields)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_api_errors(app: Flask) -> None:
+    """Register handlers that turn every failure under /api into JSON."""
+
+    @app.errorhandler(ParcoursError)
+    def _expected(err: ParcoursError) -> ResponseReturnValue:
+        status, body = from_exception(err)
+        if not _wants_json():
+            from parcours.web.errors import error_page
+
+            return error_page(status, err.message)
+        return jsonify(body), status
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
+        from parcours.web.errors import error_page
+
+        return error_page(400, err.description or "CSRF")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> ResponseReturnValue:
+        status = err.code or 500
+        if not _wants_json():
+            from parcours.web.errors import error_page
+
+            return error_page(status, err.description or err.name)
+        code = HTTP_CODES.get(status, "error")
+        message = err.description or err.name
+        if status == 413:
+            message = "The request body is too large."
+        return jsonify(error_body(code, message)), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> ResponseReturnValue:
+        log.exception("unexpected error")
+        if not _wants_json():
+            from parcours.web.errors import error_page
+
+            return error_page(500, "Something went wrong on our side.")
+        return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500

@@ -1,0 +1,81 @@
+"""Join, events, stations and participants."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from parcours.api.registry import Call, Result, operation
+from parcours.schemas.common import load
+from parcours.schemas.event import (
+    EventSchema,
+    JoinResultSchema,
+    JoinSchema,
+    ParticipantSchema,
+    StationSchema,
+)
+from parcours.services import participants as people
+from parcours.services.common import require_event
+
+STAFF = ("organiser", "facilitator")
+
+
+@operation(
+    "join",
+    "POST",
+    "/join/<join_code>",
+    summary="Register yourself for an event",
+    request=JoinSchema,
+    response=JoinResultSchema,
+)
+def join(call: Call) -> Result:
+    data = load(JoinSchema(), call.body)
+    participant, token = people.join(call.session, call.params["join_code"], data)
+    url = url_for("participant.phone", token=token, _external=True)
+    return 201, JoinResultSchema().dump({"participant": participant, "token": token, "url": url})
+
+
+@operation(
+    "get_event",
+    "GET",
+    "/events/<int:event_id>",
+    summary="The event, agenda and stations",
+    roles=STAFF,
+    response=EventSchema,
+)
+def get_event(call: Call) -> Result:
+    assert call.actor is not None
+    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    return 200, EventSchema().dump(event)
+
+
+@operation(
+    "list_stations",
+    "GET",
+    "/events/<int:event_id>/stations",
+    summary="The event's stations",
+    roles=STAFF + ("screen", "host", "participant"),
+    response=StationSchema,
+)
+def list_stations(call: Call) -> Result:
+    assert call.actor is not None
+    event = require_event(call.session, call.actor, call.params["event_id"])
+    return 200, StationSchema(many=True).dump(event.stations)
+
+
+@operation(
+    "list_participants",
+    "GET",
+    "/events/<int:event_id>/participants",
+    summary="The event's participants (with contact details: organiser only)",
+    roles=STAFF,
+    response=ParticipantSchema,
+)
+def list_participants(call: Call) -> Result:
+    assert call.actor is not None
+    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    rows = people.list_participants(call.session, event.id)
+    if call.actor.role == "organiser":
+        return 200, ParticipantSchema(many=True).dump(rows)
+    from parcours.schemas.event import ParticipantPublicSchema
+
+    return 200, ParticipantPublicSchema(many=True).dump(rows)

@@ -1,0 +1,81 @@
+"""API operations: each is one use case, reachable over HTTP and over the socket alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Forbidden, ParcoursError
+
+Result = tuple[int, Any]
+
+
+@dataclass
+class Call:
+    """What a handler gets: the session, the caller, path parameters, body and query."""
+
+    session: Session
+    actor: Actor | None
+    params: dict[str, Any]
+    body: Any
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation with what the OpenAPI document says about it."""
+
+    name: str
+    method: str
+    path: str
+    handler: Callable[[Call], Result]
+    summary: str
+    roles: tuple[str, ...] | None = None
+    request: type[Schema] | None = None
+    response: type[Schema] | None = None
+    query: tuple[str, ...] = ()
+    raw: bool = False  # the handler returns a Flask response (files), not JSON
+
+    @property
+    def openapi_path(self) -> str:
+        """Return the path with {name} placeholders."""
+        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.path)
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(
+    name: str, method: str, path: str, *, summary: str, **options: Any
+) -> Callable[[Callable[[Call], Result]], Callable[[Call], Result]]:
+    """Register a handler as an API operation."""
+
+    def wrap(handler: Callable[[Call], Result]) -> Callable[[Call], Result]:
+        OPERATIONS[name] = Operation(name, method, path, handler, summary, **options)
+        return handler
+
+    return wrap
+
+
+def run(op: Operation, call: Call) -> Result:
+    """Check the caller's role, run the handler, turn expected failures into (status, body)."""
+    from parcours.api.errors import from_exception
+
+    try:
+        if op.roles is not None:
+            if call.actor is None:
+                from parcours.domain.errors import Unauthorized
+
+                raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
+            if call.actor.role not in op.roles:
+                raise Forbidden(f"The role '{call.actor.role}' may not do this.")
+        return op.handler(call)
+    except ParcoursError as err:
+        call.session.rollback()
+        return from_exception(err)

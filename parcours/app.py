@@ -1,0 +1,87 @@
+"""The steps create_app() calls, one function each."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, request, session
+
+from parcours.config import ROOT, Config
+from parcours.extensions import babel, csrf, db, socketio
+
+LOCALES = ("de", "en")
+
+
+def make_flask(config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask object with settings from the environment, then overrides."""
+    app = Flask(
+        "parcours",
+        root_path=str(ROOT / "parcours"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    settings = Config()
+    app.config.from_object(settings)
+    app.config.update(vars(settings))
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    return app
+
+
+def select_locale() -> str:
+    """Pick the language: ?lang=, then the session, then the browser, German first."""
+    wanted = request.args.get("lang")
+    if wanted in LOCALES:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in LOCALES:
+        return str(session["lang"])
+    return request.accept_languages.best_match(LOCALES) or "de"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, Babel, CSRF protection and Socket.IO to the app."""
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins="*",
+        ping_interval=20,
+        ping_timeout=20,
+        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the API and the HTML pages."""
+    from parcours.api import api_bp
+    from parcours.web import register_web
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_web(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer API errors with the JSON error format, pages with a friendly page."""
+    from parcours.api.errors import register_api_errors
+
+    register_api_errors(app)
+
+
+def register_realtime(app: Flask) -> None:
+    """Register the /live namespace and the clock's background task."""
+    from parcours.realtime import register_namespace
+
+    register_namespace(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Nothing to add: the `parcours` command builds its own app (see parcours.cli)."""
+    app.config.setdefault("PARCOURS_PID", os.getpid())

@@ -1,0 +1,153 @@
+"""The `parcours` command (CONTRACT §1)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from parcours.domain.errors import ParcoursError
+
+
+def make_app() -> Any:
+    """Create the app for a command."""
+    from parcours import create_app
+
+    return create_app()
+
+
+def fail(err: ParcoursError) -> None:
+    """Print one line per problem to stderr and exit non-zero."""
+    click.echo(f"error: {err.message}" if not err.fields else "error:", err=True)
+    from parcours.schemas.common import problems
+
+    for line in problems(err.fields):
+        click.echo(f"  {line}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """parcours: run workshops and Integrationsparcours at networking events."""
+
+
+@cli.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (a fresh database included)."""
+    from parcours.config import Config
+    from parcours.storage.migrate import upgrade
+
+    url = Config().DATABASE_URL
+    upgrade(url)
+    click.echo("database is up to date")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=None, type=int, help="Default: $PORT or 5000.")
+def serve(host: str, port: int | None) -> None:
+    """Serve the app (production server: socketio.run, no reloader)."""
+    from parcours.server import serve as run_server
+
+    run_server(make_app(), host, port)
+
+
+@cli.command()
+@click.option("--port", default=None, type=int)
+def demo(port: int | None) -> None:
+    """Load the demo event (idempotent) and print its links."""
+    from parcours.services.demo import load_demo, print_links
+
+    app = make_app()
+    with app.app_context():
+        info = load_demo()
+        print_links(info, port)
+
+
+@cli.group()
+def event() -> None:
+    """Event commands."""
+
+
+@event.command("create")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print ids and tokens as JSON.")
+def event_create(path: Path, as_json: bool) -> None:
+    """Create an event from an event file (TOML, or JSON as written by export)."""
+    from parcours.extensions import db as database
+    from parcours.services.events import create_event, describe_created
+
+    data = read_event_file(path)
+    app = make_app()
+    with app.app_context():
+        session = database.session()
+        try:
+            created = create_event(session, data)
+            session.commit()
+        except ParcoursError as err:
+            session.rollback()
+            fail(err)
+        info = describe_created(session, created)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False))
+    else:
+        click.echo(f"created event {info['event_id']}, join code {info['join_code']}")
+
+
+def read_event_file(path: Path) -> Any:
+    """Read a TOML event file, or a JSON export; a syntax error is one clear message."""
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return data.get("event_file", data) if isinstance(data, dict) else data
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        click.echo(f"error: {path}: {err}", err=True)
+        sys.exit(2)
+
+
+@cli.group()
+def organiser() -> None:
+    """Organiser accounts."""
+
+
+@organiser.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+def organiser_create(email: str, password: str, name: str) -> None:
+    """Create an organiser account (password hashed)."""
+    from parcours.extensions import db as database
+    from parcours.services.accounts import create_organiser
+
+    app = make_app()
+    with app.app_context():
+        try:
+            create_organiser(database.session(), email, password, name)
+        except ParcoursError as err:
+            fail(err)
+    click.echo(f"organiser {email} created")
+
+
+def register_more(group: click.Group) -> None:
+    """Attach commands that live next to their features (plan, export, shred)."""
+    for module in ("parcours.cli_plan", "parcours.cli_after"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            continue
+        mod.register(group)
+
+
+register_more(cli)

@@ -1,0 +1,69 @@
+"""Settings from the environment (PARCOURS_*), one class per environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def async_mode() -> str:
+    """Return the async mode chosen by PARCOURS_ASYNC_MODE (eventlet by default)."""
+    mode = os.environ.get("PARCOURS_ASYNC_MODE", "eventlet").strip().lower()
+    if mode not in ASYNC_MODES:
+        raise SystemExit(f"PARCOURS_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    return mode
+
+
+def default_database_url() -> str:
+    """Return the SQLite file under instance/ used when no URL is set."""
+    instance = ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'parcours.sqlite'}"
+
+
+class Config:
+    """Production-like defaults read from the environment."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SECRET_KEY = env.get("PARCOURS_SECRET_KEY") or _instance_secret()
+        self.DATABASE_URL = env.get("PARCOURS_DATABASE_URL") or default_database_url()
+        self.MESSAGE_QUEUE = env.get("PARCOURS_MESSAGE_QUEUE") or None
+        self.ASYNC_MODE = async_mode()
+        self.BABEL_DEFAULT_LOCALE = "de"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "parcours" / "translations")
+        self.MAX_CONTENT_LENGTH = int(env.get("PARCOURS_MAX_BODY", 64 * 1024))
+        self.MAX_UPLOAD_LENGTH = 5 * 1024 * 1024
+        self.RATE_LIMIT_PER_MINUTE = int(env.get("PARCOURS_RATE_LIMIT", 120))
+        self.AUTO_ADVANCE = env.get("PARCOURS_AUTO_ADVANCE", "1") != "0"
+        self.PUBLIC_URL = env.get("PARCOURS_PUBLIC_URL", "").rstrip("/")
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.TESTING = False
+
+
+class TestConfig(Config):
+    """Settings for the test suite: an explicit database and threading mode."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self.DATABASE_URL = database_url
+        self.ASYNC_MODE = "threading"
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret"
+        self.AUTO_ADVANCE = False
+
+
+def _instance_secret() -> str:
+    """Return a secret key kept in instance/ so sessions survive a restart."""
+    path = ROOT / "instance" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

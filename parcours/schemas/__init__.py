@@ -1,0 +1,1 @@
+"""Marshmallow schemas, one module per resource, shared by HTTP, Socket.IO and the CLI."""

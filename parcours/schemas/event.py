@@ -1,0 +1,97 @@
+"""Events, agenda segments, stations and participants as the API shows them."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+
+
+class SegmentSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    minutes = fields.Integer()
+    rounds = fields.Integer()
+    round_minutes = fields.Integer()
+    transition_minutes = fields.Integer()
+    mode = fields.String()
+
+
+class StationSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    template = fields.String(allow_none=True)
+    name = fields.String()
+    kind = fields.String()
+    description = fields.String()
+    location = fields.String()
+    host = fields.String()
+    capacity = fields.Integer()
+    topics = fields.List(fields.String())
+    questions = fields.List(fields.String())
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    venue = fields.String()
+    starts_at = fields.DateTime(allow_none=True)
+    timezone = fields.String()
+    language = fields.String()
+    retention_days = fields.Integer()
+    join_code = fields.String()
+    auto_advance = fields.Boolean()
+    plan_locked = fields.Boolean()
+    shredded_at = fields.DateTime(allow_none=True)
+    agenda = fields.List(fields.Nested(SegmentSchema), attribute="segments")
+    stations = fields.List(fields.Nested(StationSchema))
+
+
+class ParticipantPublicSchema(Schema):
+    """What hosts and other participants may see of a person: no contact details."""
+
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    kind = fields.String()
+
+
+class ParticipantSchema(ParticipantPublicSchema):
+    """What the organiser and the person themselves see."""
+
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    language = fields.String()
+    interests = fields.List(fields.Integer())
+    must_visit = fields.List(fields.Integer())
+    source = fields.String()
+    consent_at = fields.DateTime(allow_none=True)
+    present = fields.Boolean()
+
+
+class JoinSchema(StrictSchema):
+    """Self-registration by the join code; consent must be given explicitly."""
+
+    name = name_field()
+    organisation = text_field(200)
+    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number"),
+    )
+    interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
+    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="must be true: please agree to how your data is used"),
+    )
+
+
+class JoinResultSchema(Schema):
+    participant = fields.Nested(ParticipantSchema)
+    token = fields.String()
+    url = fields.String()

@@ -1,0 +1,104 @@
+"""The event file (TOML) of CONTRACT §2."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError as MError
+from marshmallow import fields, validate, validates_schema
+
+from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+
+SEGMENT_KINDS = ("talk", "break", "workshop", "parcours", "other")
+MODES = ("individual", "groups")
+
+
+class TomlDateTime(fields.Field):
+    """Accept a TOML datetime (already parsed) or an ISO 8601 string."""
+
+    default_error_messages = {"invalid": "must be a date and time like 2026-08-29T08:30:00+02:00"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.make_error("invalid")
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return value.isoformat() if value else None
+
+
+class EventSection(StrictSchema):
+    title = name_field(maximum=200)
+    venue = text_field(200)
+    starts_at = TomlDateTime(load_default=None)
+    timezone = fields.String(load_default="Europe/Berlin")
+    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    retention_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+    auto_advance = fields.Boolean(load_default=True)
+
+
+class SegmentSection(StrictSchema):
+    title = name_field(maximum=200)
+    kind = fields.String(load_default="talk", validate=validate.OneOf(SEGMENT_KINDS))
+    minutes = fields.Integer(load_default=None, validate=validate.Range(min=1, max=600))
+    rounds = fields.Integer(load_default=None, validate=validate.Range(min=1, max=30))
+    round_minutes = fields.Integer(load_default=None, validate=validate.Range(min=1, max=120))
+    transition_minutes = fields.Integer(load_default=None, validate=validate.Range(min=0, max=30))
+    mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
+
+    @validates_schema
+    def _shape(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("kind") == "parcours":
+            missing = {
+                k: ["is required for a parcours"]
+                for k in ("rounds", "round_minutes")
+                if data.get(k) is None
+            }
+            if missing:
+                raise MError(missing)
+        elif data.get("minutes") is None:
+            raise MError({"minutes": ["is required"]})
+
+
+class StationSection(StrictSchema):
+    template = fields.String(load_default=None)
+    name = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    description = fields.String(load_default=None, validate=validate.Length(max=2000))
+    location = text_field(120)
+    host = text_field(120)
+    code = fields.String(
+        load_default=None,
+        validate=validate.Regexp(
+            r"^[A-Z0-9]{2,8}$", error="must be 2 to 8 capital letters or digits"
+        ),
+    )
+    capacity = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
+    topics = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=None)
+    questions = fields.List(
+        fields.String(validate=validate.Length(min=1, max=300)), load_default=None
+    )
+
+
+class ParticipantSection(StrictSchema):
+    name = name_field()
+    organisation = text_field(200)
+    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
+    email = fields.Email(load_default=None)
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$"))
+    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    interests = fields.List(fields.String(), load_default=list)
+    must_visit = fields.List(fields.String(), load_default=list)
+
+
+class EventFileSchema(StrictSchema):
+    event = fields.Nested(EventSection, required=True)
+    agenda = fields.List(fields.Nested(SegmentSection), load_default=list)
+    stations = fields.List(fields.Nested(StationSection), load_default=list)
+    participants = fields.List(fields.Nested(ParticipantSection), load_default=list)

@@ -1,0 +1,71 @@
+"""The demo event: the networking breakfast, with invented people and organisations."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from parcours.config import ROOT
+from parcours.extensions import db
+from parcours.services.accounts import create_organiser, find_organiser
+from parcours.services.events import create_event, describe_created
+from parcours.storage import Event
+
+DEMO_FILE = ROOT / "stations" / "examples" / "demo.toml"
+DEMO_KEY = "demo-netzwerkfruehstueck"
+DEMO_EMAIL = "organiser@example.org"
+DEMO_PASSWORD = "parcours-demo"
+
+
+def load_demo() -> dict[str, Any]:
+    """Create the demo organiser and event unless they exist; return the event's description."""
+    session = db.session()
+    organiser = find_organiser(session, DEMO_EMAIL)
+    if organiser is None:
+        organiser = create_organiser(session, DEMO_EMAIL, DEMO_PASSWORD, "Demo-Organisation")
+    event = session.scalar(select(Event).where(Event.demo_key == DEMO_KEY))
+    created = event is None
+    if event is None:
+        data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        event = create_event(session, data, organiser_id=organiser.id, demo_key=DEMO_KEY)
+        session.commit()
+        _plan_demo(event.id)
+    info = describe_created(session, event)
+    info["created"] = created
+    return info
+
+
+def _plan_demo(event_id: int) -> None:
+    """Compute the demo's rotation plan when the planner is available."""
+    try:
+        from parcours.services.plans import compute_plan
+    except ImportError:
+        return
+    compute_plan(db.session(), event_id, seed=1, time_limit=5.0)
+
+
+def print_links(info: dict[str, Any], port: int | None = None) -> None:
+    """Print the demo's links: organiser, facilitator, screen, one host, one participant."""
+    base = (
+        os.environ.get("PARCOURS_PUBLIC_URL")
+        or f"http://127.0.0.1:{port or os.environ.get('PORT', '5000')}"
+    )
+    state = "created" if info.get("created") else "already there"
+    host = info["stations"][0] if info["stations"] else None
+    person = info["participants"][0] if info["participants"] else None
+    lines = [
+        f"Demo event {info['event_id']} ({state}). Join code: {info['join_code']}",
+        f"  Organiser:    {base}/organiser/login  ({DEMO_EMAIL} / {DEMO_PASSWORD})",
+        f"  Facilitator:  {base}/f/{info['facilitator_token']}",
+        f"  Screen:       {base}/s/{info['screen_token']}",
+    ]
+    if host:
+        lines.append(f"  Station host: {base}/h/{host['host_token']}  ({host['name']})")
+    if person:
+        lines.append(f"  Participant:  {base}/p/{person['token']}  ({person['name']})")
+    lines.append(f"  Join page:    {base}/join/{info['join_code']}")
+    click.echo("\n".join(lines))

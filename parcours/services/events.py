@@ -1,0 +1,256 @@
+"""Create events from event files (CONTRACT §2) and describe what was created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parcours.catalogue import CatalogueError, StationTemplate, load_catalogue
+from parcours.domain.errors import Invalid
+from parcours.schemas.common import flatten, load, problems
+from parcours.schemas.eventfile import EventFileSchema
+from parcours.services.common import audit, issue_token, new_code
+from parcours.storage import AccessToken, Clock, Event, Participant, Segment, Station, utcnow
+
+
+def validate_event_file(data: Any) -> dict[str, Any]:
+    """Load and cross-check an event file; raise Invalid with one entry per problem."""
+    loaded = load(EventFileSchema(), data)
+    errors: dict[str, list[str]] = {}
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as err:
+        raise Invalid("The station catalogue is broken: " + "; ".join(err.problems)) from None
+    _resolve_stations(loaded["stations"], catalogue, errors)
+    _check_references(loaded, errors)
+    if errors:
+        raise Invalid("; ".join(problems(errors)), errors)
+    return loaded
+
+
+def _resolve_stations(
+    stations: list[dict[str, Any]],
+    catalogue: dict[str, StationTemplate],
+    errors: dict[str, list[str]],
+) -> None:
+    codes: set[str] = set()
+    for index, station in enumerate(stations):
+        slug = station.get("template")
+        template = catalogue.get(slug) if slug else None
+        if slug and template is None:
+            errors.setdefault(f"stations[{index}].template", []).append(
+                f"unknown template '{slug}' (known: {', '.join(sorted(catalogue))})"
+            )
+        if not station.get("name") and template is None:
+            errors.setdefault(f"stations[{index}].name", []).append(
+                "is required without a template"
+            )
+        if template is not None:
+            for key in ("name", "kind", "description"):
+                if station.get(key) is None:
+                    station[key] = getattr(template, key)
+            if station.get("topics") is None:
+                station["topics"] = list(template.topics)
+            if station.get("questions") is None:
+                station["questions"] = list(template.questions)
+            if station.get("capacity") is None and template.capacity:
+                station["capacity"] = template.capacity
+        station.setdefault("kind", "other")
+        station["kind"] = station.get("kind") or "other"
+        station["description"] = station.get("description") or ""
+        station["topics"] = station.get("topics") or []
+        station["questions"] = station.get("questions") or []
+        station["capacity"] = station.get("capacity") or 10
+        code = station.get("code")
+        if code and code in codes:
+            errors.setdefault(f"stations[{index}].code", []).append(f"'{code}' is used twice")
+        if code:
+            codes.add(code)
+
+
+def station_refs(station: dict[str, Any]) -> set[str]:
+    """Return the names an interest may use for a station: template, code or name."""
+    refs = {station.get("template"), station.get("code"), station.get("name")}
+    return {r for r in refs if r}
+
+
+def _check_references(loaded: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    known: set[str] = set()
+    for station in loaded["stations"]:
+        known |= station_refs(station)
+    for index, person in enumerate(loaded["participants"]):
+        for key in ("interests", "must_visit"):
+            for pos, ref in enumerate(person[key]):
+                if ref not in known:
+                    errors.setdefault(f"participants[{index}].{key}[{pos}]", []).append(
+                        f"no station with template, code or name '{ref}'"
+                    )
+    count = len(loaded["stations"])
+    for index, segment in enumerate(loaded["agenda"]):
+        if segment["kind"] == "parcours" and segment["rounds"] > count:
+            errors.setdefault(f"agenda[{index}].rounds", []).append(
+                f"must not exceed the number of stations ({count}): nobody visits a station twice"
+            )
+
+
+def create_event(
+    session: Session, data: Any, *, organiser_id: int | None = None, demo_key: str | None = None
+) -> Event:
+    """Validate an event file and write the event with its tokens; nothing is written on error."""
+    loaded = validate_event_file(data)
+    head = loaded["event"]
+    event = Event(
+        title=head["title"],
+        venue=head["venue"],
+        starts_at=head["starts_at"],
+        timezone=head["timezone"],
+        language=head["language"],
+        retention_days=head["retention_days"],
+        auto_advance=head["auto_advance"],
+        join_code=_unique_join_code(session),
+        organiser_id=organiser_id,
+        demo_key=demo_key,
+    )
+    session.add(event)
+    session.flush()
+    for position, seg in enumerate(loaded["agenda"]):
+        session.add(segment_from_data(event.id, position, seg))
+    stations = _add_stations(session, event, loaded["stations"])
+    for person in loaded["participants"]:
+        add_participant(session, event, person, stations, source="file")
+    session.add(Clock(event_id=event.id))
+    for role in ("organiser", "facilitator", "screen"):
+        issue_token(session, event.id, role)
+    for station in stations.values():
+        issue_token(session, event.id, "host", station_id=station.id)
+    audit(session, event.id, f"organiser:{organiser_id}" if organiser_id else "cli", "event.create")
+    session.flush()
+    return event
+
+
+def segment_from_data(event_id: int, position: int, seg: dict[str, Any]) -> Segment:
+    """Build an agenda segment; a parcours gets its length from rounds and transitions."""
+    minutes = seg.get("minutes")
+    if seg["kind"] == "parcours":
+        rounds, rm, tm = seg["rounds"], seg["round_minutes"], seg.get("transition_minutes") or 0
+        minutes = rounds * rm + (rounds - 1) * tm
+    return Segment(
+        event_id=event_id,
+        position=position,
+        title=seg["title"],
+        kind=seg["kind"],
+        minutes=minutes or 1,
+        rounds=seg.get("rounds") or 0,
+        round_minutes=seg.get("round_minutes") or 0,
+        transition_minutes=seg.get("transition_minutes") or 0,
+        mode=seg.get("mode") or "individual",
+    )
+
+
+def _add_stations(
+    session: Session, event: Event, items: list[dict[str, Any]]
+) -> dict[int, Station]:
+    used = {s["code"] for s in items if s.get("code")}
+    out: dict[int, Station] = {}
+    for index, item in enumerate(items):
+        code = item.get("code")
+        while not code or (code in used and item.get("code") != code):
+            code = new_code(4)
+        used.add(code)
+        station = Station(
+            event_id=event.id,
+            position=index,
+            code=code,
+            template=item.get("template"),
+            name=item["name"],
+            kind=item["kind"],
+            description=item["description"],
+            location=item["location"],
+            host=item["host"],
+            capacity=item["capacity"],
+            topics=list(item["topics"]),
+            questions=list(item["questions"]),
+        )
+        session.add(station)
+        out[index] = station
+    session.flush()
+    return out
+
+
+def add_participant(
+    session: Session,
+    event: Event,
+    person: dict[str, Any],
+    stations: dict[int, Station],
+    *,
+    source: str,
+) -> tuple[Participant, AccessToken]:
+    """Add a participant with their personal token; interests given as station refs."""
+
+    def ids(refs: list[str]) -> list[int]:
+        return sorted({s.id for s in stations.values() if refs and set(refs) & _refs_of(s)})
+
+    participant = Participant(
+        event_id=event.id,
+        name=person["name"],
+        organisation=person.get("organisation") or "",
+        kind=person.get("kind") or "other",
+        email=person.get("email"),
+        phone=person.get("phone"),
+        language=person.get("language") or event.language,
+        interests=ids(person.get("interests") or []),
+        must_visit=ids(person.get("must_visit") or []),
+        source=source,
+        consent_at=utcnow() if person.get("consent") else None,
+    )
+    session.add(participant)
+    session.flush()
+    token = issue_token(session, event.id, "participant", participant_id=participant.id)
+    return participant, token
+
+
+def _refs_of(station: Station) -> set[str]:
+    return {r for r in (station.template, station.code, station.name) if r}
+
+
+def _unique_join_code(session: Session) -> str:
+    while True:
+        code = new_code(6)
+        if session.scalar(select(Event.id).where(Event.join_code == code)) is None:
+            return code
+
+
+def describe_created(session: Session, event: Event) -> dict[str, Any]:
+    """Return the --json description of CONTRACT §1 for an event."""
+    tokens = session.scalars(
+        select(AccessToken).where(AccessToken.event_id == event.id).order_by(AccessToken.id)
+    ).all()
+    by_role: dict[str, str] = {}
+    hosts: dict[int, str] = {}
+    people: dict[int, str] = {}
+    for tok in tokens:
+        if tok.role == "host" and tok.station_id is not None:
+            hosts.setdefault(tok.station_id, tok.token)
+        elif tok.role == "participant" and tok.participant_id is not None:
+            people.setdefault(tok.participant_id, tok.token)
+        else:
+            by_role.setdefault(tok.role, tok.token)
+    return {
+        "event_id": event.id,
+        "join_code": event.join_code,
+        "organiser_token": by_role.get("organiser"),
+        "facilitator_token": by_role.get("facilitator"),
+        "screen_token": by_role.get("screen"),
+        "stations": [
+            {"id": s.id, "name": s.name, "code": s.code, "host_token": hosts.get(s.id)}
+            for s in event.stations
+        ],
+        "participants": [
+            {"id": p.id, "name": p.name, "token": people.get(p.id)} for p in event.participants
+        ],
+    }
+
+
+__all__ = ["create_event", "describe_created", "flatten", "validate_event_file"]

@@ -1,0 +1,48 @@
+"""SQLAlchemy models, the session and migrations."""
+
+from parcours.storage.base import Base, utcnow
+from parcours.storage.capture import (
+    Announcement,
+    AuditEntry,
+    CheckIn,
+    EventStats,
+    FollowUp,
+    Lead,
+    Note,
+    WallCard,
+    WallVote,
+)
+from parcours.storage.models import (
+    AccessToken,
+    Assignment,
+    Clock,
+    Event,
+    Organiser,
+    Participant,
+    PlanRun,
+    Segment,
+    Station,
+)
+
+__all__ = [
+    "AccessToken",
+    "Announcement",
+    "Assignment",
+    "AuditEntry",
+    "Base",
+    "CheckIn",
+    "Clock",
+    "Event",
+    "EventStats",
+    "FollowUp",
+    "Lead",
+    "Note",
+    "Organiser",
+    "Participant",
+    "PlanRun",
+    "Segment",
+    "Station",
+    "WallCard",
+    "WallVote",
+    "utcnow",
+]

@@ -1,0 +1,27 @@
+"""HTML blueprints for organiser, facilitator, screen, host and participant."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+WEB_MODULES = (
+    "parcours.web.public",
+    "parcours.web.live",
+    "parcours.web.organiser",
+    "parcours.web.assets",
+)
+
+
+def register_web(app: Flask) -> None:
+    """Register every web blueprint that exists."""
+    for name in WEB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        for bp in module.blueprints():
+            app.register_blueprint(bp)

@@ -1,0 +1,25 @@
+"""Serve the self-hosted Socket.IO client (no CDN: venues often have no internet)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, send_from_directory
+from flask.typing import ResponseReturnValue
+
+from parcours.config import ROOT
+
+bp = Blueprint("assets", __name__)
+CANDIDATES = (ROOT / "static" / "vendor", ROOT / "node_modules" / "socket.io-client" / "dist")
+
+
+@bp.get("/vendor/socket.io.min.js")
+def socketio_client() -> ResponseReturnValue:
+    """Serve socket.io.min.js from static/vendor, or straight from node_modules."""
+    for folder in CANDIDATES:
+        if (folder / "socket.io.min.js").exists():
+            return send_from_directory(folder, "socket.io.min.js", max_age=86400)
+    abort(404)
+
+
+def blueprints() -> list[Blueprint]:
+    """Return this module's blueprints."""
+    return [bp]

@@ -45,9 +45,7 @@ def _view(op: registry.Operation) -> Any:
 
 
 def _mount() -> None:
-    from parcours.api import events  # noqa: F401  (registers operations)
-
-    for op in registry.OPERATIONS.values():
+    for op in registry.load_operations().values():
         api_bp.add_url_rule(op.path, endpoint=op.name, view_func=_view(op), methods=[op.method])
 
 

@@ -41,6 +41,7 @@ class Operation:
     response: type[Schema] | None = None
     query: tuple[str, ...] = ()
     raw: bool = False  # the handler returns a Flask response (files), not JSON
+    socket: str | None = None  # the /live event name that runs the same operation
 
     @property
     def openapi_path(self) -> str:
@@ -49,6 +50,31 @@ class Operation:
 
 
 OPERATIONS: dict[str, Operation] = {}
+API_MODULES = (
+    "parcours.api.events",
+    "parcours.api.live",
+    "parcours.api.capture",
+    "parcours.api.plans",
+    "parcours.api.after",
+)
+
+
+def load_operations() -> dict[str, Operation]:
+    """Import every API module that exists, so that its operations register."""
+    import importlib
+
+    for name in API_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+    return OPERATIONS
+
+
+def socket_operations() -> dict[str, Operation]:
+    """Return the operations reachable over the socket, by event name."""
+    return {op.socket: op for op in load_operations().values() if op.socket}
 
 
 def operation(

@@ -8,8 +8,11 @@ from flask import Flask
 
 WEB_MODULES = (
     "parcours.web.public",
+    "parcours.web.join",
     "parcours.web.live",
     "parcours.web.organiser",
+    "parcours.web.plans",
+    "parcours.web.after",
     "parcours.web.assets",
 )
 

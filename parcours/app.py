@@ -54,7 +54,9 @@ def register_extensions(app: Flask) -> None:
         cors_allowed_origins="*",
         ping_interval=20,
         ping_timeout=20,
-        max_http_buffer_size=app.config["MAX_CONTENT_LENGTH"],
+        # transport cap above the body cap, so an oversize write is acked {status: 413}
+        # (parcours.api.limits) instead of the socket being dropped
+        max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
     )
 
 

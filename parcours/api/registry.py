@@ -42,6 +42,7 @@ class Operation:
     query: tuple[str, ...] = ()
     raw: bool = False  # the handler returns a Flask response (files), not JSON
     socket: str | None = None  # the /live event name that runs the same operation
+    limited: bool = False  # a write: body-size cap and the per-token rate limit apply
 
     @property
     def openapi_path(self) -> str:
@@ -94,6 +95,10 @@ def run(op: Operation, call: Call) -> Result:
     from parcours.api.errors import from_exception
 
     try:
+        if op.limited:
+            from parcours.api.limits import check_size
+
+            check_size(call.body)  # HTTP bodies were capped already; socket payloads are here
         if op.roles is not None:
             if call.actor is None:
                 from parcours.domain.errors import Unauthorized
@@ -101,6 +106,10 @@ def run(op: Operation, call: Call) -> Result:
                 raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
             if call.actor.role not in op.roles:
                 raise Forbidden(f"The role '{call.actor.role}' may not do this.")
+        if op.limited and call.actor is not None:
+            from parcours.api.limits import check_rate
+
+            check_rate(f"{call.actor.event_id}:{call.actor.label}")
         return op.handler(call)
     except ParcoursError as err:
         call.session.rollback()

@@ -1,0 +1,170 @@
+"""Capture: notes, follow-ups, leads, check-ins and the station's follow-up list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parcours.api import wall as _wall  # noqa: F401  (the wall's operations register on import)
+from parcours.api.registry import Call, Result, operation
+from parcours.domain.errors import Invalid
+from parcours.realtime import emit
+from parcours.schemas.capture import (
+    CheckInIn,
+    CheckInOut,
+    FollowUpIn,
+    FollowUpOut,
+    LeadIn,
+    LeadOut,
+    NoteIn,
+    NoteOut,
+    PersonOut,
+    StationFollowUpOut,
+)
+from parcours.schemas.common import load
+from parcours.services import capture
+from parcours.storage import FollowUp, Participant, Station
+
+WRITE = {"limited": True}
+
+
+def created(fresh: bool) -> int:
+    """Return 201 for a first write, 200 for a repeat of the same client_id."""
+    return 201 if fresh else 200
+
+
+@operation(
+    "create_note",
+    "POST",
+    "/notes",
+    summary="Write a note (participant: any station; host: their own station)",
+    roles=("participant", "host"),
+    request=NoteIn,
+    response=NoteOut,
+    socket="note",
+    **WRITE,
+)
+def create_note(call: Call) -> Result:
+    assert call.actor is not None
+    note, fresh = capture.create_note(call.session, call.actor, load(NoteIn(), call.body))
+    return created(fresh), NoteOut().dump(note)
+
+
+@operation(
+    "create_follow_up",
+    "POST",
+    "/follow-ups",
+    summary="Ask a station to contact you (share your contact details only if you choose to)",
+    roles=("participant",),
+    request=FollowUpIn,
+    response=FollowUpOut,
+    socket="follow_up",
+    **WRITE,
+)
+def create_follow_up(call: Call) -> Result:
+    assert call.actor is not None
+    row, fresh = capture.create_follow_up(call.session, call.actor, load(FollowUpIn(), call.body))
+    if fresh:
+        person = call.session.get(Participant, row.participant_id)
+        if person is not None:
+            emit.to_station(row.station_id, "follow_up", station_follow_up(row, person))
+    return created(fresh), FollowUpOut().dump(row)
+
+
+@operation(
+    "create_lead",
+    "POST",
+    "/leads",
+    summary="Record that your station will follow up with a participant",
+    roles=("host",),
+    request=LeadIn,
+    response=LeadOut,
+    socket="lead",
+    **WRITE,
+)
+def create_lead(call: Call) -> Result:
+    assert call.actor is not None
+    lead, fresh = capture.create_lead(call.session, call.actor, load(LeadIn(), call.body))
+    body = LeadOut().dump(lead)
+    if fresh:
+        emit.to_station(lead.station_id, "lead", body)
+    return created(fresh), body
+
+
+@operation(
+    "create_check_in",
+    "POST",
+    "/check-ins",
+    summary="Check in at a station by its code (from its QR code or typed)",
+    roles=("participant",),
+    request=CheckInIn,
+    response=CheckInOut,
+    socket="check_in",
+    **WRITE,
+)
+def create_check_in(call: Call) -> Result:
+    assert call.actor is not None
+    row, fresh = capture.create_check_in(call.session, call.actor, load(CheckInIn(), call.body))
+    station = call.session.get(Station, row.station_id)
+    body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
+    if fresh:
+        person = call.session.get(Participant, row.participant_id)
+        who = PersonOut().dump(person) if person is not None else {}
+        emit.to_station(row.station_id, "check_in", {"participant": who, "round": row.round})
+    return created(fresh), body
+
+
+def station_follow_up(row: FollowUp, person: Participant) -> dict[str, Any]:
+    """Return a follow-up as the station sees it: contact details only with consent."""
+    return {
+        **StationFollowUpOut().dump(row),
+        "participant": capture.contact_of(person, row.share_contact),
+    }
+
+
+@operation(
+    "station_follow_ups",
+    "GET",
+    "/events/<int:event_id>/stations/<int:station_id>/follow-ups",
+    summary="A station's follow-up requests (JSON; ?format= for the export pack)",
+    roles=("organiser", "host"),
+    response=StationFollowUpOut,
+    query=("format",),
+)
+def station_follow_ups(call: Call) -> Result:
+    assert call.actor is not None
+    fmt = (call.query.get("format") or "").strip().lower()
+    rows = capture.station_follow_ups(
+        call.session, call.actor, call.params["event_id"], call.params["station_id"]
+    )
+    if fmt and fmt != "json":
+        return _station_pack(call, fmt)
+    return 200, [station_follow_up(row, person) for row, person in rows]
+
+
+def _station_pack(call: Call, fmt: str) -> Result:
+    """Hand ?format= to parcours.exports.station_pack(call, fmt) -> Result where it exists."""
+    try:
+        from parcours import exports
+    except ModuleNotFoundError:
+        exports = None  # type: ignore[assignment]
+    pack = getattr(exports, "station_pack", None)
+    if pack is None:
+        raise Invalid("format: not available", {"format": [f"'{fmt}' is not available"]})
+    result: Result = pack(call, fmt)
+    return result
+
+
+@operation(
+    "find_people",
+    "GET",
+    "/events/<int:event_id>/people",
+    summary="Find participants by name or organisation (?q=), e.g. to record a lead",
+    roles=("host", "organiser", "facilitator"),
+    response=PersonOut,
+    query=("q",),
+)
+def find_people(call: Call) -> Result:
+    assert call.actor is not None
+    query = (call.query.get("q") or "").strip()[:80]
+    rows = capture.find_people(call.session, call.actor, call.params["event_id"], query)
+    return 200, PersonOut(many=True).dump(rows)

@@ -1,0 +1,295 @@
+"""Capture: notes, follow-up requests, leads and check-ins, each stored exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Forbidden, Invalid, NotFound
+from parcours.services.common import require_event, require_live
+from parcours.storage import (
+    Assignment,
+    CheckIn,
+    Clock,
+    Event,
+    FollowUp,
+    Lead,
+    Note,
+    Participant,
+    Segment,
+    Station,
+    WallCard,
+)
+
+T = TypeVar("T")
+LIVE_PHASES = ("running", "paused", "transition")
+
+
+def store_once(
+    session: Session, model: type[T], keys: dict[str, Any], build: Callable[[], T]
+) -> tuple[T, bool]:
+    """Insert build() unless a record with keys exists; return (record, created)."""
+    found = session.scalar(select(model).filter_by(**keys))
+    if found is not None:
+        return found, False
+    record = build()
+    session.add(record)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same write arrived twice at once: the other one won
+        found = session.scalar(select(model).filter_by(**keys))
+        if found is None:
+            raise
+        return found, False
+    return record, True
+
+
+def writable_event(session: Session, actor: Actor, *roles: str) -> Event:
+    """Return the actor's event if it still takes writes (not shredded)."""
+    event = require_event(session, actor, actor.event_id, *roles)
+    require_live(event)
+    return event
+
+
+def current_segment(session: Session, event: Event) -> Segment | None:
+    """Return the segment the clock is in, or None before the start."""
+    clock = session.get(Clock, event.id)
+    if clock is None or clock.phase == "not_started":
+        return None
+    segments = event.segments
+    return segments[clock.segment_index] if 0 <= clock.segment_index < len(segments) else None
+
+
+def current_round(session: Session, event: Event) -> int | None:
+    """Return the round of the parcours that is going on now, if any."""
+    clock = session.get(Clock, event.id)
+    if clock is None or clock.phase not in LIVE_PHASES or clock.round < 1:
+        return None
+    segment = current_segment(session, event)
+    return clock.round if segment is not None and segment.kind == "parcours" else None
+
+
+def station_of(session: Session, event: Event, station_id: int, field: str) -> Station:
+    """Return a station of the event or raise Invalid naming the field."""
+    station = session.get(Station, station_id)
+    if station is None or station.event_id != event.id:
+        raise Invalid(f"{field}: no such station", {field: [f"no station with id {station_id}"]})
+    return station
+
+
+def _check_round(event: Event, value: int | None) -> None:
+    if value is None:
+        return
+    most = max((s.rounds for s in event.segments if s.kind == "parcours"), default=0)
+    if value > most:
+        problem = f"must be between 1 and {most}" if most else "this event has no rounds"
+        raise Invalid(f"round: {problem}", {"round": [problem]})
+
+
+def _assigned_station(session: Session, participant_id: int, round_no: int) -> int | None:
+    return session.scalar(
+        select(Assignment.station_id)
+        .where(Assignment.participant_id == participant_id, Assignment.round == round_no)
+        .order_by(Assignment.id.desc())
+        .limit(1)
+    )
+
+
+def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Note, bool]:
+    """Store a note once per (author, client_id); a host writes only for their own station."""
+    event = writable_event(session, actor, "participant", "host")
+    keys = {"event_id": event.id, "author": actor.author_key, "client_id": data["client_id"]}
+    found = session.scalar(select(Note).filter_by(**keys))
+    if found is not None:
+        return found, False
+    station_id = data["station_id"]
+    if actor.role == "host":
+        if station_id is not None and station_id != actor.station_id:
+            raise Forbidden("A station host writes notes only for their own station.")
+        station_id = actor.station_id
+    elif station_id is not None:
+        station_of(session, event, station_id, "station_id")
+    _check_round(event, data["round"])
+    round_no = data["round"] or current_round(session, event)
+    if station_id is None and round_no is not None and actor.participant_id is not None:
+        station_id = _assigned_station(session, actor.participant_id, round_no)
+    return store_once(
+        session,
+        Note,
+        keys,
+        lambda: Note(
+            **keys,
+            participant_id=actor.participant_id,
+            station_id=station_id,
+            round=round_no,
+            text=data["text"],
+            via="kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone"),
+        ),
+    )
+
+
+def canonical_topic(station: Station, topic: str) -> str:
+    """Return the station's own spelling of a catalogue topic, or the free text as given."""
+    wanted = " ".join(topic.split()).casefold()
+    for known in station.topics or []:
+        if " ".join(str(known).split()).casefold() == wanted:
+            return str(known)
+    return topic.strip()
+
+
+def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[FollowUp, bool]:
+    """Store a participant's "please contact me" once per client_id."""
+    event = writable_event(session, actor, "participant")
+    keys = {
+        "event_id": event.id,
+        "participant_id": actor.participant_id,
+        "client_id": data["client_id"],
+    }
+    found = session.scalar(select(FollowUp).filter_by(**keys))
+    if found is not None:
+        return found, False
+    station = station_of(session, event, data["station_id"], "station_id")
+    return store_once(
+        session,
+        FollowUp,
+        keys,
+        lambda: FollowUp(
+            **keys,
+            station_id=station.id,
+            topic=canonical_topic(station, data["topic"]),
+            message=data["message"],
+            share_contact=data["share_contact"],
+            via="kiosk" if actor.kiosk else "phone",
+        ),
+    )
+
+
+def participant_of(session: Session, event: Event, participant_id: int, field: str) -> Participant:
+    """Return a participant of the event or raise Invalid naming the field."""
+    person = session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise Invalid(
+            f"{field}: no such participant", {field: [f"no participant with id {participant_id}"]}
+        )
+    return person
+
+
+def create_lead(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Lead, bool]:
+    """Store a host's lead about a participant once per (station, client_id)."""
+    event = writable_event(session, actor, "host")
+    keys = {"event_id": event.id, "station_id": actor.station_id, "client_id": data["client_id"]}
+    found = session.scalar(select(Lead).filter_by(**keys))
+    if found is not None:
+        return found, False
+    person = participant_of(session, event, data["participant_id"], "participant_id")
+    station = station_of(session, event, actor.station_id or 0, "station_id")
+    topic = canonical_topic(station, data["topic"]) if data["topic"].strip() else ""
+    return store_once(
+        session,
+        Lead,
+        keys,
+        lambda: Lead(**keys, participant_id=person.id, topic=topic, note=data["note"]),
+    )
+
+
+def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[CheckIn, bool]:
+    """Store a check-in by station code once per client_id."""
+    event = writable_event(session, actor, "participant")
+    keys = {
+        "event_id": event.id,
+        "participant_id": actor.participant_id,
+        "client_id": data["client_id"],
+    }
+    found = session.scalar(select(CheckIn).filter_by(**keys))
+    if found is not None:
+        return found, False
+    code = data["station_code"].strip().upper()
+    station = session.scalar(
+        select(Station).where(Station.event_id == event.id, func.upper(Station.code) == code)
+    )
+    if station is None:
+        raise Invalid(
+            "station_code: no station with this code",
+            {"station_code": ["no station of this event has this code"]},
+        )
+    round_no = current_round(session, event)
+    return store_once(
+        session,
+        CheckIn,
+        keys,
+        lambda: CheckIn(
+            **keys, station_id=station.id, round=round_no, via="kiosk" if actor.kiosk else "phone"
+        ),
+    )
+
+
+def station_follow_ups(
+    session: Session, actor: Actor, event_id: int, station_id: int
+) -> list[tuple[FollowUp, Participant]]:
+    """Return a station's follow-up requests for its host or the organiser, oldest first."""
+    event = require_event(session, actor, event_id, "organiser", "host")
+    if actor.role == "host" and actor.station_id != station_id:
+        raise Forbidden("A station host sees only the follow-ups of their own station.")
+    station = session.get(Station, station_id)
+    if station is None or station.event_id != event.id:
+        raise NotFound("No such station.")
+    rows = session.execute(
+        select(FollowUp, Participant)
+        .join(Participant, Participant.id == FollowUp.participant_id)
+        .where(FollowUp.station_id == station_id)
+        .order_by(FollowUp.created_at, FollowUp.id)
+    )
+    return [(f, p) for f, p in rows.tuples()]
+
+
+def contact_of(person: Participant, shared: bool) -> dict[str, Any]:
+    """Return who asked: details only where the participant agreed, else a pseudonym."""
+    out: dict[str, Any] = {"pseudonym": person.pseudonym}
+    for key in ("name", "organisation", "email", "phone"):
+        out[key] = getattr(person, key) if shared else None
+    return out
+
+
+def find_people(
+    session: Session, actor: Actor, event_id: int, query: str, limit: int = 20
+) -> list[Participant]:
+    """Return participants whose name or organisation contains the query (hosts, staff)."""
+    event = require_event(session, actor, event_id, "host", "organiser", "facilitator")
+    stmt = select(Participant).where(Participant.event_id == event.id)
+    words = [w for w in query.split() if w][:4]
+    for word in words:
+        like = f"%{word.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(Participant.name.ilike(like) | Participant.organisation.ilike(like))
+    return list(session.scalars(stmt.order_by(Participant.name).limit(limit)))
+
+
+def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:
+    """Return a participant's own notes, follow-ups, check-ins and wall cards, newest first."""
+    from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut, WallCardOut
+
+    def rows(model: Any, column: Any) -> list[Any]:
+        stmt = select(model).where(column == participant_id).order_by(model.id.desc())
+        return list(session.scalars(stmt))
+
+    check_ins = rows(CheckIn, CheckIn.participant_id)
+    names = dict(
+        session.execute(
+            select(Station.id, Station.name).where(
+                Station.id.in_({c.station_id for c in check_ins})
+            )
+        ).tuples()
+    )
+    return {
+        "notes": NoteOut(many=True).dump(rows(Note, Note.participant_id)),
+        "follow_ups": FollowUpOut(many=True).dump(rows(FollowUp, FollowUp.participant_id)),
+        "check_ins": [
+            {**CheckInOut().dump(c), "station_name": names.get(c.station_id, "")} for c in check_ins
+        ],
+        "wall_cards": WallCardOut(many=True).dump(rows(WallCard, WallCard.participant_id)),
+    }

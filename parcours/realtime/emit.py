@@ -33,3 +33,8 @@ def to_station(station_id: int, name: str, data: Any) -> None:
 def to_participant(participant_id: int, name: str, data: Any) -> None:
     """Send one event to one participant's devices."""
     publish(name, data, rooms.participant_room(participant_id))
+
+
+def to_sid(sid: str, name: str, data: Any) -> None:
+    """Send one event to one socket (e.g. the state right after it connected)."""
+    socketio.emit(name, data, to=sid, namespace=NAMESPACE)

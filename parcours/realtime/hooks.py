@@ -1,13 +1,114 @@
-"""What happens when a socket connects or leaves (filled in by the live run of show)."""
+"""What happens when a socket connects or leaves, and after the clock changed."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
 from parcours.domain.actors import Actor
+from parcours.extensions import db, socketio
+from parcours.realtime import emit
+from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
+from parcours.services import clock, live
+from parcours.services.common import get_event
+from parcours.storage import utcnow
+
+ROLE_KEYS = {
+    "participant": "participants",
+    "host": "hosts",
+    "screen": "screens",
+    "facilitator": "facilitators",
+    "organiser": "facilitators",
+}
+RECENT_ANNOUNCEMENT = timedelta(minutes=30)
+
+
+class Presence:
+    """Count this process's sockets per event and role; tell the facilitators, debounced."""
+
+    def __init__(self, debounce_s: float = 1.0) -> None:
+        self.counts: dict[int, Counter[str]] = defaultdict(Counter)
+        self.pending: set[int] = set()
+        self.debounce_s = debounce_s
+
+    def add(self, event_id: int, role: str, delta: int) -> None:
+        """Count a socket in (delta=1) or out (delta=-1) and schedule a push."""
+        key = ROLE_KEYS.get(role, role)
+        self.counts[event_id][key] = max(0, self.counts[event_id][key] + delta)
+        if event_id not in self.pending:
+            self.pending.add(event_id)
+            socketio.start_background_task(self._push_later, event_id)
+
+    def snapshot(self, event_id: int) -> dict[str, int]:
+        """Return {participants, hosts, screens, facilitators} connected to this process."""
+        counts = self.counts.get(event_id, Counter())
+        return {key: counts[key] for key in ("participants", "hosts", "screens", "facilitators")}
+
+    def _push_later(self, event_id: int) -> None:
+        socketio.sleep(self.debounce_s)
+        self.pending.discard(event_id)
+        data = self.snapshot(event_id)
+        for role in ("facilitator", "organiser"):
+            emit.to_role(event_id, role, "presence", data)
+
+
+def presence(app: Flask | None = None) -> Presence:
+    """Return the app's presence counter (one per server process)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("parcours_presence")
+    if found is None:
+        found = Presence(float(app.config.get("PRESENCE_DEBOUNCE_S", 1.0)))
+        app.extensions["parcours_presence"] = found
+    return found  # type: ignore[no-any-return]
 
 
 def on_connected(actor: Actor, sid: str) -> None:
-    """Send the new socket what it needs to draw (state etc.)."""
+    """Send the new socket what it needs to draw: state, roster for hosts, latest news."""
+    session = db.session()
+    emit.to_sid(sid, "state", dump_state(clock.state_of(session, actor.event_id)))
+    if actor.role == "host" and actor.station_id is not None:
+        snap = clock.load_snapshot(session, get_event(session, actor.event_id))
+        roster = live.rosters(session, snap, [actor.station_id])[actor.station_id]
+        emit.to_sid(sid, "roster", RosterSchema().dump(roster))
+    latest = live.latest_announcements(session, actor.event_id, 1)
+    if latest and utcnow() - latest[0].created_at < RECENT_ANNOUNCEMENT:
+        emit.to_sid(sid, "announcement", AnnouncementSchema().dump(latest[0]))
+    counter = presence()
+    counter.add(actor.event_id, actor.role, 1)
+    if actor.is_staff():
+        emit.to_sid(sid, "presence", counter.snapshot(actor.event_id))
 
 
 def on_disconnected(actor: Actor, sid: str) -> None:
-    """Forget the socket."""
+    """Count the socket out."""
+    presence().add(actor.event_id, actor.role, -1)
+
+
+def after_clock_change(
+    session: Session, event_id: int, state: dict[str, Any], *, rosters: bool = True
+) -> None:
+    """Broadcast the new state once to the event, then each station's roster."""
+    emit.to_event(event_id, "state", dump_state(state))
+    socketio.sleep(0)  # let the state go out before the rosters are computed
+    if rosters:
+        push_rosters(session, event_id)
+
+
+def push_rosters(session: Session, event_id: int) -> None:
+    """Send every station's host tablets their roster for the current round."""
+    snap = clock.load_snapshot(session, get_event(session, event_id))
+    schema = RosterSchema()
+    for station_id, roster in live.rosters(
+        session, snap, live.station_ids(session, event_id)
+    ).items():
+        emit.to_station(station_id, "roster", schema.dump(roster))
+    session.rollback()  # nothing to write: end the read transaction
+
+
+def announce(event_id: int, item: Any) -> None:
+    """Broadcast an announcement to every client of the event."""
+    emit.to_event(event_id, "announcement", AnnouncementSchema().dump(item))

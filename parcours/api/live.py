@@ -1,0 +1,132 @@
+"""The live run of show: state, clock actions, announcements, route, roster, board."""
+
+from __future__ import annotations
+
+from parcours.api.registry import Call, Result, operation
+from parcours.realtime import hooks
+from parcours.schemas.common import load
+from parcours.schemas.live import (
+    AnnouncementInSchema,
+    AnnouncementSchema,
+    ClockActionSchema,
+    MeSchema,
+    RosterSchema,
+    RotationSchema,
+    StateSchema,
+    dump_state,
+)
+from parcours.services import clock, live
+
+STAFF = ("organiser", "facilitator")
+EVERYONE = ("organiser", "facilitator", "screen", "host", "participant")
+MOVES = {"start", "next", "previous", "finish"}
+
+
+@operation(
+    "get_state",
+    "GET",
+    "/events/<int:event_id>/state",
+    summary="The live snapshot of the clock",
+    roles=EVERYONE,
+    response=StateSchema,
+)
+def get_state(call: Call) -> Result:
+    assert call.actor is not None
+    return 200, dump_state(clock.get_state(call.session, call.actor, call.params["event_id"]))
+
+
+@operation(
+    "clock",
+    "POST",
+    "/events/<int:event_id>/clock",
+    summary="Start, pause, resume, extend, next, previous or finish",
+    roles=STAFF,
+    request=ClockActionSchema,
+    response=StateSchema,
+    socket="clock",
+)
+def drive_clock(call: Call) -> Result:
+    assert call.actor is not None
+    data = load(ClockActionSchema(), call.body)
+    event_id = call.params["event_id"]
+    state = clock.apply_action(
+        call.session, call.actor, event_id, data["action"], data.get("seconds")
+    )
+    hooks.after_clock_change(call.session, event_id, state, rosters=data["action"] in MOVES)
+    return 200, dump_state(state)
+
+
+@operation(
+    "announce",
+    "POST",
+    "/events/<int:event_id>/announcements",
+    summary="Show an announcement on the screen and the phones",
+    roles=STAFF,
+    request=AnnouncementInSchema,
+    response=AnnouncementSchema,
+    socket="announce",
+)
+def announce(call: Call) -> Result:
+    assert call.actor is not None
+    data = load(AnnouncementInSchema(), call.body)
+    item = live.announce(call.session, call.actor, call.params["event_id"], data["text"])
+    hooks.announce(item.event_id, item)
+    return 201, AnnouncementSchema().dump(item)
+
+
+@operation(
+    "list_announcements",
+    "GET",
+    "/events/<int:event_id>/announcements",
+    summary="The latest announcements, newest first",
+    roles=EVERYONE,
+    response=AnnouncementSchema,
+)
+def list_announcements(call: Call) -> Result:
+    assert call.actor is not None
+    items = live.recent_announcements(call.session, call.actor, call.params["event_id"])
+    return 200, AnnouncementSchema(many=True).dump(items)
+
+
+@operation(
+    "me",
+    "GET",
+    "/me",
+    summary="A participant's route, current station, notes and follow-ups",
+    roles=("participant",),
+    response=MeSchema,
+)
+def me(call: Call) -> Result:
+    assert call.actor is not None
+    data = live.build_me(call.session, call.actor)
+    return 200, {**data, **MeSchema().dump(data)}  # keys added by other modules pass through
+
+
+@operation(
+    "roster",
+    "GET",
+    "/events/<int:event_id>/stations/<int:station_id>/roster",
+    summary="Who is expected at a station this round, and who checked in",
+    roles=("host",) + STAFF,
+    response=RosterSchema,
+)
+def roster(call: Call) -> Result:
+    assert call.actor is not None
+    params = call.params
+    data = live.roster(call.session, call.actor, params["event_id"], params["station_id"])
+    return 200, RosterSchema().dump(data)
+
+
+@operation(
+    "rotation",
+    "GET",
+    "/events/<int:event_id>/rotation",
+    summary="The rotation board: who (or which group) goes to which station in each round",
+    roles=("screen",) + STAFF,
+    response=RotationSchema,
+)
+def rotation(call: Call) -> Result:
+    assert call.actor is not None
+    return 200, RotationSchema().dump(
+        live.rotation(call.session, call.actor, call.params["event_id"])
+    )

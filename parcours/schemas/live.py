@@ -1,0 +1,149 @@
+"""The live run of show: clock state, clock actions, announcements, route, roster, board."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from parcours.domain.clock import ACTIONS, MAX_EXTEND_S, PHASES
+from parcours.schemas.common import StrictSchema
+
+
+class Instant(fields.DateTime):
+    """A UTC instant as ISO 8601 with milliseconds and 'Z' (what Date.parse reads exactly)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError("not a datetime")
+        utc = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+class SegmentRefSchema(Schema):
+    index = fields.Integer()
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    minutes = fields.Integer()
+    rounds = fields.Integer()
+    round_minutes = fields.Integer()
+    transition_minutes = fields.Integer()
+    mode = fields.String()
+
+
+class NextStepSchema(Schema):
+    segment = fields.Nested(SegmentRefSchema, allow_none=True)
+    round = fields.Integer(allow_none=True)
+    phase = fields.String()
+    duration_s = fields.Integer()
+
+
+class StateSchema(Schema):
+    server_time = Instant()
+    event_id = fields.Integer()
+    segment = fields.Nested(SegmentRefSchema, allow_none=True)
+    round = fields.Integer(allow_none=True)
+    rounds = fields.Integer()
+    phase = fields.String(validate=validate.OneOf(PHASES))
+    paused_phase = fields.String(allow_none=True)
+    ends_at = Instant(allow_none=True)
+    remaining_s = fields.Float(allow_none=True)
+    duration_s = fields.Integer(allow_none=True)
+    auto_advance = fields.Boolean()
+    total_segments = fields.Integer()
+    next = fields.Nested(NextStepSchema, allow_none=True)
+    version = fields.Integer()
+
+
+class ClockActionSchema(StrictSchema):
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    seconds = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=-MAX_EXTEND_S, max=MAX_EXTEND_S),
+    )
+
+
+class AnnouncementInSchema(StrictSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class AnnouncementSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    at = Instant(attribute="created_at")
+
+
+class StationRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    location = fields.String()
+    kind = fields.String()
+
+
+class RouteStepSchema(Schema):
+    round = fields.Integer()
+    station = fields.Nested(StationRefSchema)
+    group_no = fields.Integer(allow_none=True)
+
+
+class PersonRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
+class MeSchema(Schema):
+    participant = fields.Nested(PersonRefSchema)
+    event = fields.Dict()
+    segment_id = fields.Integer(allow_none=True)
+    mode = fields.String(allow_none=True)
+    route = fields.List(fields.Nested(RouteStepSchema))
+    current = fields.Nested(RouteStepSchema, allow_none=True)
+    next = fields.Nested(RouteStepSchema, allow_none=True)
+    notes = fields.List(fields.Raw())
+    follow_ups = fields.List(fields.Raw())
+
+
+class RosterEntrySchema(Schema):
+    participant_id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    group_no = fields.Integer(allow_none=True)
+    checked_in = fields.Boolean()
+
+
+class RosterSchema(Schema):
+    station_id = fields.Integer()
+    segment_id = fields.Integer(allow_none=True)
+    round = fields.Integer(allow_none=True)
+    upcoming = fields.Boolean()
+    expected = fields.List(fields.Nested(RosterEntrySchema))
+    walk_ins = fields.List(fields.Nested(RosterEntrySchema))
+
+
+class BoardCellSchema(Schema):
+    station_id = fields.Integer()
+    people = fields.List(fields.String())
+    groups = fields.List(fields.Integer())
+
+
+class BoardRoundSchema(Schema):
+    round = fields.Integer()
+    cells = fields.List(fields.Nested(BoardCellSchema))
+
+
+class RotationSchema(Schema):
+    segment_id = fields.Integer(allow_none=True)
+    mode = fields.String(allow_none=True)
+    stations = fields.List(fields.Nested(StationRefSchema))
+    rounds = fields.List(fields.Nested(BoardRoundSchema))
+
+
+def dump_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Return the state as JSON-ready data (the same object over HTTP and the socket)."""
+    return dict(StateSchema().dump(state))

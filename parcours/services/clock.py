@@ -1,0 +1,218 @@
+"""The live clock: read the state, apply the facilitator's actions, advance by itself.
+
+The clock row is changed only by compare-and-set on its `version`, so two server
+processes (or a ticker and a facilitator) never both apply a step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from parcours.domain import clock as machine
+from parcours.domain.actors import Actor
+from parcours.domain.clock import ClockFields, Part
+from parcours.domain.errors import Conflict
+from parcours.services.common import audit, get_event, require_event
+from parcours.storage import Clock, Event, Segment, utcnow
+
+STAFF = ("organiser", "facilitator")
+CAS_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The clock of one event with the agenda it runs over."""
+
+    event: Event
+    segments: list[Segment]
+    fields: ClockFields
+    version: int
+
+    @property
+    def agenda(self) -> list[Part]:
+        """Return the agenda as the pure clock sees it."""
+        return [part_of(s) for s in self.segments]
+
+
+def part_of(segment: Segment) -> Part:
+    """Return the clock's view of an agenda segment."""
+    return Part(
+        title=segment.title,
+        kind=segment.kind,
+        minutes=segment.minutes,
+        rounds=segment.rounds,
+        round_minutes=segment.round_minutes,
+        transition_minutes=segment.transition_minutes,
+    )
+
+
+def segments_of(session: Session, event_id: int) -> list[Segment]:
+    """Return the event's agenda in order."""
+    query = select(Segment).where(Segment.event_id == event_id).order_by(Segment.position)
+    return list(session.scalars(query))
+
+
+def load_snapshot(session: Session, event: Event) -> Snapshot:
+    """Read the clock row (creating it when missing) and the agenda, fresh from the database."""
+    row = session.scalar(
+        select(Clock).where(Clock.event_id == event.id).execution_options(populate_existing=True)
+    )
+    if row is None:
+        row = Clock(event_id=event.id)
+        session.add(row)
+        session.flush()
+    fields = ClockFields(
+        segment_index=row.segment_index,
+        round=row.round,
+        phase=row.phase,
+        paused_phase=row.paused_phase,
+        ends_at=row.ends_at,
+        remaining_s=row.remaining_s,
+    )
+    return Snapshot(event, segments_of(session, event.id), fields, row.version)
+
+
+def _store(session: Session, snap: Snapshot, new: ClockFields, now: datetime) -> bool:
+    """Write new fields if nobody changed the clock since snap was read; return success."""
+    result = session.execute(
+        update(Clock)
+        .where(Clock.event_id == snap.event.id, Clock.version == snap.version)
+        .values(
+            segment_index=new.segment_index,
+            round=new.round,
+            phase=new.phase,
+            paused_phase=new.paused_phase,
+            ends_at=new.ends_at,
+            remaining_s=new.remaining_s,
+            version=snap.version + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def _segment_ref(segments: list[Segment], index: int) -> dict[str, Any] | None:
+    if not 0 <= index < len(segments):
+        return None
+    s = segments[index]
+    return {
+        "index": index,
+        "id": s.id,
+        "title": s.title,
+        "kind": s.kind,
+        "minutes": s.minutes,
+        "rounds": s.rounds,
+        "round_minutes": s.round_minutes,
+        "transition_minutes": s.transition_minutes,
+        "mode": s.mode,
+    }
+
+
+def _step_ref(segments: list[Segment], step: machine.Step | None) -> dict[str, Any] | None:
+    if step is None:
+        return None
+    return {
+        "segment": _segment_ref(segments, step.segment_index),
+        "round": step.round or None,
+        "phase": step.phase,
+        "duration_s": step.seconds,
+    }
+
+
+def build_state(snap: Snapshot, now: datetime) -> dict[str, Any]:
+    """Return the live snapshot of CONTRACT §3 (datetimes as objects; the schema formats)."""
+    agenda, fields = snap.agenda, snap.fields
+    step = machine.current_step(agenda, fields)
+    index = step.segment_index if step is not None else fields.segment_index
+    if fields.phase == "finished" or step is None:
+        index = min(fields.segment_index, len(agenda) - 1)
+    part = agenda[index] if 0 <= index < len(agenda) else None
+    is_parcours = part is not None and part.is_parcours
+    current_round = (step.round if step is not None else fields.round) if is_parcours else None
+    if fields.phase == "finished":
+        current_round = fields.round if is_parcours else None
+    return {
+        "server_time": now,
+        "event_id": snap.event.id,
+        "segment": _segment_ref(snap.segments, index),
+        "round": current_round,
+        "rounds": part.rounds if part is not None and is_parcours else 0,
+        "phase": fields.phase,
+        "paused_phase": fields.paused_phase,
+        "ends_at": fields.ends_at,
+        "remaining_s": machine.remaining(agenda, fields, now),
+        "duration_s": step.seconds if step is not None and fields.phase != "finished" else None,
+        "auto_advance": bool(snap.event.auto_advance and machine.auto_advances(agenda, fields)),
+        "total_segments": len(agenda),
+        "next": _step_ref(snap.segments, machine.following_step(agenda, fields)),
+        "version": snap.version,
+    }
+
+
+def get_state(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
+    """Return the live state for any token of the event."""
+    event = require_event(session, actor, event_id)
+    return build_state(load_snapshot(session, event), utcnow())
+
+
+def state_of(session: Session, event_id: int) -> dict[str, Any]:
+    """Return the live state of an event (no actor: for the server's own use)."""
+    return build_state(load_snapshot(session, get_event(session, event_id)), utcnow())
+
+
+def apply_action(
+    session: Session, actor: Actor, event_id: int, action: str, seconds: int | None = None
+) -> dict[str, Any]:
+    """Apply a facilitator's clock action, commit it with an audit entry; return the new state."""
+    event = require_event(session, actor, event_id, *STAFF)
+    for _attempt in range(CAS_ATTEMPTS):
+        snap = load_snapshot(session, event)
+        now = utcnow()
+        new = machine.apply(snap.agenda, snap.fields, action, now, seconds)
+        if _store(session, snap, new, now):
+            detail: dict[str, Any] = {"segment": new.segment_index, "round": new.round}
+            if seconds is not None:
+                detail["seconds"] = seconds
+            audit(session, event_id, actor.label, f"clock.{action}", phase=new.phase, **detail)
+            session.commit()
+            return build_state(Snapshot(event, snap.segments, new, snap.version + 1), now)
+        session.rollback()
+    raise Conflict("The clock was changed at the same moment; please try again.")
+
+
+def auto_advance(
+    session: Session, event_id: int, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """Move a parcours on past every passed deadline; return the new state, or None."""
+    now = now or utcnow()
+    event = get_event(session, event_id)
+    if not event.auto_advance:
+        return None
+    snap = load_snapshot(session, event)
+    new = machine.catch_up(snap.agenda, snap.fields, now)
+    if new is None:
+        session.rollback()
+        return None
+    if not _store(session, snap, new, now):
+        session.rollback()  # another process advanced it first
+        return None
+    audit(session, event_id, "clock", "clock.auto", segment=new.segment_index, round=new.round)
+    session.commit()
+    return build_state(Snapshot(event, snap.segments, new, snap.version + 1), now)
+
+
+def ticking_clocks(session: Session) -> list[tuple[int, datetime, int]]:
+    """Return (event_id, ends_at, version) of every running clock whose event auto-advances."""
+    query = (
+        select(Clock.event_id, Clock.ends_at, Clock.version)
+        .join(Event, Event.id == Clock.event_id)
+        .where(Event.auto_advance.is_(True), Clock.phase.in_(machine.TICKING))
+        .where(Clock.ends_at.is_not(None))
+    )
+    return [(e, t, v) for e, t, v in session.execute(query).all() if t is not None]

@@ -48,7 +48,13 @@ class LiveNamespace(Namespace):
         ops = socket_operations()
         if event not in ops:
             return super().trigger_event(event, *args)
-        return self._dispatch(ops[event], args[1] if len(args) > 1 else None)
+        op = ops[event]
+
+        def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
+            return self._dispatch(op, payload)
+
+        # through Flask-SocketIO, so the handler runs in the app and request context
+        return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
         actor = self._actor()

@@ -245,7 +245,7 @@ def station_follow_ups(
         .where(FollowUp.station_id == station_id)
         .order_by(FollowUp.created_at, FollowUp.id)
     )
-    return [(f, p) for f, p in rows.tuples()]
+    return [(f, p) for f, p in rows]
 
 
 def contact_of(person: Participant, shared: bool) -> dict[str, Any]:
@@ -283,7 +283,7 @@ def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:
             select(Station.id, Station.name).where(
                 Station.id.in_({c.station_id for c in check_ins})
             )
-        ).tuples()
+        )
     )
     return {
         "notes": NoteOut(many=True).dump(rows(Note, Note.participant_id)),

@@ -1,9 +1,78 @@
-"""The clock's background task (filled in by the live run of show)."""
+"""The clock's background task: advance running parcours when their time is up.
+
+One task per server process. It sleeps until the nearest deadline (at most ~1 s), then
+advances every due clock by compare-and-set, so two processes never double-advance.
+Nothing is kept in memory that matters: after a restart it simply reads the database,
+catches up on deadlines that passed while it was down and broadcasts the new state.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from parcours.extensions import db, socketio
+from parcours.storage import utcnow
 
-def start_ticker(app: Any) -> None:
-    """Start the auto-advance task."""
+log = logging.getLogger(__name__)
+MAX_SLEEP_S = 1.0
+MIN_SLEEP_S = 0.05
+
+
+class Ticker:
+    """Advance due clocks, then sleep until the next deadline."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.waiting: dict[int, int] = {}  # event_id -> clock version found not advanceable
+        self.running = True
+
+    def run(self) -> None:
+        """Loop until stopped; a failing pass is logged and retried."""
+        while self.running:
+            try:
+                delay = self.tick()
+            except Exception:  # keep the clock alive whatever one pass hit
+                log.exception("clock ticker pass failed")
+                delay = MAX_SLEEP_S
+            socketio.sleep(delay)
+
+    def tick(self) -> float:
+        """Advance every due clock once; return how long to sleep."""
+        from parcours.realtime.hooks import after_clock_change
+        from parcours.services import clock
+
+        with self.app.app_context():
+            session = db.new_session()
+            try:
+                now = utcnow()
+                nearest = MAX_SLEEP_S
+                for event_id, ends_at, version in clock.ticking_clocks(session):
+                    session.rollback()
+                    if ends_at > now:
+                        nearest = min(nearest, (ends_at - now).total_seconds())
+                        continue
+                    if self.waiting.get(event_id) == version:
+                        continue  # e.g. a talk's time is up: the facilitator moves on
+                    state = clock.auto_advance(session, event_id, now)
+                    if state is None:
+                        self.waiting[event_id] = version
+                        continue
+                    after_clock_change(session, event_id, state)
+                    nearest = min(nearest, MIN_SLEEP_S)
+                return max(MIN_SLEEP_S, nearest)
+            finally:
+                session.close()
+
+
+def start_ticker(app: Any) -> Ticker | None:
+    """Start the auto-advance task once per process (unless AUTO_ADVANCE is off)."""
+    if not app.config.get("AUTO_ADVANCE", True):
+        return None
+    existing = app.extensions.get("parcours_ticker")
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    ticker = Ticker(app)
+    app.extensions["parcours_ticker"] = ticker
+    socketio.start_background_task(ticker.run)
+    return ticker

@@ -17,7 +17,7 @@ run: install $(JS)
 	PORT=$(PORT) $(BIN)/parcours serve --port $(PORT)
 
 test: install-dev $(JS) chromium
-	$(BIN)/ruff check parcours tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
@@ -51,12 +51,12 @@ chromium:
 	else echo "Chromium missing and apt unusable: browser tests will be skipped"; fi
 
 lint:
-	$(BIN)/ruff check parcours tests bench
-	$(BIN)/ruff format --check parcours tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format:
-	$(BIN)/ruff format parcours tests bench
-	$(BIN)/ruff check --fix parcours tests bench
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 translations:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o parcours/translations/messages.pot .

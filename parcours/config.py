@@ -13,7 +13,8 @@ def async_mode() -> str:
     """Return the async mode chosen by PARCOURS_ASYNC_MODE (eventlet by default)."""
     mode = os.environ.get("PARCOURS_ASYNC_MODE", "eventlet").strip().lower()
     if mode not in ASYNC_MODES:
-        raise SystemExit(f"PARCOURS_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+        allowed = ", ".join(ASYNC_MODES)
+        raise SystemExit(f"PARCOURS_ASYNC_MODE must be one of {allowed}, not {mode!r}")
     return mode
 
 

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import get_locale
 
 from parcours.config import ROOT, Config
 from parcours.extensions import babel, csrf, db, socketio
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the database, Babel, CSRF protection and Socket.IO to the app."""
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.setdefault("get_locale", get_locale)
     csrf.init_app(app)
     socketio.init_app(
         app,

@@ -14,6 +14,53 @@ SEGMENT_KINDS = ("talk", "break", "workshop", "parcours", "other")
 MODES = ("individual", "groups")
 
 
+class WholeNumber(fields.Integer):
+    """An integer as TOML writes it: 2.5, "7" and true are refused, not rounded or converted."""
+
+    default_error_messages = {"invalid": "must be a whole number"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def bounds(low: int, high: int) -> list[validate.Validator]:
+    """Return validators with the messages of CONTRACT §2: "must be at least 1"."""
+    return [
+        validate.Range(min=low, error="must be at least {min}"),
+        validate.Range(max=high, error="must be at most {max}"),
+    ]
+
+
+def count(low: int, high: int, **kwargs: Any) -> WholeNumber:
+    """Return a strict whole-number field between low and high."""
+    return WholeNumber(validate=bounds(low, high), **kwargs)
+
+
+class FileSection(StrictSchema):
+    """A table of the event file: an unknown key is named as such."""
+
+    error_messages = {"unknown": "unknown field", "type": "must be a table"}
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        """Word the usual type errors the way the rest of the messages read."""
+        field_obj.error_messages = {
+            **field_obj.error_messages,
+            "required": "is required",
+            "null": "must not be empty",
+        }
+        if type(field_obj) is fields.String:
+            field_obj.error_messages["invalid"] = "must be text"
+        if isinstance(field_obj, fields.List):
+            field_obj.error_messages["invalid"] = "must be a list"
+        if isinstance(field_obj, fields.Boolean):
+            field_obj.error_messages["invalid"] = "must be true or false"
+
+
 class TomlDateTime(fields.Field):
     """Accept a TOML datetime (already parsed) or an ISO 8601 string."""
 
@@ -33,23 +80,23 @@ class TomlDateTime(fields.Field):
         return value.isoformat() if value else None
 
 
-class EventSection(StrictSchema):
+class EventSection(FileSection):
     title = name_field(maximum=200)
     venue = text_field(200)
     starts_at = TomlDateTime(load_default=None)
     timezone = fields.String(load_default="Europe/Berlin")
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
-    retention_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+    retention_days = count(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
 
 
-class SegmentSection(StrictSchema):
+class SegmentSection(FileSection):
     title = name_field(maximum=200)
     kind = fields.String(load_default="talk", validate=validate.OneOf(SEGMENT_KINDS))
-    minutes = fields.Integer(load_default=None, validate=validate.Range(min=1, max=600))
-    rounds = fields.Integer(load_default=None, validate=validate.Range(min=1, max=30))
-    round_minutes = fields.Integer(load_default=None, validate=validate.Range(min=1, max=120))
-    transition_minutes = fields.Integer(load_default=None, validate=validate.Range(min=0, max=30))
+    minutes = count(1, 600, load_default=None)
+    rounds = count(1, 30, load_default=None)
+    round_minutes = count(1, 120, load_default=None)
+    transition_minutes = count(0, 30, load_default=None)
     mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
 
     @validates_schema
@@ -66,7 +113,7 @@ class SegmentSection(StrictSchema):
             raise MError({"minutes": ["is required"]})
 
 
-class StationSection(StrictSchema):
+class StationSection(FileSection):
     template = fields.String(load_default=None)
     name = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
@@ -79,14 +126,14 @@ class StationSection(StrictSchema):
             r"^[A-Z0-9]{2,8}$", error="must be 2 to 8 capital letters or digits"
         ),
     )
-    capacity = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
+    capacity = count(1, 500, load_default=None)
     topics = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=None)
     questions = fields.List(
         fields.String(validate=validate.Length(min=1, max=300)), load_default=None
     )
 
 
-class ParticipantSection(StrictSchema):
+class ParticipantSection(FileSection):
     name = name_field()
     organisation = text_field(200)
     kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
@@ -97,7 +144,7 @@ class ParticipantSection(StrictSchema):
     must_visit = fields.List(fields.String(), load_default=list)
 
 
-class EventFileSchema(StrictSchema):
+class EventFileSchema(FileSection):
     event = fields.Nested(EventSection, required=True)
     agenda = fields.List(fields.Nested(SegmentSection), load_default=list)
     stations = fields.List(fields.Nested(StationSection), load_default=list)

@@ -1,0 +1,344 @@
+"""Prepare an event: edit its details, agenda, stations and participants (organiser only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parcours.catalogue import load_catalogue
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Conflict, Invalid, NotFound
+from parcours.schemas.common import load
+from parcours.schemas.setup import (
+    CatalogueStationInput,
+    EventInput,
+    ParticipantInput,
+    SegmentInput,
+    StationInput,
+)
+from parcours.services.common import audit, issue_token, new_code, require_event, require_live
+from parcours.services.events import add_participant, segment_from_data
+from parcours.storage import Clock, Event, Participant, Segment, Station
+
+RUNNING = ("running", "paused", "transition")
+
+
+def organiser_event(session: Session, actor: Actor, event_id: int) -> Event:
+    """Return the event for an organiser; an unowned event (made by the CLI) becomes theirs."""
+    event = require_event(session, actor, event_id, "organiser")
+    if event.organiser_id is None and actor.organiser_id is not None:
+        event.organiser_id = actor.organiser_id
+        audit(session, event.id, actor.label, "event.claim")
+    return event
+
+
+def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Event:
+    """Change the event's title, venue, start, language and retention."""
+    values = load(EventInput(), data)
+    event = organiser_event(session, actor, event_id)
+    for key, value in values.items():
+        setattr(event, key, value)
+    audit(session, event.id, actor.label, "event.update", fields=sorted(values))
+    session.commit()
+    return event
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+def _segment(session: Session, event: Event, segment_id: int) -> Segment:
+    segment = session.get(Segment, segment_id)
+    if segment is None or segment.event_id != event.id:
+        raise NotFound("No such agenda item.")
+    return segment
+
+
+def _guard_running(session: Session, event: Event, position: int) -> None:
+    """Refuse to move or remove an item the running clock has reached."""
+    clock = session.get(Clock, event.id)
+    if clock is not None and clock.phase in RUNNING and position <= clock.segment_index:
+        raise Conflict("The event is running: items that have started can no longer be moved.")
+
+
+def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Segment:
+    """Append an item to the agenda."""
+    values = load(SegmentInput(), data)
+    event = organiser_event(session, actor, event_id)
+    segment = segment_from_data(event.id, len(event.segments), values)
+    session.add(segment)
+    session.flush()
+    audit(session, event.id, actor.label, "segment.add", segment_id=segment.id)
+    session.commit()
+    return segment
+
+
+def update_segment(
+    session: Session, actor: Actor, event_id: int, segment_id: int, data: Any
+) -> Segment:
+    """Change an agenda item in place (the clock is left alone)."""
+    values = load(SegmentInput(), data)
+    event = organiser_event(session, actor, event_id)
+    segment = _segment(session, event, segment_id)
+    fresh = segment_from_data(event.id, segment.position, values)
+    for key in ("title", "kind", "minutes", "rounds", "round_minutes", "transition_minutes"):
+        setattr(segment, key, getattr(fresh, key))
+    segment.mode = fresh.mode
+    audit(session, event.id, actor.label, "segment.update", segment_id=segment.id)
+    session.commit()
+    return segment
+
+
+def delete_segment(session: Session, actor: Actor, event_id: int, segment_id: int) -> None:
+    """Remove an agenda item and close the gap."""
+    event = organiser_event(session, actor, event_id)
+    segment = _segment(session, event, segment_id)
+    _guard_running(session, event, segment.position)
+    event.segments.remove(segment)
+    for position, item in enumerate(event.segments):
+        item.position = position
+    audit(session, event.id, actor.label, "segment.delete", segment_id=segment_id)
+    session.commit()
+
+
+def move_segment(session: Session, actor: Actor, event_id: int, segment_id: int, step: int) -> None:
+    """Move an agenda item one place up (step -1) or down (+1)."""
+    event = organiser_event(session, actor, event_id)
+    segment = _segment(session, event, segment_id)
+    items = list(event.segments)
+    index = items.index(segment)
+    other = index + (1 if step > 0 else -1)
+    if not 0 <= other < len(items):
+        return
+    _guard_running(session, event, max(index, other))
+    items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items):
+        item.position = position
+    audit(session, event.id, actor.label, "segment.move", segment_id=segment_id, to=other)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- stations
+
+
+def _station(session: Session, event: Event, station_id: int) -> Station:
+    station = session.get(Station, station_id)
+    if station is None or station.event_id != event.id:
+        raise NotFound("No such station.")
+    return station
+
+
+def _free_code(session: Session, event: Event, wanted: str | None, own: int | None = None) -> str:
+    used = {
+        code: sid
+        for code, sid in session.execute(
+            select(Station.code, Station.id).where(Station.event_id == event.id)
+        )
+    }
+    if wanted:
+        if wanted in used and used[wanted] != own:
+            raise Invalid(f"code: '{wanted}' is used by another station", {"code": ["is taken"]})
+        return wanted
+    code = new_code(4)
+    while code in used:
+        code = new_code(4)
+    return code
+
+
+def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
+    """Add a station from the form; it gets its own host token."""
+    values = load(StationInput(), data)
+    event = organiser_event(session, actor, event_id)
+    values["code"] = _free_code(session, event, values.get("code"))
+    return _insert_station(session, actor, event, values)
+
+
+def add_station_from_catalogue(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
+    """Add a station from a catalogue template, in the event's language."""
+    values = load(CatalogueStationInput(), data)
+    event = organiser_event(session, actor, event_id)
+    template = load_catalogue().get(values["template"])
+    if template is None:
+        raise Invalid("template: unknown", {"template": ["no such template in the catalogue"]})
+    texts = template.localized(event.language)
+    station = {
+        "template": template.slug,
+        "name": values.get("name") or texts["name"],
+        "kind": template.kind,
+        "description": texts["description"],
+        "topics": texts["topics"],
+        "questions": texts["questions"],
+        "location": values["location"],
+        "host": values["host"],
+        "capacity": values.get("capacity") or template.capacity or 10,
+        "code": _free_code(session, event, None),
+    }
+    return _insert_station(session, actor, event, station)
+
+
+def _insert_station(
+    session: Session, actor: Actor, event: Event, values: dict[str, Any]
+) -> Station:
+    position = max((s.position for s in event.stations), default=-1) + 1
+    station = Station(event_id=event.id, position=position, **values)
+    session.add(station)
+    session.flush()
+    issue_token(session, event.id, "host", station_id=station.id)
+    audit(session, event.id, actor.label, "station.add", station_id=station.id)
+    session.commit()
+    return station
+
+
+def update_station(
+    session: Session, actor: Actor, event_id: int, station_id: int, data: Any
+) -> Station:
+    """Change a station's details."""
+    values = load(StationInput(), data)
+    event = organiser_event(session, actor, event_id)
+    station = _station(session, event, station_id)
+    values["code"] = _free_code(session, event, values.get("code") or station.code, station.id)
+    for key, value in values.items():
+        setattr(station, key, value)
+    audit(session, event.id, actor.label, "station.update", station_id=station.id)
+    session.commit()
+    return station
+
+
+def delete_station(session: Session, actor: Actor, event_id: int, station_id: int) -> None:
+    """Remove a station; its host token, plan entries and interests in it go with it."""
+    event = organiser_event(session, actor, event_id)
+    station = _station(session, event, station_id)
+    for person in event.participants:
+        if station_id in (person.interests or []) or station_id in (person.must_visit or []):
+            person.interests = [i for i in person.interests if i != station_id]
+            person.must_visit = [i for i in person.must_visit if i != station_id]
+    event.stations.remove(station)
+    audit(session, event.id, actor.label, "station.delete", station_id=station_id)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- participants
+
+
+def _participant(session: Session, event: Event, participant_id: int) -> Participant:
+    person = session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound("No such participant.")
+    return person
+
+
+def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
+    known = {s.id for s in event.stations}
+    errors = {
+        key: [f"no station with id {i}" for i in values.get(key, []) if i not in known]
+        for key in ("interests", "must_visit")
+    }
+    errors = {k: v for k, v in errors.items() if v}
+    if errors:
+        raise Invalid("unknown station", errors)
+    for key in ("interests", "must_visit"):
+        if key in values:
+            values[key] = sorted(set(values[key]))
+
+
+def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Participant:
+    """Add one participant with their personal token."""
+    values = load(ParticipantInput(), data)
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    _check_station_ids(event, values)
+    person = _insert_person(session, event, values, "organiser")
+    audit(session, event.id, actor.label, "participant.add", participant_id=person.id)
+    session.commit()
+    return person
+
+
+def _insert_person(
+    session: Session, event: Event, values: dict[str, Any], source: str
+) -> Participant:
+    ids = {"interests": values.pop("interests", []), "must_visit": values.pop("must_visit", [])}
+    present = values.pop("present", True)
+    person, _token = add_participant(session, event, values, {}, source=source)
+    person.interests, person.must_visit = ids["interests"], ids["must_visit"]
+    person.present = present
+    return person
+
+
+def update_person(
+    session: Session, actor: Actor, event_id: int, participant_id: int, data: Any
+) -> Participant:
+    """Change a participant's details."""
+    values = load(ParticipantInput(), data)
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    person = _participant(session, event, participant_id)
+    _check_station_ids(event, values)
+    for key, value in values.items():
+        setattr(person, key, value)
+    audit(session, event.id, actor.label, "participant.update", participant_id=person.id)
+    session.commit()
+    return person
+
+
+def delete_person(session: Session, actor: Actor, event_id: int, participant_id: int) -> None:
+    """Remove a participant with everything they wrote and their token."""
+    event = organiser_event(session, actor, event_id)
+    person = _participant(session, event, participant_id)
+    event.participants.remove(person)
+    audit(session, event.id, actor.label, "participant.delete", participant_id=participant_id)
+    session.commit()
+
+
+def import_people(
+    session: Session, actor: Actor, event_id: int, rows: list[dict[str, Any]]
+) -> list[Participant]:
+    """Add many participants at once (rows already checked by the CSV preview); all or nothing."""
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    added: list[Participant] = []
+    for index, row in enumerate(rows):
+        try:
+            values = load(ParticipantInput(), row)
+            _check_station_ids(event, values)
+        except Invalid as err:
+            session.rollback()
+            fields = {f"rows[{index}].{k}": v for k, v in err.fields.items()}
+            raise Invalid(f"row {index + 1}: {err.message}", fields) from None
+        added.append(_insert_person(session, event, values, "csv"))
+    audit(session, event.id, actor.label, "participant.import", count=len(added))
+    session.commit()
+    return added
+
+
+def station_refs(event: Event) -> dict[str, int]:
+    """Return the names a CSV may use for the event's stations: name, code, template, id."""
+    refs: dict[str, int] = {}
+    for station in event.stations:
+        for ref in (station.name, station.code, station.template, str(station.id)):
+            if ref:
+                refs.setdefault(ref.strip().lower(), station.id)
+    return refs
+
+
+def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
+    """Create an event from the dashboard's short form (no agenda, stations or people yet)."""
+    from parcours.services.events import create_event
+
+    values = load(EventInput(), data)
+    event = create_event(session, {"event": values}, organiser_id=organiser_id)
+    session.commit()
+    return event
+
+
+def create_from_file(session: Session, organiser_id: int, data: Any) -> Event:
+    """Create an event from an uploaded event file; nothing is written on error."""
+    from parcours.services.events import create_event
+
+    try:
+        event = create_event(session, data, organiser_id=organiser_id)
+    except Invalid:
+        session.rollback()
+        raise
+    session.commit()
+    return event

@@ -1,0 +1,92 @@
+"""Self-registration on the phone (/join/<code>) and the privacy notice (/privacy/<code>)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from parcours.domain.errors import Invalid, NotFound
+from parcours.extensions import db
+from parcours.schemas.common import load
+from parcours.schemas.event import JoinSchema
+from parcours.services import participants as people
+from parcours.storage import Event, Organiser
+
+bp = Blueprint("join", __name__)
+TEXT_FIELDS = ("name", "organisation", "kind", "language")
+OPTIONAL = ("email", "phone")
+
+
+def _event(join_code: str) -> Event:
+    event = db.session().scalar(select(Event).where(Event.join_code == join_code.strip().upper()))
+    if event is None:
+        raise NotFound("No event with this join code.")
+    return event
+
+
+def _form_data() -> dict[str, Any]:
+    """Build the JoinSchema input from the form: empty optional fields mean none given."""
+    form = request.form
+    data: dict[str, Any] = {k: form.get(k, "").strip() for k in TEXT_FIELDS if k in form}
+    for key in OPTIONAL:
+        value = form.get(key, "").strip()
+        data[key] = value or None
+    data["interests"] = [v for v in form.getlist("interests") if v.strip()]
+    data["consent"] = form.get("consent") in ("on", "true", "1", "yes")
+    return data
+
+
+def _context(event: Event) -> dict[str, Any]:
+    from parcours.web.organiser.common import kind_labels
+
+    organiser = db.session().get(Organiser, event.organiser_id) if event.organiser_id else None
+    delete_on = None
+    if event.starts_at is not None:
+        delete_on = (event.starts_at + timedelta(days=event.retention_days)).date()
+    return {
+        "event": event,
+        "kind_labels": kind_labels(),
+        "organiser": organiser,
+        "delete_on": delete_on,
+    }
+
+
+@bp.route("/join/<join_code>", methods=["GET", "POST"])
+def join_page(join_code: str) -> ResponseReturnValue:
+    """Show the registration form; on success go to the participant's phone page."""
+    event = _event(join_code)
+    closed = event.shredded_at is not None
+    values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
+    if request.method == "POST" and not closed:
+        data = _form_data()
+        try:
+            loaded = load(JoinSchema(), data)
+            _participant, token = people.join(db.session(), event.join_code, loaded)
+        except Invalid as err:
+            db.session().rollback()
+            values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}
+            context = _context(event)
+            return render_template(
+                "join/join.html", values=values, errors=err.fields, closed=False, **context
+            ), 400
+        return redirect(url_for("participant.phone", token=token))
+    return render_template(
+        "join/join.html", values=values, errors={}, closed=closed, **_context(event)
+    ), (409 if closed and request.method == "POST" else 200)
+
+
+@bp.get("/privacy/<join_code>")
+def privacy(join_code: str) -> ResponseReturnValue:
+    """Show who is responsible for the data, what is stored, why, for how long, and your rights."""
+    event = _event(join_code)
+    return render_template("join/privacy.html", **_context(event))
+
+
+def blueprints() -> list[Blueprint]:
+    """Return this module's blueprints."""
+    return [bp]

@@ -1,0 +1,189 @@
+"""Participants: list, add, edit, remove, and import from CSV with a preview."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from parcours.domain.errors import Invalid, NotFound
+from parcours.extensions import db
+from parcours.schemas.setup import clean_form
+from parcours.services import setup
+from parcours.services.participants import token_of
+from parcours.storage import Event, Participant
+from parcours.web.organiser.auth import bp, event_actor, login_required
+from parcours.web.organiser.common import base_url, form_failed
+from parcours.web.organiser.csv_import import parse_csv
+
+LISTS = ("interests", "must_visit")
+
+
+def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
+    if person is None:
+        return {"kind": "other", "language": event.language, "present": True}
+    return {
+        "name": person.name,
+        "organisation": person.organisation,
+        "kind": person.kind,
+        "email": person.email or "",
+        "phone": person.phone or "",
+        "language": person.language,
+        "interests": person.interests or [],
+        "must_visit": person.must_visit or [],
+        "present": person.present,
+    }
+
+
+def _submitted() -> dict[str, Any]:
+    data = clean_form(request.form, LISTS)
+    data["present"] = "present" in request.form
+    for key in LISTS:
+        data.setdefault(key, [])
+    return data
+
+
+def _values_from_form() -> dict[str, Any]:
+    values: dict[str, Any] = {k: request.form.get(k, "") for k in request.form}
+    for key in LISTS:
+        values[key] = [int(v) for v in request.form.getlist(key) if v.isdigit()]
+    values["present"] = "present" in request.form
+    return values
+
+
+@bp.get("/events/<int:event_id>/participants")
+@login_required
+def participants(event_id: int) -> ResponseReturnValue:
+    """List the participants."""
+    event, _actor = event_actor(event_id)
+    names = {s.id: s.name for s in event.stations}
+    return render_template(
+        "organiser/participants.html", event=event, tab="participants", station_names=names
+    )
+
+
+@bp.route("/events/<int:event_id>/participants/new", methods=["GET", "POST"])
+@login_required
+def new_participant(event_id: int) -> ResponseReturnValue:
+    """Add a participant."""
+    event, actor = event_actor(event_id)
+    if request.method == "POST":
+        try:
+            person = setup.add_person(db.session(), actor, event.id, _submitted())
+        except Invalid as err:
+            db.session().rollback()
+            return _person_failed(event, None, err)
+        flash(_("%(name)s was added.", name=person.name), "success")
+        return redirect(url_for("organiser.participants", event_id=event.id))
+    return render_template(
+        "organiser/participant_form.html",
+        event=event,
+        tab="participants",
+        person=None,
+        values=_person_form(None, event),
+        errors={},
+    )
+
+
+def _person_failed(event: Event, person: Participant | None, err: Invalid) -> ResponseReturnValue:
+    return form_failed(
+        "organiser/participant_form.html",
+        err,
+        event=event,
+        tab="participants",
+        person=person,
+        values=_values_from_form(),
+    )
+
+
+@bp.route("/events/<int:event_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+@login_required
+def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
+    """Edit a participant and show their personal link."""
+    event, actor = event_actor(event_id)
+    person = db.session().get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound("No such participant.")
+    if request.method == "POST":
+        try:
+            setup.update_person(db.session(), actor, event.id, person.id, _submitted())
+        except Invalid as err:
+            db.session().rollback()
+            return _person_failed(event, person, err)
+        flash(_("Saved."), "success")
+        return redirect(url_for("organiser.participants", event_id=event.id))
+    token = token_of(db.session(), person.id)
+    return render_template(
+        "organiser/participant_form.html",
+        event=event,
+        tab="participants",
+        person=person,
+        values=_person_form(person, event),
+        errors={},
+        personal_url=f"{base_url()}/p/{token}" if token else None,
+    )
+
+
+@bp.post("/events/<int:event_id>/participants/<int:participant_id>/delete")
+@login_required
+def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
+    """Remove a participant with everything they wrote."""
+    event, actor = event_actor(event_id)
+    setup.delete_person(db.session(), actor, event.id, participant_id)
+    flash(_("The participant was removed."), "success")
+    return redirect(url_for("organiser.participants", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@login_required
+def import_participants(event_id: int) -> ResponseReturnValue:
+    """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
+    event, _actor = event_actor(event_id)
+    context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
+    if request.method == "GET":
+        return render_template("organiser/import.html", result=None, **context)
+    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
+    upload = request.files.get("file")
+    raw = upload.read() if upload is not None else b""
+    if not raw.strip():
+        context["errors"] = {"file": [_("Please choose a CSV file.")]}
+        return render_template("organiser/import.html", result=None, **context), 400
+    result = _parse(event, raw)
+    payload = base64.b64encode(raw).decode("ascii")
+    return render_template("organiser/import.html", result=result, payload=payload, **context)
+
+
+def _parse(event: Event, raw: bytes) -> Any:
+    existing = [p.email for p in event.participants if p.email]
+    return parse_csv(raw, setup.station_refs(event), existing)
+
+
+@bp.post("/events/<int:event_id>/participants/import/confirm")
+@login_required
+def confirm_import(event_id: int) -> ResponseReturnValue:
+    """Save the good rows of the previewed CSV."""
+    event, actor = event_actor(event_id)
+    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"] * 2
+    request.max_form_memory_size = current_app.config["MAX_UPLOAD_LENGTH"] * 2
+    try:
+        raw = base64.b64decode(request.form.get("payload", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    result = _parse(event, raw)
+    rows = [row.data for row in result.good]
+    if not rows:
+        flash(_("There was nothing to import."), "error")
+        return redirect(url_for("organiser.import_participants", event_id=event.id))
+    added = setup.import_people(db.session(), actor, event.id, rows)
+    flash(
+        ngettext(
+            "%(num)d participant was imported.", "%(num)d participants were imported.", len(added)
+        ),
+        "success",
+    )
+    return redirect(url_for("organiser.participants", event_id=event.id))

@@ -1,0 +1,133 @@
+"""Stations: list, add (from the form or the catalogue), edit and remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from parcours.catalogue import load_catalogue
+from parcours.domain.errors import Invalid, NotFound
+from parcours.extensions import db
+from parcours.schemas.setup import clean_form
+from parcours.services import setup
+from parcours.storage import Station
+from parcours.web.organiser.auth import bp, event_actor, login_required
+from parcours.web.organiser.common import form_failed
+
+
+def _catalogue() -> list[dict[str, Any]]:
+    lang = str(get_locale() or "de")
+    return [
+        {"slug": t.slug, "kind": t.kind, "capacity": t.capacity, **t.localized(lang)}
+        for t in load_catalogue().values()
+    ]
+
+
+def _station_form(station: Station | None) -> dict[str, Any]:
+    if station is None:
+        return {"capacity": 10, "kind": "other"}
+    return {
+        "name": station.name,
+        "kind": station.kind,
+        "description": station.description,
+        "location": station.location,
+        "host": station.host,
+        "capacity": station.capacity,
+        "code": station.code,
+        "topics": "\n".join(station.topics or []),
+        "questions": "\n".join(station.questions or []),
+    }
+
+
+@bp.get("/events/<int:event_id>/stations")
+@login_required
+def stations(event_id: int) -> ResponseReturnValue:
+    """List the stations and offer the catalogue."""
+    event, _actor = event_actor(event_id)
+    return render_template(
+        "organiser/stations.html", event=event, tab="stations", catalogue=_catalogue(), errors={}
+    )
+
+
+@bp.post("/events/<int:event_id>/stations/catalogue")
+@login_required
+def add_from_catalogue(event_id: int) -> ResponseReturnValue:
+    """Add a station from a catalogue template."""
+    event, actor = event_actor(event_id)
+    try:
+        station = setup.add_station_from_catalogue(
+            db.session(), actor, event.id, clean_form(request.form)
+        )
+    except Invalid as err:
+        db.session().rollback()
+        return form_failed(
+            "organiser/stations.html", err, event=event, tab="stations", catalogue=_catalogue()
+        )
+    flash(_("Station “%(name)s” was added.", name=station.name), "success")
+    return redirect(url_for("organiser.stations", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/stations/new", methods=["GET", "POST"])
+@login_required
+def new_station(event_id: int) -> ResponseReturnValue:
+    """Add a station from the form."""
+    event, actor = event_actor(event_id)
+    if request.method == "POST":
+        try:
+            station = setup.add_station(db.session(), actor, event.id, clean_form(request.form))
+        except Invalid as err:
+            db.session().rollback()
+            return form_failed("organiser/station_form.html", err, event=event, tab="stations")
+        flash(_("Station “%(name)s” was added.", name=station.name), "success")
+        return redirect(url_for("organiser.stations", event_id=event.id))
+    return render_template(
+        "organiser/station_form.html",
+        event=event,
+        tab="stations",
+        station=None,
+        values=_station_form(None),
+        errors={},
+    )
+
+
+@bp.route("/events/<int:event_id>/stations/<int:station_id>", methods=["GET", "POST"])
+@login_required
+def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
+    """Edit a station."""
+    event, actor = event_actor(event_id)
+    station = db.session().get(Station, station_id)
+    if station is None or station.event_id != event.id:
+        raise NotFound("No such station.")
+    if request.method == "POST":
+        try:
+            data = clean_form(request.form)
+            setup.update_station(db.session(), actor, event.id, station.id, data)
+        except Invalid as err:
+            db.session().rollback()
+            return form_failed(
+                "organiser/station_form.html", err, event=event, tab="stations", station=station
+            )
+        flash(_("Saved."), "success")
+        return redirect(url_for("organiser.stations", event_id=event.id))
+    return render_template(
+        "organiser/station_form.html",
+        event=event,
+        tab="stations",
+        station=station,
+        values=_station_form(station),
+        errors={},
+    )
+
+
+@bp.post("/events/<int:event_id>/stations/<int:station_id>/delete")
+@login_required
+def delete_station(event_id: int, station_id: int) -> ResponseReturnValue:
+    """Remove a station."""
+    event, actor = event_actor(event_id)
+    setup.delete_station(db.session(), actor, event.id, station_id)
+    flash(_("The station was removed."), "success")
+    return redirect(url_for("organiser.stations", event_id=event.id))

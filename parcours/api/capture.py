@@ -107,10 +107,21 @@ def create_check_in(call: Call) -> Result:
     station = call.session.get(Station, row.station_id)
     body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
     if fresh:
-        person = call.session.get(Participant, row.participant_id)
-        who = PersonOut().dump(person) if person is not None else {}
-        emit.to_station(row.station_id, "check_in", {"participant": who, "round": row.round})
+        push_roster(call, row.station_id)
     return created(fresh), body
+
+
+def push_roster(call: Call, station_id: int) -> None:
+    """Send the station's tablets their roster again: someone just checked in."""
+    from parcours.schemas.live import RosterSchema
+    from parcours.services import clock, live
+    from parcours.services.common import get_event
+
+    assert call.actor is not None
+    snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
+    roster = live.rosters(call.session, snap, [station_id])[station_id]
+    emit.to_station(station_id, "roster", RosterSchema().dump(roster))
+    call.session.rollback()  # end the read transaction
 
 
 def station_follow_up(row: FollowUp, person: Participant) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from parcours.services.common import require_event, require_live
 from parcours.storage import (
     Assignment,
     CheckIn,
-    Clock,
     Event,
     FollowUp,
     Lead,
@@ -27,7 +26,6 @@ from parcours.storage import (
 )
 
 T = TypeVar("T")
-LIVE_PHASES = ("running", "paused", "transition")
 
 
 def store_once(
@@ -59,20 +57,22 @@ def writable_event(session: Session, actor: Actor, *roles: str) -> Event:
 
 def current_segment(session: Session, event: Event) -> Segment | None:
     """Return the segment the clock is in, or None before the start."""
-    clock = session.get(Clock, event.id)
-    if clock is None or clock.phase == "not_started":
+    from parcours.services.clock import load_snapshot
+
+    snap = load_snapshot(session, event)
+    index = snap.fields.segment_index
+    if snap.fields.phase == "not_started" or not 0 <= index < len(snap.segments):
         return None
-    segments = event.segments
-    return segments[clock.segment_index] if 0 <= clock.segment_index < len(segments) else None
+    return snap.segments[index]
 
 
-def current_round(session: Session, event: Event) -> int | None:
-    """Return the round of the parcours that is going on now, if any."""
-    clock = session.get(Clock, event.id)
-    if clock is None or clock.phase not in LIVE_PHASES or clock.round < 1:
-        return None
-    segment = current_segment(session, event)
-    return clock.round if segment is not None and segment.kind == "parcours" else None
+def current_round(session: Session, event: Event, ahead: bool = False) -> int | None:
+    """Return the parcours round going on now; with ahead, also round 1 before it starts."""
+    from parcours.services.clock import load_snapshot
+    from parcours.services.live import position
+
+    pos = position(load_snapshot(session, event))
+    return pos.round if ahead or not pos.upcoming else None
 
 
 def station_of(session: Session, event: Event, station_id: int, field: str) -> Station:
@@ -218,7 +218,7 @@ def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tup
             "station_code: no station with this code",
             {"station_code": ["no station of this event has this code"]},
         )
-    round_no = current_round(session, event)
+    round_no = current_round(session, event, ahead=True)  # arriving before round 1 counts
     return store_once(
         session,
         CheckIn,
@@ -278,13 +278,10 @@ def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:
         return list(session.scalars(stmt))
 
     check_ins = rows(CheckIn, CheckIn.participant_id)
-    names = dict(
-        session.execute(
-            select(Station.id, Station.name).where(
-                Station.id.in_({c.station_id for c in check_ins})
-            )
-        )
+    wanted = select(Station.id, Station.name).where(
+        Station.id.in_({c.station_id for c in check_ins})
     )
+    names = {sid: name for sid, name in session.execute(wanted).all()}
     return {
         "notes": NoteOut(many=True).dump(rows(Note, Note.participant_id)),
         "follow_ups": FollowUpOut(many=True).dump(rows(FollowUp, FollowUp.participant_id)),
@@ -293,3 +290,8 @@ def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:
         ],
         "wall_cards": WallCardOut(many=True).dump(rows(WallCard, WallCard.participant_id)),
     }
+
+
+def me_capture(session: Session, participant: Participant) -> dict[str, list[Any]]:
+    """Return what GET /me adds from capture (the live service's extension point)."""
+    return own_records(session, participant.id)

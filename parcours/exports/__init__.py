@@ -1,0 +1,29 @@
+"""Writers for what leaves the app after the event: CSV, XLSX, vCard, JSON, ZIP packs, SVG.
+
+The writers take an ExportScope (the event, optionally one station, and the lookups the rows
+need) and write to a binary file object; nothing here commits or reads the Flask session.
+Contact details appear only where the participant agreed to share them with that station.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMATS = ("csv", "xlsx", "json", "vcf", "zip")
+STATION_FORMATS = ("csv", "xlsx", "vcf", "zip")
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "vcf": "text/vcard; charset=utf-8",
+    "zip": "application/zip",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def station_pack(call: Any, fmt: str) -> Any:
+    """Answer the station follow-ups operation's ?format= with a file (see parcours.api.after)."""
+    from parcours.api.after import station_file
+
+    return station_file(call, fmt)

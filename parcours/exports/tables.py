@@ -1,0 +1,303 @@
+"""The tables every tabular export is made of: headers in the event's language, streamed rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from parcours.exports.scope import ExportScope, kind_label, yes_no
+from parcours.storage import (
+    Assignment,
+    CheckIn,
+    FollowUp,
+    Lead,
+    Note,
+    Participant,
+    WallCard,
+)
+
+BATCH = 500
+Row = list[Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One kind of record: a sheet of the workbook."""
+
+    key: str
+    title: Any
+    columns: tuple[Any, ...]
+    rows: Callable[[ExportScope], Iterator[Row]]
+
+    def headers(self) -> list[str]:
+        """Return the column headers in the current language."""
+        return [str(c) for c in self.columns]
+
+
+def _stream(scope: ExportScope, stmt: Select[Any]) -> Iterator[Any]:
+    yield from scope.session.execute(stmt, execution_options={"yield_per": BATCH})
+
+
+def _person_cells(scope: ExportScope, participant_id: int | None, station_id: int | None) -> Row:
+    shown = scope.shown(participant_id, station_id)
+    person = scope.people.get(participant_id) if participant_id is not None else None
+    kind = kind_label(person.kind) if person else ""
+    return [shown.name, shown.organisation, kind, shown.email, shown.phone]
+
+
+def _follow_up_query(scope: ExportScope) -> Select[Any]:
+    stmt = select(
+        FollowUp.created_at,
+        FollowUp.station_id,
+        FollowUp.participant_id,
+        FollowUp.topic,
+        FollowUp.message,
+        FollowUp.share_contact,
+        FollowUp.via,
+    ).where(FollowUp.event_id == scope.event.id)
+    if scope.station_id is not None:
+        stmt = stmt.where(FollowUp.station_id == scope.station_id)
+    return stmt.order_by(FollowUp.station_id, FollowUp.id)
+
+
+def _lead_query(scope: ExportScope) -> Select[Any]:
+    stmt = select(
+        Lead.created_at, Lead.station_id, Lead.participant_id, Lead.topic, Lead.note
+    ).where(Lead.event_id == scope.event.id)
+    if scope.station_id is not None:
+        stmt = stmt.where(Lead.station_id == scope.station_id)
+    return stmt.order_by(Lead.station_id, Lead.id)
+
+
+def follow_up_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield the "please contact me" requests."""
+    for r in _stream(scope, _follow_up_query(scope)):
+        yield [
+            scope.local(r.created_at),
+            scope.station_name(r.station_id),
+            *_person_cells(scope, r.participant_id, r.station_id),
+            r.topic,
+            r.message,
+            yes_no(r.share_contact),
+            r.via,
+        ]
+
+
+def lead_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield the hosts' "we will follow up" records."""
+    for r in _stream(scope, _lead_query(scope)):
+        yield [
+            scope.local(r.created_at),
+            scope.station_name(r.station_id),
+            *_person_cells(scope, r.participant_id, r.station_id),
+            r.topic,
+            r.note,
+        ]
+
+
+def contact_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield follow-ups and leads in one list (the CSV export)."""
+    for row in follow_up_rows(scope):
+        yield [_("Follow-up"), *row[:10]]
+    for row in lead_rows(scope):
+        yield [_("Lead"), *row, ""]
+
+
+def _author(scope: ExportScope, author: str) -> str:
+    kind, _sep, ident = author.partition(":")
+    if kind == "h" and ident.isdigit():
+        return _("Host: %(station)s", station=scope.station_name(int(ident)))
+    if kind == "p" and ident.isdigit():
+        return scope.pseudonym(int(ident))
+    return author
+
+
+def note_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield notes; a station's pack gets only its host's notes."""
+    stmt = select(
+        Note.created_at,
+        Note.author,
+        Note.station_id,
+        Note.round,
+        Note.participant_id,
+        Note.text,
+        Note.via,
+    ).where(Note.event_id == scope.event.id)
+    if scope.station_id is not None:
+        stmt = stmt.where(Note.author == f"h:{scope.station_id}")
+    for r in _stream(scope, stmt.order_by(Note.id)):
+        about = scope.shown(r.participant_id, r.station_id).name if r.author[:2] == "h:" else ""
+        yield [
+            scope.local(r.created_at),
+            _author(scope, r.author),
+            scope.station_name(r.station_id),
+            r.round,
+            about,
+            r.text,
+            r.via,
+        ]
+
+
+def visit_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield planned visits (the rotation plan) and check-ins."""
+    plan = select(Assignment.round, Assignment.station_id, Assignment.participant_id).where(
+        Assignment.event_id == scope.event.id
+    )
+    checks = select(
+        CheckIn.round, CheckIn.station_id, CheckIn.participant_id, CheckIn.created_at, CheckIn.via
+    ).where(CheckIn.event_id == scope.event.id)
+    if scope.station_id is not None:
+        plan = plan.where(Assignment.station_id == scope.station_id)
+        checks = checks.where(CheckIn.station_id == scope.station_id)
+    planned = _("Planned")
+    for r in _stream(scope, plan.order_by(Assignment.round, Assignment.station_id)):
+        name = scope.station_name(r.station_id)
+        yield [planned, r.round, name, scope.pseudonym(r.participant_id), None, ""]
+    checked = _("Check-in")
+    for r in _stream(scope, checks.order_by(CheckIn.id)):
+        name = scope.station_name(r.station_id)
+        pseudonym = scope.pseudonym(r.participant_id)
+        yield [checked, r.round, name, pseudonym, scope.local(r.created_at), r.via]
+
+
+def participant_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield the organiser's list of participants (contact details included)."""
+    stmt = select(Participant).where(Participant.event_id == scope.event.id)
+    for p in scope.session.scalars(stmt.order_by(Participant.id)):
+        interests = ", ".join(scope.station_name(i) for i in p.interests or [])
+        yield [
+            p.pseudonym,
+            p.name,
+            p.organisation,
+            kind_label(p.kind),
+            p.email or "",
+            p.phone or "",
+            p.language,
+            p.source,
+            scope.local(p.consent_at),
+            yes_no(p.present),
+            interests,
+        ]
+
+
+def _counts(scope: ExportScope, model: Any) -> dict[int, int]:
+    stmt = (
+        select(model.station_id, func.count())
+        .where(model.event_id == scope.event.id)
+        .group_by(model.station_id)
+    )
+    return {sid: n for sid, n in scope.session.execute(stmt) if sid is not None}
+
+
+def station_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield the stations with their counts."""
+    planned, checks = _counts(scope, Assignment), _counts(scope, CheckIn)
+    follow_ups, leads = _counts(scope, FollowUp), _counts(scope, Lead)
+    for s in scope.stations.values():
+        if scope.station_id is not None and s.id != scope.station_id:
+            continue
+        yield [
+            s.code,
+            s.name,
+            kind_label(s.kind),
+            s.location,
+            s.host,
+            s.capacity,
+            ", ".join(s.topics or []),
+            planned.get(s.id, 0),
+            checks.get(s.id, 0),
+            follow_ups.get(s.id, 0),
+            leads.get(s.id, 0),
+        ]
+
+
+def wall_rows(scope: ExportScope) -> Iterator[Row]:
+    """Yield the workshop-wall cards, most votes first."""
+    stmt = select(
+        WallCard.created_at,
+        WallCard.kind,
+        WallCard.text,
+        WallCard.status,
+        WallCard.votes,
+        WallCard.participant_id,
+    ).where(WallCard.event_id == scope.event.id)
+    for r in _stream(scope, stmt.order_by(WallCard.votes.desc(), WallCard.id)):
+        author = scope.pseudonym(r.participant_id)
+        yield [scope.local(r.created_at), r.kind, r.text, r.status, r.votes, author]
+
+
+WHEN, STATION, WHO = _l("Time"), _l("Station"), _l("Participant")
+PERSON = (WHO, _l("Organisation"), _l("Kind"), _l("E-mail"), _l("Phone"))
+
+FOLLOW_UPS = Table(
+    "follow_ups",
+    _l("Follow-ups"),
+    (WHEN, STATION, *PERSON, _l("Topic"), _l("Message"), _l("Contact shared"), _l("Via")),
+    follow_up_rows,
+)
+LEADS = Table("leads", _l("Leads"), (WHEN, STATION, *PERSON, _l("Topic"), _l("Note")), lead_rows)
+CONTACTS = Table(
+    "contacts",
+    _l("Follow-ups and leads"),
+    (_l("Record"), WHEN, STATION, *PERSON, _l("Topic"), _l("Text"), _l("Contact shared")),
+    contact_rows,
+)
+NOTES = Table(
+    "notes",
+    _l("Notes"),
+    (WHEN, _l("Author"), STATION, _l("Round"), _l("About"), _l("Text"), _l("Via")),
+    note_rows,
+)
+VISITS = Table(
+    "visits", _l("Visits"), (_l("Record"), _l("Round"), STATION, WHO, WHEN, _l("Via")), visit_rows
+)
+PARTICIPANTS = Table(
+    "participants",
+    _l("Participants"),
+    (
+        _l("Pseudonym"),
+        _l("Name"),
+        _l("Organisation"),
+        _l("Kind"),
+        _l("E-mail"),
+        _l("Phone"),
+        _l("Language"),
+        _l("Source"),
+        _l("Consent given"),
+        _l("Present"),
+        _l("Interests"),
+    ),
+    participant_rows,
+)
+STATIONS = Table(
+    "stations",
+    _l("Stations"),
+    (
+        _l("Code"),
+        _l("Name"),
+        _l("Kind"),
+        _l("Location"),
+        _l("Host"),
+        _l("Capacity"),
+        _l("Topics"),
+        _l("Planned visits"),
+        _l("Check-ins"),
+        _l("Follow-ups"),
+        _l("Leads"),
+    ),
+    station_rows,
+)
+WALL = Table(
+    "wall_cards",
+    _l("Wall cards"),
+    (WHEN, _l("Kind"), _l("Text"), _l("Status"), _l("Votes"), _l("Author")),
+    wall_rows,
+)
+
+EVENT_TABLES = (FOLLOW_UPS, LEADS, NOTES, VISITS, PARTICIPANTS, STATIONS, WALL)
+STATION_TABLES = (FOLLOW_UPS, LEADS, NOTES)

@@ -1,0 +1,80 @@
+"""The automatic shred: events whose retention period is over lose their personal data."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from parcours.services.shred import SYSTEM, shred_event
+from parcours.storage import Clock, Event, utcnow
+
+log = logging.getLogger(__name__)
+INTERVAL_S = float(os.environ.get("PARCOURS_RETENTION_INTERVAL", "3600"))
+
+
+def due_at(event: Event, clock_updated: datetime | None = None) -> datetime | None:
+    """Return when the event's personal data is due for deletion (None without a date).
+
+    The period counts from the event: its start, or later activity where there was some (an
+    event created or run after its nominal date keeps its data the full period from then).
+    """
+    if event.starts_at is None:
+        return None
+    moments = [m for m in (event.starts_at, event.created_at, clock_updated) if m is not None]
+    return max(moments) + timedelta(days=event.retention_days)
+
+
+def due_events(session: Session, now: datetime) -> list[int]:
+    """Return the ids of events past their retention period and not yet shredded."""
+    rows = session.execute(
+        select(Event, Clock.updated_at)
+        .outerjoin(Clock, Clock.event_id == Event.id)
+        .where(Event.shredded_at.is_(None), Event.starts_at.is_not(None))
+    )
+    return [e.id for e, updated in rows if (when := due_at(e, updated)) is not None and when <= now]
+
+
+def shred_due(session: Session, now: datetime | None = None) -> list[int]:
+    """Shred every event that is due; return their ids (each commits on its own)."""
+    now = now or utcnow()
+    done = []
+    for event_id in due_events(session, now):
+        try:
+            shred_event(session, event_id, by=SYSTEM, now=now)
+            done.append(event_id)
+        except SQLAlchemyError:
+            session.rollback()
+            log.exception("automatic shred of event %s failed", event_id)
+    return done
+
+
+def retention_loop(app: Any, sleep: Any, interval: float = INTERVAL_S) -> None:
+    """Check for due events once at start, then every interval seconds, forever."""
+    from parcours.extensions import db
+
+    while True:
+        try:
+            with app.app_context():
+                session = db.new_session()
+                try:
+                    done = shred_due(session)
+                finally:
+                    session.close()
+            if done:
+                log.warning("retention: deleted the personal data of events %s", done)
+        except Exception:  # noqa: BLE001 - the loop must survive a bad hour
+            log.exception("retention check failed")
+        sleep(interval)
+
+
+def start_retention(app: Any) -> None:
+    """Start the retention check as the server's background task."""
+    from parcours.extensions import socketio
+
+    socketio.start_background_task(retention_loop, app, socketio.sleep)

@@ -1,0 +1,142 @@
+"""Delete an event's personal data (CONTRACT §6), keeping the counts the report needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.services.common import audit, get_event, require_event
+from parcours.services.report import compute_stats
+from parcours.services.scrub import personal_values, scrub_event
+from parcours.storage import (
+    AccessToken,
+    Announcement,
+    EventStats,
+    FollowUp,
+    Lead,
+    Note,
+    Participant,
+    Station,
+    WallCard,
+    WallVote,
+    utcnow,
+)
+
+SYSTEM = "system:retention"
+
+
+@dataclass
+class ShredResult:
+    """What a shred did: when, whether it had run before, and how many rows it touched."""
+
+    event_id: int
+    shredded_at: datetime
+    already: bool = False
+    deleted: dict[str, int] = field(default_factory=dict)
+
+
+def shred(session: Session, actor: Actor, event_id: int) -> ShredResult:
+    """Let the event's organiser delete its personal data."""
+    require_event(session, actor, event_id, "organiser")
+    return shred_event(session, event_id, by=actor.label)
+
+
+def shred_event(
+    session: Session, event_id: int, *, by: str, now: datetime | None = None
+) -> ShredResult:
+    """Store the counts, delete names, contacts, notes, messages and wall cards; commit."""
+    event = get_event(session, event_id)
+    if event.shredded_at is not None:
+        return ShredResult(event.id, event.shredded_at, already=True)
+    now = now or utcnow()
+    _store_stats(session, event_id, compute_stats(session, event))
+    values = personal_values(session, event_id)
+    deleted = _delete_texts(session, event_id)
+    deleted["participants"] = _pseudonymise(session, event_id)
+    deleted["tokens_revoked"] = _revoke_tokens(session, event_id, now)
+    deleted["values_scrubbed"] = scrub_event(session, event_id, values)
+    event.shredded_at = now
+    audit(session, event_id, by, "event.shred", deleted=deleted)
+    session.commit()
+    return ShredResult(event_id, now, deleted=deleted)
+
+
+def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:
+    stats = session.get(EventStats, event_id)
+    if stats is None:
+        session.add(EventStats(event_id=event_id, data=data, computed_at=utcnow()))
+    else:
+        stats.data, stats.computed_at = data, utcnow()
+    session.flush()
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _delete_texts(session: Session, event_id: int) -> dict[str, int]:
+    cards = select(WallCard.id).where(WallCard.event_id == event_id)
+    opts = {"synchronize_session": False}
+    out = {
+        "notes": _count(
+            session.execute(delete(Note).where(Note.event_id == event_id), execution_options=opts)
+        ),
+        "wall_votes": _count(
+            session.execute(delete(WallVote).where(WallVote.card_id.in_(cards)),
+                            execution_options=opts)
+        ),
+        "wall_cards": _count(
+            session.execute(delete(WallCard).where(WallCard.event_id == event_id),
+                            execution_options=opts)
+        ),
+        "announcements": _count(
+            session.execute(delete(Announcement).where(Announcement.event_id == event_id),
+                            execution_options=opts)
+        ),
+        "messages": _count(
+            session.execute(update(FollowUp).where(FollowUp.event_id == event_id,
+                                                   FollowUp.message != "").values(message=""),
+                            execution_options=opts)
+        ),
+        "lead_notes": _count(
+            session.execute(update(Lead).where(Lead.event_id == event_id,
+                                               (Lead.note != "") | (Lead.topic != ""))
+                            .values(note="", topic=""), execution_options=opts)
+        ),
+    }  # fmt: skip
+    session.execute(
+        update(Station).where(Station.event_id == event_id).values(host=""), execution_options=opts
+    )
+    return out
+
+
+def _pseudonymise(session: Session, event_id: int) -> int:
+    ids = list(session.scalars(select(Participant.id).where(Participant.event_id == event_id)))
+    if ids:
+        session.execute(
+            update(Participant),
+            [
+                {"id": i, "name": f"P-{i:04d}", "organisation": "", "email": None, "phone": None}
+                for i in ids
+            ],
+        )
+    return len(ids)
+
+
+def _revoke_tokens(session: Session, event_id: int, now: datetime) -> int:
+    result = session.execute(
+        update(AccessToken)
+        .where(
+            AccessToken.event_id == event_id,
+            AccessToken.role == "participant",
+            AccessToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return _count(result)

@@ -285,20 +285,21 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("event", "who", "change", "field"), INVALID)
+@pytest.mark.parametrize("event", sorted({case[0] for case in INVALID}))
 def test_each_invalid_field_is_named_and_nothing_is_stored(
-    send: Sender, app: Any, ev: Any, event: str, who: str, change: dict[str, Any], field: str
+    send: Sender, app: Any, ev: Any, event: str
 ) -> None:
     from parcours.storage import CheckIn, FollowUp, Lead, Note, WallCard
 
-    token = host(ev) if who == "host" else person(ev)
-    body = {**valid_body(ev, event), **change}
-    body = {k: v for k, v in body.items() if v is not None}
-    status, error = send(token, event, body)
-    assert status == 400, error
-    assert error["error"]["code"] == "validation_error"
-    assert field in error["error"]["fields"], error
-    assert field in error["error"]["message"]
+    for _event, who, change, field in [case for case in INVALID if case[0] == event]:
+        token = host(ev) if who == "host" else person(ev)
+        body = {**valid_body(ev, event), **change}
+        body = {k: v for k, v in body.items() if v is not None}
+        status, error = send(token, event, body)
+        assert status == 400, (change, error)
+        assert error["error"]["code"] == "validation_error"
+        assert field in error["error"]["fields"], (change, error)
+        assert field in error["error"]["message"]
     assert sum(count(app, m) for m in (Note, FollowUp, Lead, CheckIn, WallCard)) == 0
 
 

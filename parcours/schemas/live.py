@@ -101,6 +101,7 @@ class MeSchema(Schema):
     participant = fields.Nested(PersonRefSchema)
     event = fields.Dict()
     segment_id = fields.Integer(allow_none=True)
+    segment_index = fields.Integer(allow_none=True)
     mode = fields.String(allow_none=True)
     route = fields.List(fields.Nested(RouteStepSchema))
     current = fields.Nested(RouteStepSchema, allow_none=True)

@@ -25,6 +25,7 @@ class Position:
     segment: Segment | None
     round: int | None
     upcoming: bool
+    index: int | None = None
 
 
 def position(snap: Snapshot) -> Position:
@@ -37,10 +38,10 @@ def position(snap: Snapshot) -> Position:
     pos, seg = ahead[0] if ahead else parcours[-1]
     phase = snap.fields.phase
     if pos > index or phase == "not_started":
-        return Position(seg, 1, True)
+        return Position(seg, 1, True, pos)
     if pos < index or phase == "finished":
-        return Position(seg, None, False)
-    return Position(seg, max(1, snap.fields.round), False)
+        return Position(seg, None, False, pos)
+    return Position(seg, max(1, snap.fields.round), False, pos)
 
 
 def _station_ref(station: Station) -> dict[str, Any]:
@@ -80,6 +81,7 @@ def build_me(session: Session, actor: Actor) -> dict[str, Any]:
         "participant": {"id": person.id, "name": person.name, "organisation": person.organisation},
         "event": {"id": event.id, "title": event.title},
         "segment_id": pos.segment.id if pos.segment else None,
+        "segment_index": pos.index,
         "mode": pos.segment.mode if pos.segment else None,
         "route": route,
         "current": by_round.get(now_round) if now_round else None,

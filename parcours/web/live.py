@@ -1,19 +1,155 @@
-"""Live pages (stub until the live run of show lands)."""
+"""The live pages: participant phone, station host tablet, facilitator console, screen."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from parcours.api.auth import actor_for_token
+from parcours.domain.actors import Actor
+from parcours.domain.errors import NotFound, ParcoursError
+from parcours.extensions import db
+from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
+from parcours.services import clock, live
+from parcours.services.common import get_event, role_token
+from parcours.storage import Event, Station
+from parcours.web.qr import qr_svg
 
 bp = Blueprint("participant", __name__)
+host_bp = Blueprint("host", __name__)
+facilitator_bp = Blueprint("facilitator", __name__)
+screen_bp = Blueprint("screen", __name__)
+
+
+def _actor(token: str, *roles: str) -> Actor:
+    """Resolve a page's token; an unknown token or a wrong role is a 404 page."""
+    try:
+        actor = actor_for_token(db.session(), token)
+    except ParcoursError:
+        raise NotFound(_("This link is not valid (any more).")) from None
+    if actor.role not in roles:
+        raise NotFound(_("This link is not valid (any more)."))
+    return actor
+
+
+def i18n() -> dict[str, str]:
+    """Return the strings the live scripts show, translated."""
+    return {
+        "round_of": _("Round {n} of {m}"),
+        "not_started": _("Starts soon"),
+        "running": _("Running"),
+        "paused": _("Paused"),
+        "transition": _("Change stations"),
+        "finished": _("Finished"),
+        "next": _("Next:"),
+        "next_round": _("Round {n}"),
+        "go_to": _("Go to"),
+        "you_are_at": _("You are at"),
+        "first_station": _("Your first station"),
+        "then": _("Then"),
+        "done": _("Your route is complete. Thank you!"),
+        "no_route": _("Your route will appear here as soon as the plan is ready."),
+        "group": _("Group {n}"),
+        "nobody": _("nobody"),
+        "offline": _("Connection lost – the clock keeps running, reconnecting…"),
+        "failed": _("That did not work:"),
+        "end": _("End of the programme"),
+        "checked_in": _("checked in"),
+        "connected": _("connected"),
+        "start": _("Start"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "sent": _("Sent."),
+    }
+
+
+def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> ResponseReturnValue:
+    """Render a live page with its data block; keep the token out of referrers and caches."""
+    session = db.session()
+    event = get_event(session, actor.event_id)
+    news = live.latest_announcements(session, event.id, 3)
+    data = {
+        "token": request.view_args["token"] if request.view_args else "",
+        "state": dump_state(clock.state_of(session, event.id)),
+        "announcements": AnnouncementSchema(many=True).dump(news),
+        **data,
+    }
+    html = render_template(template, event=event, data=data, i18n=i18n(), **context)
+    headers = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    return html, 200, headers
+
+
+def join_url(event: Event) -> str:
+    """Return the absolute URL of the event's join page."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    try:
+        path = url_for("join.join_page", join_code=event.join_code)
+    except BuildError:
+        path = f"/join/{event.join_code}"
+    return (base or request.host_url.rstrip("/")) + path
 
 
 @bp.get("/p/<token>")
 def phone(token: str) -> ResponseReturnValue:
-    """Show the participant's phone page."""
-    return "parcours"
+    """Show the participant's phone page: where to go now and next, the clock, the route."""
+    actor = _actor(token, "participant")
+    data = live.build_me(db.session(), actor)
+    me = {**data, **MeSchema().dump(data)}
+    return _page("live/phone.html", actor, {"me": me}, me=me)
+
+
+@host_bp.get("/h/<token>")
+def host(token: str) -> ResponseReturnValue:
+    """Show the station host's tablet page: the clock and who is expected this round."""
+    actor = _actor(token, "host")
+    assert actor.station_id is not None
+    session = db.session()
+    station = session.get(Station, actor.station_id)
+    roster = live.roster(session, actor, actor.event_id, actor.station_id)
+    return _page("live/host.html", actor, {"roster": RosterSchema().dump(roster)}, station=station)
+
+
+@facilitator_bp.get("/f/<token>")
+def console(token: str) -> ResponseReturnValue:
+    """Show the facilitator's console: run of show, controls, announcements, screen preview."""
+    actor = _actor(token, "facilitator", "organiser")
+    session = db.session()
+    screen_token = role_token(session, actor.event_id, "screen")
+    preview = url_for("screen.screen", token=screen_token, embed=1) if screen_token else None
+    screen_url = url_for("screen.screen", token=screen_token) if screen_token else None
+    segments = clock.segments_of(session, actor.event_id)
+    return _page(
+        "live/facilitator.html",
+        actor,
+        {},
+        segments=segments,
+        preview=preview,
+        screen_url=screen_url,
+    )
+
+
+@screen_bp.get("/s/<token>")
+def screen(token: str) -> ResponseReturnValue:
+    """Show the projector screen: countdown, round, rotation board, join QR code."""
+    actor = _actor(token, "screen", "facilitator", "organiser")
+    session = db.session()
+    event = get_event(session, actor.event_id)
+    board = live.rotation(session, actor, actor.event_id)
+    url = join_url(event)
+    return _page(
+        "live/screen.html",
+        actor,
+        {"board": board},
+        join=url,
+        qr=qr_svg(url, title=_("Join: %(code)s", code=event.join_code)),
+        embed=request.args.get("embed") == "1",
+    )
 
 
 def blueprints() -> list[Blueprint]:
     """Return this module's blueprints."""
-    return [bp]
+    return [bp, host_bp, facilitator_bp, screen_bp]

@@ -1,0 +1,211 @@
+/* parcours live core: the socket, the server's clock and the countdown, shared by every live page.
+ *
+ * Other modules use it like this (it is also on window.parcoursLive once a page started it):
+ *
+ *   import { live } from "./live-core.js";
+ *   live.socket            the Socket.IO socket of namespace /live (null until started)
+ *   live.state             the last `state` object (same shape as GET /api/v1/events/{id}/state)
+ *   live.onState(fn)       call fn(state) now if a state is known, and after every new state
+ *   live.on(name, fn)      subscribe to a server event: announcement, plan, roster, presence, ...
+ *   live.onReconnect(fn)   call fn() after the socket came back (e.g. to fetch /me again)
+ *   live.setState(state)   take a state got another way (e.g. an HTTP answer)
+ *   live.remaining()       seconds left of the current part (from ends_at and the server time)
+ *   live.send(name, body)  emit a client action; resolves to the ack {status, body}; over HTTP
+ *                          as a fallback for "clock" and "announce" while the socket is down
+ *   live.api(method, path, body)  fetch /api/v1 with the page's token; resolves to {status, body}
+ *   live.token, live.i18n, live.data   the page's token, translated strings and data block
+ *
+ * Everything that shows user text uses textContent: never innerHTML with data.
+ */
+
+const TICKING = new Set(["running", "transition"]);
+const RECENT_MS = 30 * 60 * 1000;
+const listeners = { state: [], reconnect: [] };
+let offset = 0; // server time minus local time, in ms
+
+function readJson(id, fallback) {
+  const el = document.getElementById(id);
+  if (!el) return fallback;
+  try {
+    return JSON.parse(el.textContent);
+  } catch (err) {
+    return fallback;
+  }
+}
+
+export const live = {
+  socket: null,
+  state: null,
+  token: "",
+  i18n: {},
+  data: {},
+  onState(fn) {
+    listeners.state.push(fn);
+    if (this.state) fn(this.state);
+  },
+  on(name, fn) {
+    (listeners[name] ||= []).push(fn);
+    if (this.socket && name !== "state" && name !== "reconnect") this.socket.on(name, fn);
+  },
+  onReconnect(fn) {
+    listeners.reconnect.push(fn);
+  },
+  remaining() {
+    const s = this.state;
+    if (!s) return null;
+    if (TICKING.has(s.phase) && s.ends_at) {
+      return Math.max(0, (Date.parse(s.ends_at) - (Date.now() + offset)) / 1000);
+    }
+    return s.remaining_s;
+  },
+  setState(state) {
+    setState(state);
+  },
+  serverNow() {
+    return Date.now() + offset;
+  },
+  async api(method, path, body) {
+    const response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = null;
+    }
+    return { status: response.status, body: data };
+  },
+  send(name, body) {
+    if (this.socket && this.socket.connected) {
+      return this.socket.timeout(8000).emitWithAck(name, body).catch(() => this.viaHttp(name, body));
+    }
+    return this.viaHttp(name, body);
+  },
+  viaHttp(name, body) {
+    const id = this.state ? this.state.event_id : null;
+    const paths = { clock: `/events/${id}/clock`, announce: `/events/${id}/announcements` };
+    if (!paths[name] || id === null) return Promise.resolve({ status: 0, body: null });
+    return this.api("POST", paths[name], body);
+  },
+};
+
+function setState(state) {
+  if (!state) return;
+  if (state.server_time) offset = Date.parse(state.server_time) - Date.now();
+  if (live.state && state.version < live.state.version) return; // an older answer arrived late
+  live.state = state;
+  const body = document.body.dataset; // for styles and tests: body[data-phase][data-round]
+  body.phase = state.phase;
+  body.round = state.round ?? "";
+  body.segment = state.segment ? state.segment.index : "";
+  for (const fn of listeners.state) fn(state);
+}
+
+function setOffline(offline) {
+  document.documentElement.classList.toggle("is-offline", offline);
+  const banner = document.getElementById("live-offline");
+  if (banner) banner.hidden = !offline;
+}
+
+/** Connect to /live with the page's token; return the live object. */
+export function start() {
+  const data = readJson("live-data", {});
+  live.data = data;
+  live.token = data.token || "";
+  live.i18n = readJson("live-i18n", {});
+  window.parcoursLive = live;
+  if (data.state) setState(data.state);
+  const socket = window.io("/live", {
+    auth: { token: live.token },
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+  });
+  live.socket = socket;
+  let seenConnect = false;
+  socket.on("connect", () => {
+    setOffline(false);
+    if (seenConnect) for (const fn of listeners.reconnect) fn();
+    seenConnect = true;
+  });
+  socket.on("disconnect", () => setOffline(true));
+  socket.on("connect_error", () => setOffline(true));
+  socket.on("state", setState);
+  for (const [name, fns] of Object.entries(listeners)) {
+    if (name === "state" || name === "reconnect") continue;
+    for (const fn of fns) socket.on(name, fn);
+  }
+  // The browser knows first when the network is gone: drop the socket and come back at once.
+  window.addEventListener("offline", () => {
+    setOffline(true);
+    socket.disconnect();
+  });
+  const revive = () => {
+    if (!socket.connected) socket.connect();
+  };
+  window.addEventListener("online", revive);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") revive();
+  });
+  return live;
+}
+
+/** Format seconds as m:ss (or h:mm:ss). */
+export function formatClock(seconds) {
+  if (seconds === null || seconds === undefined) return "–:––";
+  const total = Math.ceil(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/** Keep el showing the countdown; it turns to the last-minute colour in the last 60 s. */
+export function mountCountdown(el) {
+  const draw = () => {
+    const left = live.remaining();
+    const text = formatClock(left);
+    if (el.textContent !== text) el.textContent = text;
+    const phase = live.state ? live.state.phase : "not_started";
+    el.classList.toggle("last-minute", TICKING.has(phase) && left !== null && left <= 60);
+    el.classList.toggle("overtime", TICKING.has(phase) && left === 0);
+    el.dataset.phase = phase;
+  };
+  draw();
+  setInterval(draw, 250);
+  live.onState(draw);
+}
+
+/** Return a translated string with {name} placeholders filled. */
+export function t(key, values = {}) {
+  const text = live.i18n[key] || key;
+  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+}
+
+/** Show announcements in the element with id live-announcement (newest wins; dismissible). */
+export function mountAnnouncements(onItem) {
+  const banner = document.getElementById("live-announcement");
+  let lastId = 0;
+  const show = (item) => {
+    if (!item || item.id <= lastId) return;
+    lastId = item.id;
+    if (banner) {
+      banner.querySelector("[data-text]").textContent = item.text;
+      banner.hidden = false;
+    }
+    if (onItem) onItem(item);
+  };
+  const recent = (item) => live.serverNow() - Date.parse(item.at) < RECENT_MS;
+  const known = (live.data.announcements || []).filter(recent).reverse();
+  for (const item of known) show(item);
+  live.on("announcement", show);
+  const close = banner && banner.querySelector("[data-close]");
+  if (close) close.addEventListener("click", () => (banner.hidden = true));
+}
+
+/** Return the phase label for a state. */
+export function phaseLabel(state) {
+  return t(state.phase);
+}

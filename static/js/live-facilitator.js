@@ -1,0 +1,122 @@
+/* The facilitator's console: clock controls (buttons and keys), announcements, presence. */
+import { live, mountCountdown, start, t } from "./live-core.js";
+
+start();
+const $ = (id) => document.getElementById(id);
+const toggle = $("toggle");
+
+function showError(answer) {
+  const box = $("console-error");
+  if (answer.status >= 200 && answer.status < 300) {
+    box.hidden = true;
+    return;
+  }
+  const message = answer.body && answer.body.error ? answer.body.error.message : String(answer.status);
+  box.textContent = `${t("failed")} ${message}`;
+  box.hidden = false;
+}
+
+async function act(action, seconds) {
+  const body = seconds === undefined ? { action } : { action, seconds };
+  const answer = await live.send("clock", body);
+  showError(answer);
+  if (answer.status === 200 && answer.body) live.setState(answer.body);
+}
+
+function toggleAction(state) {
+  if (state.phase === "not_started") return "start";
+  if (state.phase === "paused") return "resume";
+  if (state.phase === "running" || state.phase === "transition") return "pause";
+  return null;
+}
+
+function nextText(state) {
+  const next = state.next;
+  if (!next) return state.phase === "finished" ? "–" : t("end");
+  const title = next.segment ? next.segment.title : "";
+  if (next.phase === "transition") return `${title} · ${t("transition")}`;
+  return next.round ? `${title} · ${t("next_round", { n: next.round })}` : title;
+}
+
+function draw(state) {
+  const seg = state.segment;
+  $("segment-title").textContent = seg ? seg.title : "";
+  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
+  $("round-label").hidden = !state.round;
+  $("phase-label").textContent = t(state.phase);
+  $("auto-label").hidden = !state.auto_advance;
+  $("next-text").textContent = nextText(state);
+  document.body.dataset.phase = state.phase;
+  const action = toggleAction(state);
+  toggle.dataset.action = action || "start";
+  toggle.textContent = action ? t(action) : t("finished");
+  toggle.disabled = !action;
+  for (const li of document.querySelectorAll("#agenda li")) {
+    const index = Number(li.dataset.index);
+    const current = seg && index === seg.index && state.phase !== "finished";
+    li.toggleAttribute("aria-current", Boolean(current));
+    li.classList.toggle("done", Boolean(seg && (index < seg.index || state.phase === "finished")));
+  }
+}
+
+function drawPresence(counts) {
+  for (const el of document.querySelectorAll("[data-count]")) {
+    el.textContent = String(counts[el.dataset.count] ?? 0);
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button || button.disabled) return;
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  const seconds = button.dataset.seconds === undefined ? undefined : Number(button.dataset.seconds);
+  act(button.dataset.action, seconds);
+});
+
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (target.closest("input, textarea, select, [contenteditable]") || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.key === " " || event.code === "Space") {
+    event.preventDefault(); // space is pause/resume everywhere, never "press the focused button"
+    const action = live.state && toggleAction(live.state);
+    if (action) act(action);
+  } else if (event.key === "ArrowRight") {
+    event.preventDefault();
+    act("next");
+  } else if (event.key === "ArrowLeft") {
+    event.preventDefault();
+    act("previous");
+  }
+});
+
+document.addEventListener("keyup", (event) => {
+  if ((event.key === " " || event.code === "Space") && event.target.closest("button")) {
+    event.preventDefault();
+  }
+});
+
+$("announce-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = $("announce-text");
+  const text = field.value.trim();
+  if (!text) return;
+  const answer = await live.send("announce", { text });
+  const status = $("announce-status");
+  if (answer.status === 201) {
+    field.value = "";
+    status.textContent = t("sent");
+  } else {
+    status.textContent = `${t("failed")} ${answer.body?.error?.message || answer.status}`;
+  }
+});
+
+mountCountdown($("countdown"));
+live.onState(draw);
+live.on("presence", drawPresence);
+
+const frame = document.querySelector(".preview-frame");
+if (frame) {
+  const fit = () => frame.style.setProperty("--preview-scale", String(frame.clientWidth / 1280));
+  fit();
+  window.addEventListener("resize", fit);
+}

@@ -1,0 +1,109 @@
+/* The participant's phone page: where to go now and next, the countdown, the route. */
+import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+
+start();
+let me = live.data.me || { route: [] };
+
+const $ = (id) => document.getElementById(id);
+
+function stepFor(round) {
+  return (me.route || []).find((s) => s.round === round) || null;
+}
+
+/** Return {now, next, label, done} for the participant, from the state and their route. */
+function whereabouts(state) {
+  const seg = state.segment;
+  if (!me.route || !me.route.length || me.segment_index === null) return { none: true };
+  const index = seg ? seg.index : 0;
+  if (state.phase === "not_started" || index < me.segment_index) {
+    return { now: null, next: stepFor(1), nextLabel: t("first_station") };
+  }
+  if (index > me.segment_index || state.phase === "finished") return { done: true };
+  const round = state.round || 1;
+  const moving = state.phase === "transition" || (state.phase === "paused" && state.paused_phase === "transition");
+  return {
+    now: stepFor(round),
+    nowLabel: moving ? t("go_to") : t("you_are_at"),
+    next: stepFor(round + 1),
+    nextLabel: t("then"),
+    round,
+  };
+}
+
+function showStep(prefix, step, label) {
+  const box = $(`${prefix}-box`);
+  box.hidden = !step;
+  if (!step) return;
+  $(`${prefix}-label`).textContent = label || "";
+  $(`${prefix}-station`).textContent = step.station.name;
+  $(`${prefix}-location`).textContent = step.station.location || "";
+}
+
+function drawRoute(current) {
+  const list = $("route");
+  list.replaceChildren();
+  for (const step of me.route || []) {
+    const li = document.createElement("li");
+    li.dataset.round = step.round;
+    if (current && step.round === current) li.setAttribute("aria-current", "step");
+    const round = document.createElement("span");
+    round.className = "route-round";
+    round.textContent = t("next_round", { n: step.round });
+    const body = document.createElement("span");
+    body.className = "route-body";
+    const name = document.createElement("span");
+    name.className = "route-station";
+    name.textContent = step.station.name;
+    body.append(name);
+    if (step.station.location) {
+      const where = document.createElement("span");
+      where.className = "route-location muted";
+      where.textContent = step.station.location;
+      body.append(where);
+    }
+    li.append(round, body);
+    list.append(li);
+  }
+  $("no-route").hidden = Boolean(me.route && me.route.length);
+}
+
+function draw(state) {
+  const seg = state.segment;
+  $("segment-title").textContent = seg ? seg.title : "";
+  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
+  $("round-label").hidden = !state.round;
+  $("phase-label").textContent = t(state.phase);
+  document.body.dataset.phase = state.phase;
+  const where = whereabouts(state);
+  showStep("now", where.now, where.nowLabel);
+  showStep("next", where.next, where.nextLabel);
+  $("route-done").hidden = !where.done;
+  drawRoute(where.round);
+}
+
+async function refreshMe() {
+  const answer = await live.api("GET", "/me");
+  if (answer.status === 200 && answer.body) {
+    me = answer.body;
+    if (live.state) draw(live.state);
+  }
+}
+
+function addNews(item) {
+  const list = $("news-list");
+  const li = document.createElement("li");
+  li.textContent = item.text;
+  list.prepend(li);
+  while (list.children.length > 3) list.lastElementChild.remove();
+  $("news").hidden = false;
+}
+
+mountCountdown($("countdown"));
+live.onState(draw);
+live.on("plan", refreshMe);
+live.onReconnect(refreshMe);
+let initial = true;
+mountAnnouncements((item) => {
+  if (!initial) addNews(item);
+});
+initial = false;

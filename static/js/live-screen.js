@@ -1,0 +1,95 @@
+/* The projector screen: title, huge countdown, round N of M, rotation board, join code. */
+import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+
+start();
+const $ = (id) => document.getElementById(id);
+let board = live.data.board || { rounds: [], stations: [] };
+
+function cell(station, entry) {
+  const card = document.createElement("article");
+  card.className = "board-card";
+  card.dataset.station = station.id;
+  const name = document.createElement("h3");
+  name.textContent = station.name;
+  card.append(name);
+  if (station.location) {
+    const where = document.createElement("p");
+    where.className = "board-location";
+    where.textContent = station.location;
+    card.append(where);
+  }
+  const who = document.createElement("p");
+  who.className = "board-who";
+  if (board.mode === "groups" && entry.groups.length) {
+    who.textContent = entry.groups.map((n) => t("group", { n })).join(", ");
+  } else {
+    who.textContent = entry.people.length ? entry.people.join(" · ") : t("nobody");
+  }
+  card.append(who);
+  return card;
+}
+
+function drawBoard(state) {
+  const seg = state.segment;
+  const inParcours = seg && board.segment_id === seg.id && state.round && state.phase !== "finished";
+  const round = inParcours ? board.rounds.find((r) => r.round === state.round) : null;
+  $("board-section").hidden = !round;
+  document.body.classList.toggle("has-board", Boolean(round));
+  if (!round) return;
+  const moving = state.phase === "transition" || state.paused_phase === "transition";
+  $("board-title").textContent = moving
+    ? `${t("next")} ${t("next_round", { n: state.round })} – ${t("transition")}`
+    : t("round_of", { n: state.round, m: state.rounds });
+  const byStation = new Map(round.cells.map((c) => [c.station_id, c]));
+  const cards = board.stations.map((s) => cell(s, byStation.get(s.id) || { people: [], groups: [] }));
+  $("board").replaceChildren(...cards);
+}
+
+function nextText(state) {
+  const next = state.next;
+  if (!next) return state.phase === "finished" ? "" : t("end");
+  if (next.round && next.segment && state.segment && next.segment.id === state.segment.id) {
+    return next.phase === "transition" ? t("transition") : t("next_round", { n: next.round });
+  }
+  return next.segment ? next.segment.title : "";
+}
+
+function draw(state) {
+  const seg = state.segment;
+  $("segment-title").textContent = seg ? seg.title : "";
+  const moving = state.phase === "transition";
+  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
+  $("phase-label").textContent = state.phase === "running" ? "" : t(state.phase);
+  document.body.dataset.phase = state.phase;
+  const text = nextText(state);
+  $("next-line").hidden = !text || moving;
+  $("next-text").textContent = text;
+  drawBoard(state);
+}
+
+async function refreshBoard() {
+  if (!live.state) return;
+  const answer = await live.api("GET", `/events/${live.state.event_id}/rotation`);
+  if (answer.status === 200) {
+    board = answer.body;
+    draw(live.state);
+  }
+}
+
+const full = $("fullscreen");
+if (full) {
+  full.addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+}
+mountCountdown($("countdown"));
+live.onState(draw);
+live.on("plan", refreshBoard);
+live.onReconnect(refreshBoard);
+let hideTimer = null;
+mountAnnouncements((item) => {
+  clearTimeout(hideTimer); // the banner stays for ten minutes after it was sent
+  const left = 10 * 60 * 1000 - (live.serverNow() - Date.parse(item.at));
+  hideTimer = setTimeout(() => ($("live-announcement").hidden = true), Math.max(0, left));
+});

@@ -60,12 +60,10 @@ def _dashboard_context() -> dict[str, Any]:
         .where(or_(Event.organiser_id == organiser.id, Event.organiser_id.is_(None)))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
-    counts = dict(
-        db.session()
-        .execute(select(Participant.event_id, func.count()).group_by(Participant.event_id))
-        .tuples()
-        .all()
+    rows = db.session().execute(
+        select(Participant.event_id, func.count()).group_by(Participant.event_id)
     )
+    counts = {event_id: number for event_id, number in rows}
     return {"events": list(events), "counts": counts, "values": {}, "errors": {}}
 
 

@@ -1,0 +1,90 @@
+"""The self-registration page on the phone and the privacy notice."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from parcours.extensions import db
+from parcours.storage import AccessToken, Participant
+
+
+@pytest.fixture
+def info(make_event: Any) -> dict[str, Any]:
+    return make_event("small")
+
+
+def count(app: Any) -> int:
+    with app.app_context():
+        return len(db.session().scalars(select(Participant)).all())
+
+
+def test_form_shows_stations_and_consent(client: Any, info: dict[str, Any]) -> None:
+    html = client.get(f"/join/{info['join_code']}?lang=en").get_data(as_text=True)
+    for station in info["stations"]:
+        assert f'name="interests" value="{station["id"]}"' in html
+    assert 'name="consent"' in html
+    assert "30 days after the event (on 17.10.2026)" in html
+    assert "only if you ask it to contact you" in html
+    assert f"/privacy/{info['join_code']}" in html
+    assert 'name="csrf_token"' in html
+
+
+def test_register(app: Any, client: Any, info: dict[str, Any]) -> None:
+    station = info["stations"][2]["id"]
+    response = client.post(
+        f"/join/{info['join_code'].lower()}",
+        data={
+            "name": "Nia Mensah",
+            "organisation": "",
+            "kind": "organisation",
+            "email": "",
+            "phone": "",
+            "interests": [str(station)],
+            "language": "en",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    token = re.fullmatch(r"/p/([\w-]+)", response.location)
+    assert token
+    with app.app_context():
+        row = db.session().scalar(select(AccessToken).where(AccessToken.token == token.group(1)))
+        person = db.session().get(Participant, row.participant_id)
+        assert (person.name, person.email, person.interests) == ("Nia Mensah", None, [station])
+        assert person.consent_at is not None and person.source == "self"
+
+
+def test_bad_input_re_renders_with_errors(app: Any, client: Any, info: dict[str, Any]) -> None:
+    before = count(app)
+    response = client.post(
+        f"/join/{info['join_code']}",
+        data={"name": "Nia", "email": "kaputt", "phone": "ruf an", "interests": ["1"]},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert set(re.findall(r'data-field="(\w+)"', html)) == {"consent", "email", "phone"}
+    assert 'value="Nia"' in html and 'value="kaputt"' in html
+    assert count(app) == before
+
+
+def test_csrf_is_checked(app: Any, client: Any, info: dict[str, Any]) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/join/{info['join_code']}", data={"name": "x", "consent": "on"})
+    assert response.status_code == 400
+    assert count(app) == len(info["participants"])
+
+
+def test_privacy_page(client: Any, info: dict[str, Any]) -> None:
+    html = client.get(f"/privacy/{info['join_code']}?lang=en").get_data(as_text=True)
+    for words in ("controller", "Art. 6(1)(a) GDPR", "Articles 15 to 21", "30 days"):
+        assert words in html
+
+
+def test_unknown_code(client: Any) -> None:
+    assert client.get("/join/NOPE99").status_code == 404
+    assert client.get("/privacy/NOPE99").status_code == 404
+    assert client.get("/?code=abc123").location == "/join/ABC123"

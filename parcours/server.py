@@ -33,11 +33,14 @@ def serve(app: Any, host: str, port: int | None) -> None:
         options["max_size"] = MAX_CONNECTIONS  # eventlet's default cap of 1,024 hangs clients
         options["log_output"] = os.environ.get("PARCOURS_ACCESS_LOG") == "1"
     elif mode == "gevent":
-        options["log"] = None if os.environ.get("PARCOURS_ACCESS_LOG") != "1" else "default"
+        options["log_output"] = os.environ.get("PARCOURS_ACCESS_LOG") == "1"  # run() maps it to log
     else:
         options["allow_unsafe_werkzeug"] = True
     from parcours.realtime.ticker import start_ticker
 
     start_ticker(app)
+    from parcours.services.retention import start_retention
+
+    start_retention(app)  # deletes personal data retention_days after each event
     print(f"parcours serving on http://{host}:{port} ({mode})", flush=True)
     socketio.run(app, **options)

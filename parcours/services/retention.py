@@ -30,11 +30,18 @@ def due_at(event: Event, clock_updated: datetime | None = None) -> datetime | No
     return max(moments) + timedelta(days=event.retention_days)
 
 
+def due_date(session: Session, event: Event) -> datetime | None:
+    """Return when one event's personal data will be deleted automatically."""
+    clock = session.get(Clock, event.id)
+    ran = clock is not None and clock.phase != "not_started"
+    return due_at(event, clock.updated_at if ran and clock else None)
+
+
 def due_events(session: Session, now: datetime) -> list[int]:
     """Return the ids of events past their retention period and not yet shredded."""
     rows = session.execute(
         select(Event, Clock.updated_at)
-        .outerjoin(Clock, Clock.event_id == Event.id)
+        .outerjoin(Clock, (Clock.event_id == Event.id) & (Clock.phase != "not_started"))
         .where(Event.shredded_at.is_(None), Event.starts_at.is_not(None))
     )
     return [e.id for e, updated in rows if (when := due_at(e, updated)) is not None and when <= now]

@@ -57,14 +57,17 @@ FOLLOW_UPS = [  # participant, station, topic, message, share_contact
 LEADS = [(0, 0, "Praktikum", "Jana am Dienstag anrufen"), (0, 1, "", "Deniz hat Interesse")]
 NOTES = [
     ("p", 0, 0, "Meine private Notiz über die Agentur"),
-    ("h", 0, 1, "Deniz Aydoğan wirkt sehr motiviert"),
+    ("h", 0, 1, "{name} wirkt sehr motiviert"),
 ]
 CARDS = [(0, "Mehr Sprachkurse am Abend", [1, 2, 3]), (2, "Kinderbetreuung während der Kurse", [4])]
 ANNOUNCEMENT = "Frau Wächter bitte zur Anmeldung kommen"
 
 
-def seed(session: Session, event_id: int) -> Seeded:
-    """Insert a plan, check-ins, follow-ups, leads, notes, wall cards and an announcement."""
+def seed(session: Session, event_id: int, tag: str = "") -> Seeded:
+    """Insert a plan, check-ins, follow-ups, leads, notes, wall cards and an announcement.
+
+    tag is appended to every text, so that two seeded events hold different texts.
+    """
     stations = list(
         session.scalars(
             select(Station.id).where(Station.event_id == event_id).order_by(Station.position)
@@ -108,6 +111,7 @@ def seed(session: Session, event_id: int) -> Seeded:
                             )
                         )
     for p, s, topic, message, share in FOLLOW_UPS:
+        message = message + tag if message else message
         session.add(
             FollowUp(
                 event_id=event_id,
@@ -122,6 +126,7 @@ def seed(session: Session, event_id: int) -> Seeded:
         if message:
             out.texts.append(message)
     for s, p, topic, note in LEADS:
+        note += tag
         session.add(
             Lead(
                 event_id=event_id,
@@ -133,7 +138,13 @@ def seed(session: Session, event_id: int) -> Seeded:
             )
         )
         out.texts.append(note)
+    names = dict(
+        session.execute(
+            select(Participant.id, Participant.name).where(Participant.event_id == event_id)
+        ).all()
+    )
     for kind, s, p, text in NOTES:
+        text = text.format(name=names[people[p]]) + tag
         author = f"p:{people[p]}" if kind == "p" else f"h:{stations[s]}"
         session.add(
             Note(
@@ -148,6 +159,7 @@ def seed(session: Session, event_id: int) -> Seeded:
         )
         out.texts.append(text)
     for p, text, voters in CARDS:
+        text += tag
         card = WallCard(
             event_id=event_id,
             participant_id=people[p],
@@ -161,8 +173,8 @@ def seed(session: Session, event_id: int) -> Seeded:
         for v in voters:
             session.add(WallVote(card_id=card.id, participant_id=people[v]))
         out.texts.append(text)
-    session.add(Announcement(event_id=event_id, text=ANNOUNCEMENT))
-    out.texts.append(ANNOUNCEMENT)
+    session.add(Announcement(event_id=event_id, text=ANNOUNCEMENT + tag))
+    out.texts.append(ANNOUNCEMENT + tag)
     session.add(
         AuditEntry(
             event_id=event_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from parcours.api import wall as _wall  # noqa: F401  (the wall's operations register on import)
 from parcours.api.registry import Call, Result, operation
-from parcours.domain.errors import Invalid
+from parcours.domain.errors import Forbidden, Invalid
 from parcours.realtime import emit
 from parcours.schemas.capture import (
     CheckInIn,
@@ -179,3 +179,27 @@ def find_people(call: Call) -> Result:
     query = (call.query.get("q") or "").strip()[:80]
     rows = capture.find_people(call.session, call.actor, call.params["event_id"], query)
     return 200, PersonOut(many=True).dump(rows)
+
+
+@operation(
+    "station_check_in_qr",
+    "GET",
+    "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
+    summary="The QR code (SVG) participants scan to check in at a station: it holds its code",
+    roles=("host", "organiser", "facilitator"),
+    raw=True,
+)
+def station_check_in_qr(call: Call) -> Result:
+    from flask import Response
+
+    from parcours.services.common import require_event
+    from parcours.web.qr import qr_svg
+
+    assert call.actor is not None
+    event = require_event(call.session, call.actor, call.params["event_id"])
+    if call.actor.role == "host" and call.actor.station_id != call.params["station_id"]:
+        raise Forbidden("A station host sees only their own station's code.")
+    station = capture.station_of(call.session, event, call.params["station_id"], "station_id")
+    svg = qr_svg(station.code, title=station.code)
+    headers = {"Cache-Control": "private, max-age=3600"}
+    return 200, Response(str(svg), mimetype="image/svg+xml", headers=headers)

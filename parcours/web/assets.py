@@ -20,6 +20,14 @@ def socketio_client() -> ResponseReturnValue:
     abort(404)
 
 
+@bp.get("/sw.js")
+def service_worker() -> ResponseReturnValue:
+    """Serve the service worker that lets phone and tablet pages open again without network."""
+    response = send_from_directory(ROOT / "static" / "js", "capture-sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def blueprints() -> list[Blueprint]:
     """Return this module's blueprints."""
     return [bp]

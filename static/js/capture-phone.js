@@ -1,0 +1,112 @@
+/* Capture on the participant's phone: notes, "please contact me", check-in, the wall, own log.
+ * Every write goes through the outbox (kept on the phone until the server has it). */
+import { live } from "./live-core.js";
+import { Outbox } from "./outbox.js";
+import { prepareOffline } from "./capture-offline.js";
+import { mountLog, readJson, text, whenReady } from "./capture-common.js";
+import { mountPhoneWall } from "./capture-wall.js";
+import { mountScanner } from "./capture-scan.js";
+
+const $ = (id) => document.getElementById(id);
+const OTHER = "__other__";
+
+function fillTopics(stations) {
+  const station = stations.find((s) => String(s.id) === $("follow-up-station").value);
+  const select = $("follow-up-topic");
+  select.replaceChildren();
+  for (const topic of (station && station.topics) || []) {
+    const option = document.createElement("option");
+    option.value = topic;
+    option.textContent = topic;
+    select.append(option);
+  }
+  const other = document.createElement("option");
+  other.value = OTHER;
+  other.textContent = text("other_topic");
+  select.append(other);
+  showOther();
+}
+
+function showOther() {
+  const other = $("follow-up-other");
+  other.hidden = $("follow-up-topic").value !== OTHER;
+  other.required = !other.hidden;
+}
+
+function mountForms(box, stations) {
+  const current = $("capture").dataset.currentStation;
+  if (current) {
+    $("note-station").value = current;
+    $("follow-up-station").value = current;
+  }
+  fillTopics(stations);
+  $("follow-up-station").addEventListener("change", () => fillTopics(stations));
+  $("follow-up-topic").addEventListener("change", showOther);
+  onSubmit("note-form", (form) => {
+    const station = form.station_id.value;
+    box.add("note", { text: form.text.value, station_id: station ? Number(station) : null });
+    form.text.value = "";
+  });
+  onSubmit("follow-up-form", (form) => {
+    const choice = form.topic_choice.value;
+    box.add("follow_up", {
+      station_id: Number(form.station_id.value),
+      topic: choice === OTHER ? form.topic_other.value.trim() : choice,
+      message: form.message.value,
+      share_contact: form.share_contact.checked,
+    });
+    form.message.value = "";
+    form.topic_other.value = "";
+    form.share_contact.checked = false;
+  });
+  onSubmit("check-in-form", (form) => {
+    box.add("check_in", { station_code: form.station_code.value.trim().toUpperCase() });
+    form.station_code.value = "";
+  });
+}
+
+function onSubmit(id, handle) {
+  const form = $(id);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    handle(form);
+    flash(form);
+  });
+}
+
+function flash(form) {
+  let note = form.querySelector(".capture-saved");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "capture-saved";
+    note.setAttribute("role", "status");
+    form.append(note);
+  }
+  note.textContent = text("saved");
+}
+
+function serverRecords(me) {
+  const rows = [];
+  for (const [kind, key] of [["note", "notes"], ["follow_up", "follow_ups"],
+    ["check_in", "check_ins"], ["wall_card", "wall_cards"]]) {
+    for (const record of me[key] || []) rows.push({ kind, record });
+  }
+  return rows;
+}
+
+whenReady(() => {
+  const stations = readJson("capture-stations", []);
+  const box = new Outbox({ key: `p:${live.token}`, token: live.token, getSocket: () => live.socket });
+  const names = new Map(stations.map((s) => [s.id, s.name]));
+  mountForms(box, stations);
+  mountLog(box, { server: serverRecords(live.data.me || {}), stations: names });
+  mountPhoneWall(box);
+  mountScanner($("check-in-code"), (code) => {
+    box.add("check_in", { station_code: code });
+    flash($("check-in-form"));
+  });
+  box.watch(() => live.socket);
+  window.parcoursOutbox = box; // for the page's tests and the kiosk mode
+  prepareOffline("/p/");
+});

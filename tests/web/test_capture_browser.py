@@ -128,3 +128,50 @@ def test_a_wall_card_from_a_phone_reaches_the_screen_after_approval(
     finally:
         for ctx in (phone_ctx, console_ctx, screen_ctx):
             ctx.close()
+
+
+def test_the_host_tablet_records_leads_and_sees_requests_with_consent_only(
+    server: Any, browser: Any
+) -> None:
+    ev = create_event_on(server, "small")
+    station = ev["stations"][0]
+    for n, share in ((0, True), (1, False)):
+        body = {
+            "client_id": f"tablet-fu-{n}",
+            "station_id": station["id"],
+            "topic": "<b>Praktikum</b>",
+            "share_contact": share,
+        }
+        answer = requests.post(
+            server.url + "/api/v1/follow-ups",
+            json=body,
+            headers=auth(ev["participants"][n]["token"]),
+            timeout=10,
+        )
+        assert answer.status_code == 201
+    context, page, errors = open_page(browser, f"{server.url}/h/{station['host_token']}")
+    try:
+        requests_list = page.locator("#follow-ups li")
+        requests_list.nth(1).wait_for()
+        listed = page.locator("#follow-ups").inner_text()
+        assert "jana.waechter@example.org" in listed and "<b>Praktikum</b>" in listed
+        assert "Deniz" not in listed and "deniz.aydogan@example.org" not in listed
+        page.fill("#lead-search", "olena")
+        page.click("#lead-found .lead-person")
+        page.fill("#lead-note", "Ruft zurück")
+        page.click("#lead-form button[type=submit]")
+        page.fill("#host-note-text", "Gutes Gespräch über Ausbildung")
+        page.click("#host-note-form button[type=submit]")
+        page.wait_for_function(
+            "document.querySelectorAll('#my-log li[data-state=sent]').length == 2"
+        )
+        assert page.locator("#check-in-code-text").inner_text() == station["code"]
+        assert not errors, errors
+    finally:
+        context.close()
+    pack = requests.get(
+        f"{server.url}/api/v1/events/{ev['event_id']}/stations/{station['id']}/follow-ups",
+        headers=auth(ev["organiser_token"]),
+        timeout=10,
+    )
+    assert pack.status_code == 200 and len(pack.json()) == 2

@@ -34,11 +34,12 @@ def test_log_in_create_a_station_import_a_csv(page: Any, setup: Any) -> None:
     page.fill("#email", EMAIL)
     page.fill("#password", "wrong password")
     page.click("#login-form button[type=submit]")
-    assert page.locator(".flash-error").is_visible()
+    page.wait_for_selector(".flash-error")
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{server.url}/organiser/")
     page.click("text=Kleiner Testparcours")
+    page.wait_for_url(f"{server.url}/organiser/events/{info['event_id']}")
     assert info["join_code"] in page.inner_text(".event-head")
 
     # a new station from the form (the first try has a bad code)
@@ -47,7 +48,7 @@ def test_log_in_create_a_station_import_a_csv(page: Any, setup: Any) -> None:
     page.fill("#f-name", "Beispiel Pflege gGmbH")
     page.fill("#f-code", "x!")
     page.click("#station-form button[type=submit]")
-    assert page.locator('[data-field="code"]').is_visible()
+    page.wait_for_selector('[data-field="code"]')
     page.fill("#f-code", "")
     page.fill("#f-capacity", "5")
     page.fill("#f-topics", "Ausbildung in der Pflege\nAnerkennung")
@@ -62,8 +63,10 @@ def test_log_in_create_a_station_import_a_csv(page: Any, setup: Any) -> None:
 
     # import a CSV: the preview marks the bad row, nothing is saved before confirming
     page.click("nav.tabs >> text=/Participants|Teilnehmende/")
+    page.wait_for_url("**/participants")
     assert page.locator("table.participants tbody tr").count() == 6
     page.click("#import-csv")
+    page.wait_for_url("**/participants/import")
     page.set_input_files(
         "#csv-upload input[type=file]",
         files=[{"name": "liste.csv", "mimeType": "text/csv", "buffer": CSV}],
@@ -81,12 +84,14 @@ def test_log_in_create_a_station_import_a_csv(page: Any, setup: Any) -> None:
 
     # the links page has a QR code per role and station
     page.click("nav.tabs >> text=/Links/")
+    page.wait_for_url("**/links")
     assert page.locator(".qr-card svg").count() == 3 + 5
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("nav.tabs >> text=/Stations|Stationen/")
+    page.wait_for_url("**/stations")
     row = page.locator("tr", has_text="Beispiel Pflege gGmbH")
     row.locator("button.btn-danger").click()
-    page.wait_for_selector("table.stations tbody tr >> nth=3")
+    page.wait_for_selector(".flash-success")
     assert page.locator("table.stations tbody tr").count() == 4
 
 
@@ -101,7 +106,7 @@ def test_self_registration_on_a_phone(browser: Any, setup: Any) -> None:
         page.fill("#email", "samira@example.org")
         page.check(f'input[name=interests][value="{info["stations"][0]["id"]}"]')
         page.click("#join-form button[type=submit]")  # no consent yet
-        assert page.locator('[data-field="consent"]').is_visible()
+        page.wait_for_selector('[data-field="consent"]')
         assert page.input_value("#name") == "Samira Haddad"
         assert page.is_checked(f'input[name=interests][value="{info["stations"][0]["id"]}"]')
         page.check("#consent")

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
-from parcours.services import setup
+from parcours.services import roster
 from parcours.services.participants import token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
@@ -74,7 +74,7 @@ def new_participant(event_id: int) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     if request.method == "POST":
         try:
-            person = setup.add_person(db.session(), actor, event.id, _submitted())
+            person = roster.add_person(db.session(), actor, event.id, _submitted())
         except Invalid as err:
             db.session().rollback()
             return _person_failed(event, None, err)
@@ -111,7 +111,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         raise NotFound("No such participant.")
     if request.method == "POST":
         try:
-            setup.update_person(db.session(), actor, event.id, person.id, _submitted())
+            roster.update_person(db.session(), actor, event.id, person.id, _submitted())
         except Invalid as err:
             db.session().rollback()
             return _person_failed(event, person, err)
@@ -134,7 +134,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
     event, actor = event_actor(event_id)
-    setup.delete_person(db.session(), actor, event.id, participant_id)
+    roster.delete_person(db.session(), actor, event.id, participant_id)
     flash(_("The participant was removed."), "success")
     return redirect(url_for("organiser.participants", event_id=event.id))
 
@@ -160,7 +160,7 @@ def import_participants(event_id: int) -> ResponseReturnValue:
 
 def _parse(event: Event, raw: bytes) -> Any:
     existing = [p.email for p in event.participants if p.email]
-    return parse_csv(raw, setup.station_refs(event), existing)
+    return parse_csv(raw, roster.station_refs(event), existing)
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
@@ -179,7 +179,7 @@ def confirm_import(event_id: int) -> ResponseReturnValue:
     if not rows:
         flash(_("There was nothing to import."), "error")
         return redirect(url_for("organiser.import_participants", event_id=event.id))
-    added = setup.import_people(db.session(), actor, event.id, rows)
+    added = roster.import_people(db.session(), actor, event.id, rows)
     flash(
         ngettext(
             "%(num)d participant was imported.", "%(num)d participants were imported.", len(added)

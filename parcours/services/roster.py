@@ -1,0 +1,116 @@
+"""Prepare an event's participants: add, edit, remove and import them (organiser only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Invalid, NotFound
+from parcours.schemas.common import load
+from parcours.schemas.setup import ParticipantInput
+from parcours.services.common import audit, require_live
+from parcours.services.events import add_participant
+from parcours.services.setup import organiser_event
+from parcours.storage import Event, Participant
+
+
+def _participant(session: Session, event: Event, participant_id: int) -> Participant:
+    person = session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound("No such participant.")
+    return person
+
+
+def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
+    known = {s.id for s in event.stations}
+    errors = {
+        key: [f"no station with id {i}" for i in values.get(key, []) if i not in known]
+        for key in ("interests", "must_visit")
+    }
+    errors = {k: v for k, v in errors.items() if v}
+    if errors:
+        raise Invalid("unknown station", errors)
+    for key in ("interests", "must_visit"):
+        if key in values:
+            values[key] = sorted(set(values[key]))
+
+
+def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Participant:
+    """Add one participant with their personal token."""
+    values = load(ParticipantInput(), data)
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    _check_station_ids(event, values)
+    person = _insert_person(session, event, values, "organiser")
+    audit(session, event.id, actor.label, "participant.add", participant_id=person.id)
+    session.commit()
+    return person
+
+
+def _insert_person(
+    session: Session, event: Event, values: dict[str, Any], source: str
+) -> Participant:
+    ids = {"interests": values.pop("interests", []), "must_visit": values.pop("must_visit", [])}
+    present = values.pop("present", True)
+    person, _token = add_participant(session, event, values, {}, source=source)
+    person.interests, person.must_visit = ids["interests"], ids["must_visit"]
+    person.present = present
+    return person
+
+
+def update_person(
+    session: Session, actor: Actor, event_id: int, participant_id: int, data: Any
+) -> Participant:
+    """Change a participant's details."""
+    values = load(ParticipantInput(), data)
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    person = _participant(session, event, participant_id)
+    _check_station_ids(event, values)
+    for key, value in values.items():
+        setattr(person, key, value)
+    audit(session, event.id, actor.label, "participant.update", participant_id=person.id)
+    session.commit()
+    return person
+
+
+def delete_person(session: Session, actor: Actor, event_id: int, participant_id: int) -> None:
+    """Remove a participant with everything they wrote and their token."""
+    event = organiser_event(session, actor, event_id)
+    person = _participant(session, event, participant_id)
+    event.participants.remove(person)
+    audit(session, event.id, actor.label, "participant.delete", participant_id=participant_id)
+    session.commit()
+
+
+def import_people(
+    session: Session, actor: Actor, event_id: int, rows: list[dict[str, Any]]
+) -> list[Participant]:
+    """Add many participants at once (rows already checked by the CSV preview); all or nothing."""
+    event = organiser_event(session, actor, event_id)
+    require_live(event)
+    added: list[Participant] = []
+    for index, row in enumerate(rows):
+        try:
+            values = load(ParticipantInput(), row)
+            _check_station_ids(event, values)
+        except Invalid as err:
+            session.rollback()
+            fields = {f"rows[{index}].{k}": v for k, v in err.fields.items()}
+            raise Invalid(f"row {index + 1}: {err.message}", fields) from None
+        added.append(_insert_person(session, event, values, "csv"))
+    audit(session, event.id, actor.label, "participant.import", count=len(added))
+    session.commit()
+    return added
+
+
+def station_refs(event: Event) -> dict[str, int]:
+    """Return the names a CSV may use for the event's stations: name, code, template, id."""
+    refs: dict[str, int] = {}
+    for station in event.stations:
+        for ref in (station.name, station.code, station.template, str(station.id)):
+            if ref:
+                refs.setdefault(ref.strip().lower(), station.id)
+    return refs

@@ -67,14 +67,14 @@ def test_bad_rows_are_marked_and_good_rows_kept() -> None:
     assert set(errors[6]) == {"phone"}
     assert errors[7] == {"interests": ["no station 'Mondbasis'"]}
     assert set(errors[8]) == {"language"}
-    assert errors[9] == {"email": ["is already in the list"]}
+    assert errors[9] == {"email": ["appears twice in the file"]}
     assert result.good[1].line == 11  # blank lines are skipped, line numbers stay true
 
 
 def test_addresses_already_in_the_event_are_flagged() -> None:
     raw = b"Name;E-Mail\nSchon da;DA@example.org\n"
     result = parse_csv(raw, REFS, existing_emails=["da@example.org"])
-    assert result.rows[0].errors == {"email": ["is already in the list"]}
+    assert result.rows[0].errors == {"email": ["is already registered for this event"]}
 
 
 def test_too_many_values_in_a_row() -> None:

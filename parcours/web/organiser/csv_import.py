@@ -141,7 +141,8 @@ def parse_csv(
     if "name" not in fields_found and not {"first_name", "last_name"} & fields_found:
         result.problems.append("no column for the name (Name, Vorname/Nachname)")
         return result
-    seen = {e.lower() for e in existing_emails if e}
+    known = {e.lower() for e in existing_emails if e}
+    seen: set[str] = set()
     refs = station_refs or {}
     try:
         for values in reader:
@@ -151,7 +152,7 @@ def parse_csv(
                 result.problems.append(f"more than {MAX_ROWS} rows: the rest was not read")
                 break
             row = _row(reader.line_num, headers, values, result.columns, refs)
-            _check_duplicate(row, seen)
+            _check_duplicate(row, known, seen)
             result.rows.append(row)
     except csv.Error as err:
         result.problems.append(f"line {reader.line_num}: {err}")
@@ -211,10 +212,12 @@ def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -
     return ids
 
 
-def _check_duplicate(row: CsvRow, seen: set[str]) -> None:
+def _check_duplicate(row: CsvRow, known: set[str], seen: set[str]) -> None:
     email = str(row.data.get("email") or "").lower()
     if not email:
         return
-    if email in seen:
-        row.errors.setdefault("email", []).append("is already in the list")
+    if email in known:
+        row.errors.setdefault("email", []).append("is already registered for this event")
+    elif email in seen:
+        row.errors.setdefault("email", []).append("appears twice in the file")
     seen.add(email)

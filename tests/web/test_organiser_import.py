@@ -46,7 +46,8 @@ def test_preview_then_import(app: Any, client: Any, make_event: Any) -> None:
     assert len(re.findall(r'<tr class="ok"', html)) == 2
     bad = re.findall(r'<tr class="bad" data-line="(\d+)"', html)
     assert bad == ["4", "5", "6"]
-    assert "is already registered for this event" in html and "no station &#39;Mondbasis&#39;" in html
+    assert "is already registered for this event" in html
+    assert "no station &#39;Mondbasis&#39;" in html
     assert len(people(app)) == before  # the preview saves nothing
     payload = re.search(r'name="payload" value="([^"]+)"', html)
     assert payload

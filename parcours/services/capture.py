@@ -15,6 +15,7 @@ from parcours.services.common import require_event, require_live
 from parcours.storage import (
     Assignment,
     CheckIn,
+    Clock,
     Event,
     FollowUp,
     Lead,
@@ -31,10 +32,7 @@ T = TypeVar("T")
 def store_once(
     session: Session, model: type[T], keys: dict[str, Any], build: Callable[[], T]
 ) -> tuple[T, bool]:
-    """Insert build() unless a record with keys exists; return (record, created)."""
-    found = session.scalar(select(model).filter_by(**keys))
-    if found is not None:
-        return found, False
+    """Insert build() (the caller found no record with keys); return (record, created)."""
     record = build()
     session.add(record)
     try:
@@ -68,11 +66,26 @@ def current_segment(session: Session, event: Event) -> Segment | None:
 
 def current_round(session: Session, event: Event, ahead: bool = False) -> int | None:
     """Return the parcours round going on now; with ahead, also round 1 before it starts."""
-    from parcours.services.clock import load_snapshot
-    from parcours.services.live import position
+    if ahead:
+        from parcours.services.clock import load_snapshot
+        from parcours.services.live import position
 
-    pos = position(load_snapshot(session, event))
-    return pos.round if ahead or not pos.upcoming else None
+        return position(load_snapshot(session, event)).round
+    clock = session.execute(
+        select(Clock.phase, Clock.round, Clock.segment_index).where(Clock.event_id == event.id)
+    ).first()
+    if clock is None or clock.phase in ("not_started", "finished") or clock.segment_index < 0:
+        return None  # the same answer as live.position(), with two light queries per write
+    segment = session.execute(
+        select(Segment.kind, Segment.rounds)
+        .where(Segment.event_id == event.id)
+        .order_by(Segment.position)
+        .offset(clock.segment_index)
+        .limit(1)
+    ).first()
+    if segment is None or segment.kind != "parcours" or not segment.rounds:
+        return None
+    return max(1, clock.round)
 
 
 def station_of(session: Session, event: Event, station_id: int, field: str) -> Station:

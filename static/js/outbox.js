@@ -12,9 +12,10 @@
  * kept in localStorage under "parcours.outbox.<key>". States: pending (waiting to be sent, or
  * to be tried again), sending, sent (acknowledged; result is the stored record), failed (the
  * server refused it for good: a 4xx other than 408 and 429; error holds its message).
- * A write goes over the socket when it is connected (emit with ack and a timeout), else, or when
- * the ack does not come, over HTTP with the bearer token. It is retried with backoff and sent
- * again on `online`, when the page becomes visible, when the socket (re)connects and on load.
+ * A write goes over the socket when it is connected (emit with ack and a timeout), else over HTTP
+ * with the bearer token. Until acknowledged it is retried with backoff (over whichever way is up
+ * then) and sent again on `online`, when the page becomes visible, when the socket (re)connects
+ * and on load.
  */
 
 export const ROUTES = {
@@ -63,7 +64,7 @@ function messageOf(status, body) {
 }
 
 export class Outbox {
-  constructor({ key, token, getSocket = () => null, routes = ROUTES, storage, ackTimeout = 8000,
+  constructor({ key, token, getSocket = () => null, routes = ROUTES, storage, ackTimeout = 15000,
     baseUrl = "/api/v1", maxDelay = 30000 } = {}) {
     this.key = `parcours.outbox.${key || token}`;
     this.token = token;
@@ -212,18 +213,26 @@ export class Outbox {
     this.save();
   }
 
-  /** Send one entry: socket first when it is up and speaks for the same token, else HTTP. */
+  /** Send one entry: over the socket when it is up and speaks for the same token (unless it
+   * timed out on the last try), else over HTTP. */
   async send(entry) {
     const socket = this.getSocket();
-    if (socket && socket.connected && (!entry.token || entry.token === this.token)) {
+    const viaSocket = !entry.socket_timed_out && (!entry.token || entry.token === this.token);
+    entry.socket_timed_out = false;
+    if (socket && socket.connected && viaSocket) {
       const payload = { ...entry.body };
       if (entry.params && Object.keys(entry.params).length) payload._params = entry.params;
       try {
         const ack = await socket.timeout(this.ackTimeout).emitWithAck(entry.kind, payload);
         if (ack && typeof ack.status === "number") return ack;
       } catch (err) {
-        /* no ack in time: try HTTP with the same client_id (it is stored once either way) */
+        /* No ack in time: the server may be busy with a burst (it acks a burst at its end), so
+         * sending again at once over HTTP would only add load. Try again after a backoff, over
+         * whichever way is up then; the same client_id makes it stored once either way. The
+         * next try goes over HTTP, in case only the socket is stuck. */
+        entry.socket_timed_out = true;
       }
+      return { status: 0, body: null };
     }
     return this.viaHttp(entry);
   }

@@ -1,0 +1,306 @@
+"""Burst benchmark: N phones each send one note in the same second, as at the end of a round.
+
+Starts a real `parcours serve` process on a fresh SQLite database with an event of max(N)
+participants. For each N, one client process connects N python-socketio clients (websocket,
+greenlets under gevent), waits for a common instant, and every client emits one `note` with an
+ack. It records when each note was sent and acknowledged, then sends every note a second time
+(the retry a phone makes when an ack got lost) and checks in the database that each note is
+stored exactly once. Prints notes stored per second, median and worst acknowledgement time.
+
+    .venv/bin/python bench/burst.py                 # N = 100, 500, 1000
+    .venv/bin/python bench/burst.py --n 100 --mode gevent
+"""
+
+import sys
+
+if len(sys.argv) > 1 and sys.argv[1] == "--clients":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def raise_file_limit() -> None:
+    """Raise the open-files limit to the hard limit (thousands of sockets)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    hard = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+# --- the client process ---------------------------------------------------------------------
+
+
+def run_clients(spec_file: str) -> None:
+    """Connect N clients, send one note each at the same instant, twice; print JSON results."""
+    import gevent
+    import socketio
+    from gevent.pool import Pool
+
+    raise_file_limit()
+    spec = json.loads(Path(spec_file).read_text())
+
+    def make(token: str) -> Any:
+        client = socketio.Client(reconnection=False)
+        client.connect(
+            spec["url"],
+            namespaces=["/live"],
+            transports=["websocket"],
+            auth={"token": token},
+            wait_timeout=60,
+        )
+        return client
+
+    started = time.perf_counter()
+    clients = list(Pool(50).imap(make, spec["tokens"]))
+    connect_s = time.perf_counter() - started
+    notes = [
+        {"client_id": str(uuid.uuid4()), "text": f"Gespräch {n}: Ausbildung, Sprachkurs"}
+        for n in range(len(clients))
+    ]
+    first = burst(gevent, clients, notes)
+    again = burst(gevent, clients, notes)
+    for client in clients:
+        gevent.spawn(client.disconnect)
+    gevent.sleep(1.0)
+    print(json.dumps({"connect_s": connect_s, "first": first, "again": again}), flush=True)
+    os._exit(0)
+
+
+def burst(gevent: Any, clients: list[Any], notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Send note i from client i, all at one instant; return send/ack times and statuses."""
+    at = time.perf_counter() + 1.0
+    results: list[Any] = [None] * len(clients)
+
+    def one(i: int) -> None:
+        gevent.sleep(max(0.0, at - time.perf_counter()))
+        sent = time.perf_counter()
+        try:
+            ack = clients[i].call("note", notes[i], namespace="/live", timeout=120)
+            results[i] = (sent, time.perf_counter(), ack["status"])
+        except Exception as err:  # noqa: BLE001 - a lost ack is a result here
+            results[i] = (sent, time.perf_counter(), f"error: {err}")
+
+    gevent.joinall([gevent.spawn(one, i) for i in range(len(clients))])
+    sends = [r[0] for r in results]
+    acks = [r[1] for r in results]
+    return {
+        "ack_s": [a - s for s, a in zip(sends, acks, strict=True)],
+        "spread_s": max(sends) - min(sends),
+        "span_s": max(acks) - min(sends),
+        "statuses": [r[2] for r in results],
+        "client_ids": [n["client_id"] for n in notes],
+    }
+
+
+# --- the driver ------------------------------------------------------------------------------
+
+
+def event_file(folder: Path, people: int) -> Path:
+    """Write an event with 12 stations and `people` participants."""
+    lines = [
+        '[event]\ntitle = "Burst"\nstarts_at = 2026-09-17T10:00:00+02:00\n',
+        '[[agenda]]\ntitle = "Parcours"\nkind = "parcours"\nrounds = 6\n'
+        "round_minutes = 12\ntransition_minutes = 3\n",
+    ]
+    for n in range(12):
+        lines.append(f'[[stations]]\nname = "Station {n + 1}"\ncapacity = 200\n')
+    for n in range(people):
+        lines.append(f'[[participants]]\nname = "Person {n:04d}"\n')
+    path = folder / "burst.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    """Poll /healthz until the server answers."""
+    import urllib.request
+
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("server did not start")
+
+
+def start_app(
+    folder: Path, mode: str, people: int
+) -> tuple[subprocess.Popen[bytes], str, Path, dict]:
+    """Migrate a fresh database, create the event, serve it; return proc, url, db path, info."""
+    import socket
+
+    db = folder / "app.sqlite"
+    env = {
+        **os.environ,
+        "PARCOURS_DATABASE_URL": f"sqlite:///{db}",
+        "PARCOURS_ASYNC_MODE": mode,
+        "PARCOURS_SECRET_KEY": "bench",
+        "PYTHONUNBUFFERED": "1",
+    }
+    cli = [PYTHON, "-m", "parcours"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    done = subprocess.run(
+        [*cli, "event", "create", str(event_file(folder, people)), "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = (folder / "app.log").open("wb")
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, proc)
+    return proc, url, db, json.loads(done.stdout)
+
+
+def measure(folder: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one client process with spec; return its result."""
+    path = folder / "spec.json"
+    path.write_text(json.dumps(spec))
+    done = subprocess.run(
+        [PYTHON, __file__, "--clients", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1200,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"client process failed: {done.stderr[-2000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def stored_once(db: Path, client_ids: list[str]) -> tuple[bool, int]:
+    """Return whether each client_id is stored exactly once, and how many rows they have."""
+    with sqlite3.connect(db) as conn:
+        marks = ",".join("?" * len(client_ids))
+        rows = conn.execute(
+            f"SELECT client_id, COUNT(*) FROM notes WHERE client_id IN ({marks})"
+            " GROUP BY client_id",
+            client_ids,
+        ).fetchall()
+    counts = dict(rows)
+    return all(counts.get(c) == 1 for c in client_ids), sum(counts.values())
+
+
+def summarise(n: int, result: dict[str, Any], db: Path) -> dict[str, Any]:
+    """Turn one client process's result into the figures of one row."""
+    first, again = result["first"], result["again"]
+    once, rows = stored_once(db, first["client_ids"])
+    ok_first = sum(1 for s in first["statuses"] if s == 201)
+    ok_again = sum(1 for s in again["statuses"] if s == 200)
+    return {
+        "n": n,
+        "per_s": n / first["span_s"],
+        "median_ms": statistics.median(first["ack_s"]) * 1000,
+        "worst_ms": max(first["ack_s"]) * 1000,
+        "spread_ms": first["spread_s"] * 1000,
+        "repeat_median_ms": statistics.median(again["ack_s"]) * 1000,
+        "repeat_worst_ms": max(again["ack_s"]) * 1000,
+        "created": ok_first,
+        "repeat_200": ok_again,
+        "rows": rows,
+        "once": once and ok_first == n and ok_again == n and rows == n,
+        "connect_s": result["connect_s"],
+    }
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", default="100,500,1000", help="client counts, comma-separated")
+    parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    args = parser.parse_args()
+    counts = [int(n) for n in args.n.split(",") if n.strip()]
+    raise_file_limit()
+    folder = Path(tempfile.mkdtemp(prefix="burst-"))
+    proc, url, db, info = start_app(folder, args.mode, max(counts))
+    tokens = [p["token"] for p in info["participants"]]
+    rows = []
+    try:
+        for n in counts:
+            row = summarise(n, measure(folder, {"url": url, "tokens": tokens[:n]}), db)
+            rows.append(row)
+            print(
+                f"N={n:>5}  {row['per_s']:7.0f} notes/s  ack median {row['median_ms']:7.1f} ms "
+                f"worst {row['worst_ms']:7.1f} ms  | repeat median {row['repeat_median_ms']:.1f}"
+                f" ms  | created {row['created']}, repeats 200: {row['repeat_200']}, rows "
+                f"{row['rows']}: {'stored exactly once' if row['once'] else 'FAILED'}",
+                flush=True,
+            )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    report(rows, args)
+    if not all(r["once"] for r in rows):
+        raise SystemExit("some notes were not stored exactly once")
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Print the figures as a Markdown section for BENCHMARKS.md."""
+    day = datetime.now(UTC).date().isoformat()
+    print(
+        f"\n## Burst\n\nMachine: {os.cpu_count()} cores (`nproc`), {cpu_model()}; {day}; "
+        f"`parcours serve` in async mode {args.mode} on SQLite (WAL); clients: python-socketio "
+        "over websocket in one gevent process on the same machine. Each of N participants "
+        "sends one note at the same instant; then every note is sent again with the same "
+        "client_id (a retry after a lost ack).\n"
+    )
+    print(
+        "| N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "
+        "| stored exactly once |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['n']:,} | {r['per_s']:.0f} | {r['median_ms']:.0f} ms | {r['worst_ms']:.0f} ms "
+            f"| {r['spread_ms']:.0f} ms | {r['repeat_median_ms']:.0f} ms "
+            f"| {'yes' if r['once'] else 'NO'} ({r['rows']} rows, {r['created']}×201, "
+            f"{r['repeat_200']}×200) |"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--clients":
+        run_clients(sys.argv[2])
+    else:
+        main()

@@ -21,7 +21,7 @@ from parcours.schemas.capture import (
     StationFollowUpOut,
 )
 from parcours.schemas.common import load
-from parcours.services import capture
+from parcours.services import capture, capture_lists
 from parcours.storage import FollowUp, Participant, Station
 
 WRITE = {"limited": True}
@@ -128,7 +128,7 @@ def station_follow_up(row: FollowUp, person: Participant) -> dict[str, Any]:
     """Return a follow-up as the station sees it: contact details only with consent."""
     return {
         **StationFollowUpOut().dump(row),
-        "participant": capture.contact_of(person, row.share_contact),
+        "participant": capture_lists.contact_of(person, row.share_contact),
     }
 
 
@@ -144,7 +144,7 @@ def station_follow_up(row: FollowUp, person: Participant) -> dict[str, Any]:
 def station_follow_ups(call: Call) -> Result:
     assert call.actor is not None
     fmt = (call.query.get("format") or "").strip().lower()
-    rows = capture.station_follow_ups(
+    rows = capture_lists.station_follow_ups(
         call.session, call.actor, call.params["event_id"], call.params["station_id"]
     )
     if fmt and fmt != "json":
@@ -177,7 +177,7 @@ def _station_pack(call: Call, fmt: str) -> Result:
 def find_people(call: Call) -> Result:
     assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
-    rows = capture.find_people(call.session, call.actor, call.params["event_id"], query)
+    rows = capture_lists.find_people(call.session, call.actor, call.params["event_id"], query)
     return 200, PersonOut(many=True).dump(rows)
 
 

@@ -40,6 +40,7 @@ function mountForms(box, stations) {
     $("follow-up-station").value = current;
   }
   fillTopics(stations);
+  followRound();
   $("follow-up-station").addEventListener("change", () => fillTopics(stations));
   $("follow-up-topic").addEventListener("change", showOther);
   onSubmit("note-form", (form) => {
@@ -62,6 +63,21 @@ function mountForms(box, stations) {
   onSubmit("check-in-form", (form) => {
     box.add("check_in", { station_code: form.station_code.value.trim().toUpperCase() });
     form.station_code.value = "";
+  });
+}
+
+/** Keep the note's station on the station of the current round until the user picks one. */
+function followRound() {
+  const select = $("note-station");
+  let touched = false;
+  select.addEventListener("change", () => (touched = true));
+  live.onState((state) => {
+    const me = live.data.me || {};
+    const seg = state.segment;
+    if (touched || !seg || seg.index !== me.segment_index || !state.round) return;
+    if (!["running", "transition", "paused"].includes(state.phase)) return;
+    const step = (me.route || []).find((s) => s.round === state.round);
+    if (step) select.value = String(step.station.id);
   });
 }
 

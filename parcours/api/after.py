@@ -10,6 +10,7 @@ from flask import Response, send_file
 
 from parcours.api.registry import Call, Result, operation
 from parcours.exports import MEDIA_TYPES
+from parcours.extensions import socketio
 from parcours.schemas.after import (
     EventExportQuery,
     ShredRequest,
@@ -20,6 +21,11 @@ from parcours.schemas.common import load
 from parcours.services import exports, shred
 
 SPOOL = 16 * 1024 * 1024
+
+
+def breathe() -> None:
+    """Let the server's other green threads run during a long export (clock, sockets)."""
+    socketio.sleep(0)
 
 
 def download(write: Callable[[IO[bytes]], str]) -> Response:
@@ -40,7 +46,7 @@ def file_response(data: IO[bytes], filename: str) -> Response:
     response = send_file(
         data,
         mimetype=MEDIA_TYPES.get(ext, "application/octet-stream"),
-        as_attachment=True,
+        as_attachment=ext != "html",  # the summary opens in the browser, ready to print
         download_name=filename,
         max_age=0,
         etag=False,
@@ -62,7 +68,9 @@ def export_event(call: Call) -> Result:
     assert call.actor is not None
     fmt = load(EventExportQuery(), {"format": call.query.get("format") or "xlsx"})["format"]
     actor, event_id = call.actor, call.params["event_id"]
-    return 200, download(lambda out: exports.export_event(call.session, actor, event_id, fmt, out))
+    return 200, download(
+        lambda out: exports.export_event(call.session, actor, event_id, fmt, out, breathe)
+    )
 
 
 def station_file(call: Call, fmt: str) -> Result:
@@ -71,7 +79,9 @@ def station_file(call: Call, fmt: str) -> Result:
     fmt = load(StationExportQuery(), {"format": fmt})["format"]
     actor, event_id, station_id = call.actor, call.params["event_id"], call.params["station_id"]
     return 200, download(
-        lambda out: exports.export_station(call.session, actor, event_id, station_id, fmt, out)
+        lambda out: exports.export_station(
+            call.session, actor, event_id, station_id, fmt, out, breathe
+        )
     )
 
 

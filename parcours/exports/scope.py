@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -50,8 +51,15 @@ class Shown:
 class ExportScope:
     """The event (and optionally one station) an export covers, with its lookups."""
 
-    def __init__(self, session: Session, event: Event, station_id: int | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        event: Event,
+        station_id: int | None = None,
+        pause: Callable[[], Any] | None = None,
+    ) -> None:
         self.session = session
+        self.pause = pause  # lets other green threads run during a long export (eventlet)
         self.event = event
         self.station_id = station_id
         self.tz = _zone(event.timezone)
@@ -63,6 +71,17 @@ class ExportScope:
         }
         self._people: dict[int, Person] | None = None
         self._consent: set[tuple[int, int]] | None = None
+        self._words: dict[Any, str] = {}
+
+    def memo(self, key: Any, make: Callable[[], str]) -> str:
+        """Return a translated text, made once per export (gettext per row is slow)."""
+        if key not in self._words:
+            self._words[key] = make()
+        return self._words[key]
+
+    def word(self, key: Any) -> str:
+        """Return the label of a kind of organisation, or Yes/No for a bool."""
+        return self.memo(key, lambda: yes_no(key) if isinstance(key, bool) else kind_label(key))
 
     def for_station(self, station_id: int) -> ExportScope:
         """Return the same event's scope for one station, sharing the lookups."""

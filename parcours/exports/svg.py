@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 COLOURS = ("#0b5cad", "#9aa7b4", "#1a7f37", "#b35900")
 FONT = "font-family=\"system-ui, 'Noto Sans', Arial, sans-serif\""
-LABEL_CHARS = 38
+LABEL_CHARS = 36
 _ids = count(1)
 
 
@@ -46,11 +46,11 @@ def bar_chart(
     *,
     title: str,
     series: Sequence[str] = (),
-    width: int = 680,
+    width: int = 720,
 ) -> Markup:
     """Draw horizontal bars, one row per label and one bar per series value."""
     per_row = max((len(values) for _, values in items), default=1)
-    bar, gap, label_w, top = 14, 10, 250, 12 + (24 if len(series) > 1 else 0)
+    bar, gap, label_w, top = 14, 10, 290, 12 + (24 if len(series) > 1 else 0)
     row_h = per_row * bar + gap
     height = top + max(len(items), 1) * row_h + 8
     peak = max((v for _, values in items for v in values), default=0) or 1

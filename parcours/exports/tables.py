@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
-from parcours.exports.scope import ExportScope, kind_label, yes_no
+from parcours.exports.scope import ExportScope
 from parcours.storage import (
     Assignment,
     CheckIn,
@@ -22,6 +22,7 @@ from parcours.storage import (
 )
 
 BATCH = 500
+PAUSE_EVERY = 200
 Row = list[Any]
 
 
@@ -40,13 +41,20 @@ class Table:
 
 
 def _stream(scope: ExportScope, stmt: Select[Any]) -> Iterator[Any]:
-    yield from scope.session.execute(stmt, execution_options={"yield_per": BATCH})
+    rows = scope.session.execute(stmt, execution_options={"yield_per": BATCH})
+    if scope.pause is None:
+        yield from rows
+        return
+    for number, row in enumerate(rows):
+        if number % PAUSE_EVERY == 0:
+            scope.pause()
+        yield row
 
 
 def _person_cells(scope: ExportScope, participant_id: int | None, station_id: int | None) -> Row:
     shown = scope.shown(participant_id, station_id)
     person = scope.people.get(participant_id) if participant_id is not None else None
-    kind = kind_label(person.kind) if person else ""
+    kind = scope.word(person.kind) if person else ""
     return [shown.name, shown.organisation, kind, shown.email, shown.phone]
 
 
@@ -83,7 +91,7 @@ def follow_up_rows(scope: ExportScope) -> Iterator[Row]:
             *_person_cells(scope, r.participant_id, r.station_id),
             r.topic,
             r.message,
-            yes_no(r.share_contact),
+            scope.word(bool(r.share_contact)),
             r.via,
         ]
 
@@ -102,16 +110,18 @@ def lead_rows(scope: ExportScope) -> Iterator[Row]:
 
 def contact_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield follow-ups and leads in one list (the CSV export)."""
+    follow_up, lead = _("Follow-up"), _("Lead")
     for row in follow_up_rows(scope):
-        yield [_("Follow-up"), *row[:10]]
+        yield [follow_up, *row[:10]]
     for row in lead_rows(scope):
-        yield [_("Lead"), *row, ""]
+        yield [lead, *row, ""]
 
 
 def _author(scope: ExportScope, author: str) -> str:
     kind, _sep, ident = author.partition(":")
     if kind == "h" and ident.isdigit():
-        return _("Host: %(station)s", station=scope.station_name(int(ident)))
+        name = scope.station_name(int(ident))
+        return scope.memo(author, lambda: _("Host: %(station)s", station=name))
     if kind == "p" and ident.isdigit():
         return scope.pseudonym(int(ident))
     return author
@@ -168,19 +178,19 @@ def visit_rows(scope: ExportScope) -> Iterator[Row]:
 def participant_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield the organiser's list of participants (contact details included)."""
     stmt = select(Participant).where(Participant.event_id == scope.event.id)
-    for p in scope.session.scalars(stmt.order_by(Participant.id)):
+    for (p,) in _stream(scope, stmt.order_by(Participant.id)):
         interests = ", ".join(scope.station_name(i) for i in p.interests or [])
         yield [
             p.pseudonym,
             p.name,
             p.organisation,
-            kind_label(p.kind),
+            scope.word(p.kind),
             p.email or "",
             p.phone or "",
             p.language,
             p.source,
             scope.local(p.consent_at),
-            yes_no(p.present),
+            scope.word(bool(p.present)),
             interests,
         ]
 
@@ -204,7 +214,7 @@ def station_rows(scope: ExportScope) -> Iterator[Row]:
         yield [
             s.code,
             s.name,
-            kind_label(s.kind),
+            scope.word(s.kind),
             s.location,
             s.host,
             s.capacity,

@@ -34,9 +34,12 @@ def sheet_title(title: str, used: set[str]) -> str:
 
 def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # text stays text, even when it starts with '='
-        return cell
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            cell = WriteOnlyCell(ws, value)
+            cell.data_type = "s"  # text stays text: no formula runs when the file is opened
+            return cell
     return value
 
 

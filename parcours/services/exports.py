@@ -48,33 +48,55 @@ def _run(scope: ExportScope, writer: tuple[str, Writer], out: IO[bytes]) -> str:
     return scope.filename(name, ext)
 
 
-def export_event(session: Session, actor: Actor, event_id: int, fmt: str, out: IO[bytes]) -> str:
-    """Write the whole event in a format to out; return the download's file name."""
+def export_event(
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    fmt: str,
+    out: IO[bytes],
+    pause: Callable[[], object] | None = None,
+) -> str:
+    """Write the whole event in a format to out; return the download's file name.
+
+    pause, where given, is called now and then so that a server's other work goes on.
+    """
     event = require_event(session, actor, event_id, "organiser")
     if fmt not in EVENT_WRITERS:
         raise Invalid(f"format: must be one of {', '.join(EVENT_WRITERS)}", {"format": ["unknown"]})
-    filename = _run(ExportScope(session, event), EVENT_WRITERS[fmt], out)
+    filename = _run(ExportScope(session, event, pause=pause), EVENT_WRITERS[fmt], out)
     audit(session, event.id, actor.label, "event.export", format=fmt)
     session.commit()
     return filename
 
 
-def station_scope(session: Session, actor: Actor, event_id: int, station_id: int) -> ExportScope:
+def station_scope(
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    station_id: int,
+    pause: Callable[[], object] | None = None,
+) -> ExportScope:
     """Return the scope of one station for the organiser or that station's host."""
     event: Event = require_event(session, actor, event_id, "organiser", "host")
     if actor.role == "host" and actor.station_id != station_id:
         raise Forbidden("A host may export only their own station.")
-    scope = ExportScope(session, event, station_id)
+    scope = ExportScope(session, event, station_id, pause=pause)
     if scope.station is None:
         raise NotFound("No such station in this event.")
     return scope
 
 
 def export_station(
-    session: Session, actor: Actor, event_id: int, station_id: int, fmt: str, out: IO[bytes]
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    station_id: int,
+    fmt: str,
+    out: IO[bytes],
+    pause: Callable[[], object] | None = None,
 ) -> str:
     """Write a station's follow-ups (or its whole pack) to out; return the file name."""
-    scope = station_scope(session, actor, event_id, station_id)
+    scope = station_scope(session, actor, event_id, station_id, pause)
     if fmt not in STATION_WRITERS:
         raise Invalid(
             f"format: must be one of {', '.join(STATION_WRITERS)}", {"format": ["unknown"]}

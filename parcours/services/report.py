@@ -68,6 +68,10 @@ def encounters(session: Session, event_id: int) -> dict[int, int]:
     return {pid: (mask & ~bit[pid]).bit_count() for pid, mask in met.items()}
 
 
+def _plain(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else round(number, 1)
+
+
 def encounter_summary(counts: dict[int, int]) -> dict[str, Any]:
     """Return the distribution of "new people met" with mean, median and maximum."""
     values = list(counts.values())
@@ -76,8 +80,8 @@ def encounter_summary(counts: dict[int, int]) -> dict[str, Any]:
     return {
         "participants": len(values),
         "distribution": [[k, histogram.get(k, 0)] for k in range(top + 1)] if values else [],
-        "mean": round(mean(values), 1) if values else 0,
-        "median": median(values) if values else 0,
+        "mean": _plain(round(mean(values), 1)) if values else 0,
+        "median": _plain(median(values)) if values else 0,
         "max": top,
     }
 

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from parcours.api.after import download
+from parcours.api.after import breathe, download
 from parcours.api.auth import actor_for_token
 from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports import FORMATS
@@ -57,7 +57,9 @@ def export_event(event_id: int, fmt: str) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     if fmt not in FORMATS:
         raise NotFound(_("No such download."))
-    return download(lambda out: exports.export_event(db.session(), actor, event.id, fmt, out))
+    return download(
+        lambda out: exports.export_event(db.session(), actor, event.id, fmt, out, breathe)
+    )
 
 
 @bp.get("/events/<int:event_id>/stations/<int:station_id>/pack.<fmt>")
@@ -69,7 +71,7 @@ def export_station(event_id: int, station_id: int, fmt: str) -> ResponseReturnVa
         raise NotFound(_("No such download."))
     session = db.session()
     return download(
-        lambda out: exports.export_station(session, actor, event.id, station_id, fmt, out)
+        lambda out: exports.export_station(session, actor, event.id, station_id, fmt, out, breathe)
     )
 
 
@@ -125,7 +127,9 @@ def host_pack(token: str, fmt: str) -> ResponseReturnValue:
         raise NotFound(_("This link is not valid (any more)."))
     station_id = actor.station_id
     response = download(
-        lambda out: exports.export_station(session, actor, actor.event_id, station_id, fmt, out)
+        lambda out: exports.export_station(
+            session, actor, actor.event_id, station_id, fmt, out, breathe
+        )
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -12,39 +12,36 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from parcours.services.shred import SYSTEM, shred_event
-from parcours.storage import Clock, Event, utcnow
+from parcours.storage import Event, utcnow
 
 log = logging.getLogger(__name__)
 INTERVAL_S = float(os.environ.get("PARCOURS_RETENTION_INTERVAL", "3600"))
 
 
-def due_at(event: Event, clock_updated: datetime | None = None) -> datetime | None:
+def due_at(event: Event) -> datetime | None:
     """Return when the event's personal data is due for deletion (None without a date).
 
-    The period counts from the event: its start, or later activity where there was some (an
-    event created or run after its nominal date keeps its data the full period from then).
+    The period counts from the event's start, or from when the event was created if that was
+    later (an event entered after its date keeps its data the full period from then). For an
+    event prepared beforehand this is exactly starts_at + retention_days, as the consent says.
     """
     if event.starts_at is None:
         return None
-    moments = [m for m in (event.starts_at, event.created_at, clock_updated) if m is not None]
+    moments = [m for m in (event.starts_at, event.created_at) if m is not None]
     return max(moments) + timedelta(days=event.retention_days)
 
 
 def due_date(session: Session, event: Event) -> datetime | None:
     """Return when one event's personal data will be deleted automatically."""
-    clock = session.get(Clock, event.id)
-    ran = clock is not None and clock.phase != "not_started"
-    return due_at(event, clock.updated_at if ran and clock else None)
+    return due_at(event)
 
 
 def due_events(session: Session, now: datetime) -> list[int]:
     """Return the ids of events past their retention period and not yet shredded."""
-    rows = session.execute(
-        select(Event, Clock.updated_at)
-        .outerjoin(Clock, (Clock.event_id == Event.id) & (Clock.phase != "not_started"))
-        .where(Event.shredded_at.is_(None), Event.starts_at.is_not(None))
+    events = session.scalars(
+        select(Event).where(Event.shredded_at.is_(None), Event.starts_at.is_not(None))
     )
-    return [e.id for e, updated in rows if (when := due_at(e, updated)) is not None and when <= now]
+    return [e.id for e in events if (when := due_at(e)) is not None and when <= now]
 
 
 def shred_due(session: Session, now: datetime | None = None) -> list[int]:

@@ -88,6 +88,8 @@ def test_shred_needs_confirmation(app, organiser, event):
 def test_host_downloads_their_own_pack(client, event):
     info, _s = event
     station = info["stations"][0]
+    tablet = client.get(f"/h/{station['host_token']}").get_data(as_text=True)
+    assert f"/h/{station['host_token']}/follow-ups.zip" in tablet
     got = client.get(f"/h/{station['host_token']}/follow-ups.zip")
     assert got.status_code == 200 and got.headers["Referrer-Policy"] == "no-referrer"
     names = zipfile.ZipFile(io.BytesIO(got.data)).namelist()

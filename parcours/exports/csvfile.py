@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import IO, Any
 
 from parcours.exports.scope import ExportScope
-from parcours.exports.tables import CONTACTS, Table
+from parcours.exports.sheets import CONTACTS
+from parcours.exports.tables import Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -25,6 +25,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
+    if len(line) * 4 <= LINE_OCTETS or len(line.encode("utf-8")) <= LINE_OCTETS:
+        return line + "\r\n"
     out: list[str] = []
     current, size, limit = [], 0, LINE_OCTETS
     for char in line:

@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from parcours.exports.scope import ExportScope
-from parcours.exports.tables import EVENT_TABLES, STATION_TABLES, Table
+from parcours.exports.sheets import EVENT_TABLES, STATION_TABLES
+from parcours.exports.tables import Table
 
 BOLD = Font(bold=True)
 WIDTH = 22

@@ -49,7 +49,7 @@ def test_station_csv_holds_only_that_station(app, seeded, export):
 def test_headers_follow_the_event_language(app, make_event, export):
     from flask_babel import force_locale
 
-    from parcours.exports.tables import CONTACTS
+    from parcours.exports.sheets import CONTACTS
     from tests.conftest import example
 
     data = example("small")

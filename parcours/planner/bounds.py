@@ -1,0 +1,183 @@
+"""Bounds on what any plan can reach, computed before searching.
+
+Repeats are bounded below by two counting arguments:
+
+* *pigeonhole*: the members of a group at station ``s`` in one round may not return
+  to ``s`` later, so in any later round they spread over the other stations and at
+  least ``f_s(n)`` of their pairs meet again (``f_s`` fills the other stations as
+  evenly as capacities allow).  Every round adds at least its worst earlier round.
+* *counting*: all meetings minus the number of pairs that exist.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from itertools import combinations
+from typing import Any
+
+from parcours.planner.model import Instance
+from parcours.planner.prep import Problem, prepare
+
+
+def smallest_sum(levels: list[int], k: int) -> int:
+    """Return the sum of the ``k`` smallest values (all of them if fewer)."""
+    return sum(heapq.nsmallest(k, levels))
+
+
+def marginals(caps: list[int], limit: int) -> list[int]:
+    """Return the marginal pair costs 0..c-1 of every bin, each capped at ``limit``."""
+    return [x for c in caps for x in range(min(c, limit))]
+
+
+def min_pairs(n: int, caps: list[int]) -> int:
+    """Return the fewest pairs when ``n`` people fill bins of the given capacities."""
+    return smallest_sum(marginals(caps, n), n)
+
+
+def max_pairs(n: int, caps: list[int]) -> int:
+    """Return the most pairs when ``n`` people fill bins of the given capacities."""
+    total = 0
+    for c in sorted(caps, reverse=True):
+        take = min(c, n)
+        total += take * (take - 1) // 2
+        n -= take
+    return total
+
+
+def _spread_lb(sizes: dict[int, int], caps: list[int]) -> int:
+    """Return pairs forced to meet again when each group avoids its own station."""
+    total = 0
+    for s, size in sizes.items():
+        others = caps[:s] + caps[s + 1:]
+        total += min_pairs(size, others)
+    return total
+
+
+def _open_pair_lb(n: int, caps: list[int]) -> int:
+    """Return the pigeonhole bound between two open rounds (best group sizes)."""
+    merged: list[int] = []
+    for s, c in enumerate(caps):
+        others = caps[:s] + caps[s + 1:]
+        merged += sorted(marginals(others, n))[:c]
+    return smallest_sum(merged, n)
+
+
+def closed_groups(prob: Problem) -> dict[int, dict[int, list[int]]]:
+    """Return round -> station -> participants for the closed rounds."""
+    groups: dict[int, dict[int, list[int]]] = {r: {} for r in prob.closed}
+    for (p, r), s in sorted(prob.fixed.items()):
+        groups[r].setdefault(s, []).append(p)
+    return groups
+
+
+def _closed_meetings(prob: Problem) -> tuple[int, int, Counter[tuple[int, int]]]:
+    """Return meetings, repeats and pair counts of the closed rounds."""
+    counts: Counter[tuple[int, int]] = Counter()
+    for by_station in closed_groups(prob).values():
+        for members in by_station.values():
+            counts.update(combinations(members, 2))
+    meetings = sum(counts.values())
+    return meetings, meetings - len(counts), counts
+
+
+def forced_repeats(prob: Problem) -> tuple[int, str]:
+    """Return a lower bound on repeated encounters and the argument giving it."""
+    n, caps = prob.n, prob.cap
+    meetings, repeats, _ = _closed_meetings(prob)
+    groups = closed_groups(prob)
+    pigeon = repeats
+    open_lb = _open_pair_lb(n, caps) if len(prob.open) > 1 else 0
+    for i in range(len(prob.open)):
+        best = open_lb if i > 0 else 0
+        for rc in prob.closed:
+            sizes = {s: len(m) for s, m in groups[rc].items()}
+            best = max(best, _spread_lb(sizes, caps))
+        pigeon += best
+    counting = meetings + len(prob.open) * min_pairs(n, caps) - n * (n - 1) // 2
+    if max(pigeon, counting) <= 0:
+        return 0, "none"
+    return (pigeon, "pigeonhole") if pigeon >= counting else (counting, "counting")
+
+
+def _max_distinct(prob: Problem, forced: int) -> tuple[int, int]:
+    """Return an upper bound on distinct encounters and on all meetings."""
+    n, caps = prob.n, prob.cap
+    meetings = _closed_meetings(prob)[0] + len(prob.open) * max_pairs(n, caps)
+    biggest = min(max(caps, default=0), n)
+    per_person = [len(prob.open) * max(biggest - 1, 0) for _ in range(n)]
+    for by_station in closed_groups(prob).values():
+        for members in by_station.values():
+            for p in members:
+                per_person[p] += len(members) - 1
+    personal = sum(min(n - 1, x) for x in per_person) // 2
+    return max(0, min(n * (n - 1) // 2, meetings - forced, personal)), meetings
+
+
+def _interest_slots(need: int, musts: int, must_mask: int, interest_mask: int) -> int:
+    """Return the interests one participant can still win once its must-visits are in."""
+    both = min((must_mask & interest_mask).bit_count(), musts)
+    return both + min(need - musts, interest_mask.bit_count() - both)
+
+
+def preference_bounds(prob: Problem) -> dict[str, int]:
+    """Return bounds on interest hits and must-visit misses.
+
+    ``max_preference_hits`` holds for every plan.  ``max_preference_hits_lex`` holds
+    for plans that serve every participant all the must-visits it can get (must
+    misses at ``must_missed_each``): must-visits rank first and take rounds.
+    """
+    need = len(prob.open)
+    usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
+    hits_p = hits_lex = miss_p = 0
+    want = [0] * prob.m
+    must_want = [0] * prob.m
+    hits_s = 0
+    for p in range(prob.n):
+        seen = prob.visited_closed(p)
+        allowed = usable & ~seen
+        closed_hits = (prob.interests[p] & seen).bit_count()
+        reachable = prob.interests[p] & allowed
+        open_must = prob.must[p] & ~seen
+        musts = min(need, (open_must & allowed).bit_count())
+        miss_p += open_must.bit_count() - musts
+        hits_p += closed_hits + min(need, reachable.bit_count())
+        hits_lex += closed_hits + _interest_slots(need, musts, open_must & allowed, reachable)
+        hits_s += closed_hits
+        for s in range(prob.m):
+            want[s] += reachable >> s & 1
+            must_want[s] += open_must >> s & 1
+    hits_s += sum(min(w, need * c) for w, c in zip(want, prob.cap, strict=True))
+    miss_s = sum(max(0, w - need * c) for w, c in zip(must_want, prob.cap, strict=True))
+    return {"max_preference_hits": min(hits_p, hits_s),
+            "max_preference_hits_lex": min(hits_lex, hits_s),
+            "min_must_visit_missed": max(miss_p, miss_s),
+            "must_missed_each": miss_p}
+
+
+def bounds_of(prob: Problem) -> dict[str, Any]:
+    """Return the bounds of an indexed problem."""
+    forced, argument = forced_repeats(prob)
+    if prob.inst.mode == "groups" and not prob.closed and prob.n:
+        from parcours.planner.groups import inherent_repeats
+
+        grouped = inherent_repeats(prob)
+        if grouped > forced:
+            forced, argument = grouped, "groups"
+    distinct, meetings = _max_distinct(prob, forced)
+    n = prob.n
+    return {
+        "participants": n,
+        "pairs": n * (n - 1) // 2,
+        "open_rounds": len(prob.open),
+        "max_meetings": meetings,
+        "max_distinct_encounters": distinct,
+        "forced_repeats": forced,
+        "forced_by": argument,
+        **preference_bounds(prob),
+    }
+
+
+def bounds(inst: Instance) -> dict[str, Any]:
+    """Return what any plan of ``inst`` can reach: distinct encounters, forced repeats, ..."""
+    return bounds_of(prepare(inst))

@@ -1,0 +1,103 @@
+"""Individual mode: every participant is placed in every open round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+from parcours.planner.bounds import forced_repeats, min_pairs
+from parcours.planner.construct import Class, by_flow, clear, greedy
+from parcours.planner.fields import field_hint
+from parcours.planner.model import PlanInfeasible
+from parcours.planner.prep import Problem
+from parcours.planner.search import Budget, Search
+from parcours.planner.state import State, Weights
+
+Grid = list[list[int]]  # station per participant and round, -1 when absent
+
+
+def new_state(prob: Problem, units: list[tuple[int, ...]]) -> State:
+    """Return a state with the closed rounds placed as fixed."""
+    st = State(prob, units, Weights.for_problem(prob))
+    for (p, r), s in sorted(prob.fixed.items(), key=lambda item: (item[0][1], item[0][0])):
+        st.add(p, r, s)
+    return st
+
+
+@dataclass
+class Targets:
+    """Bounds the search aims for, in the cost units of one state."""
+
+    forced: int
+    pref_best: list[int]
+    pref_total: int
+    lower: int
+
+
+def targets(st: State, forced: int) -> Targets:
+    """Return the targets of ``st`` (closed rounds placed, open rounds still empty)."""
+    prob, wt = st.prob, st.wt
+    need = len(prob.open)
+    pref_best = []
+    for u in range(st.U):
+        options = [st.pref[u][s] for s in range(len(st.cap))
+                   if st.cap[s] and not (st.vis[u] >> s) & 1]
+        pref_best.append(sum(sorted(options, reverse=True)[:need]))
+    kinds = [prob.kind.count(k) for k in range(len(prob.kind_names))]
+    mix = sum(min_pairs(c, prob.cap) for c in kinds) * need
+    pairs = min_pairs(prob.n, prob.cap) * need
+    pref_total = st.prefsum + sum(pref_best)
+    lower = (wt.repeat * forced - pref_total + wt.mixing * (st.mix + mix)
+             + wt.load * (st.pairs + pairs))
+    return Targets(forced, pref_best, pref_total, lower)
+
+
+def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets]:
+    """Return the cheapest greedy start (with and without a field hint) and its targets."""
+    singles: list[tuple[int, ...]] = [(p,) for p in range(prob.n)]
+    classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
+    hints: list[list[list[int]] | None] = [None]
+    if not prob.closed:
+        order = sorted(range(prob.m), key=lambda s: (-prob.cap[s], s))
+        hint = field_hint(prob.n, prob.rounds, order)
+        if hint is not None:
+            hints.insert(0, hint)
+    best: tuple[State, Targets] | None = None
+    for hint in hints:
+        st = new_state(prob, singles)
+        tg = targets(st, forced)
+        if not greedy(st, prob.open, rng, classes, hint):
+            clear(st, prob.open)
+            if not by_flow(st, prob.open):
+                raise PlanInfeasible(["no placement without revisits or overruns exists"])
+        if best is None or st.cost() < best[0].cost():
+            best = (st, tg)
+    assert best is not None
+    return best
+
+
+def _expand(st: State) -> Grid:
+    """Return the station per participant and round of a (possibly glued) state."""
+    grid = [[-1] * st.prob.rounds for _ in range(st.prob.n)]
+    for u, members in enumerate(st.units):
+        for p in members:
+            grid[p] = st.st[u][:]
+    return grid
+
+
+def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any]]:
+    """Return a plan for the open rounds of ``prob`` (closed rounds kept) and search stats."""
+    rng = Random(seed)
+    forced = forced_repeats(prob)[0]
+    st, tg = _start(prob, rng, forced)
+    stats: dict[str, Any] = {"iterations": 0, "stopped_by": "bound"}
+    if prob.open and st.U:
+        search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
+
+        def primary() -> bool:
+            return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total
+
+        stats["stopped_by"] = search.run(budget, primary)
+        stats["iterations"] = search.iterations
+    return _expand(st), stats

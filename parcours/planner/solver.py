@@ -1,0 +1,74 @@
+"""Entry point: check, bound, construct, search, report."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from parcours.planner.checks import check
+from parcours.planner.individual import solve
+from parcours.planner.metrics import evaluate
+from parcours.planner.model import Instance, PlanInfeasible, PlanResult
+from parcours.planner.prep import prepare
+from parcours.planner.search import Budget, Progress
+
+ITERATIONS_PER_SECOND = 1200  # a conservative rate for ~100 participants on one core
+STALL_BASE = 2000
+STALL_PER_UNIT = 5
+
+
+def default_budget(units: int, time_limit: float, max_iterations: int | None,
+                   progress: Progress | None) -> Budget:
+    """Return the search budget: iterations bound the work, the clock only caps it.
+
+    The default iteration budget is what a slow machine manages within ``time_limit``
+    (scaled down for large instances), so the same seed gives the same plan unless
+    the machine is much slower or busier than expected.
+    """
+    started = time.perf_counter()
+    if max_iterations is None:
+        rate = min(ITERATIONS_PER_SECOND, 150_000 // max(units, 1))
+        max_iterations = max(100, int(time_limit * rate))
+    return Budget(
+        max_iterations=max_iterations,
+        patience=20_000,
+        stall=STALL_BASE + STALL_PER_UNIT * units,
+        deadline=started + max(0.0, time_limit),
+        progress=progress,
+        started=started,
+    )
+
+
+def plan(inst: Instance, *, seed: int = 0, time_limit: float = 10.0,
+         progress: Progress | None = None, max_iterations: int | None = None) -> PlanResult:
+    """Plan ``inst``; raise ``PlanInfeasible`` with the problems when a hard rule cannot hold.
+
+    The result depends only on the instance and ``seed`` unless the time limit cuts
+    the search short (the iteration budget normally ends it first).
+    """
+    budget = default_budget(len(inst.participants), time_limit, max_iterations, progress)
+    problems = check(inst)
+    if problems:
+        raise PlanInfeasible(problems)
+    prob = prepare(inst)
+    groups: dict[int, int] | None = None
+    stats: dict[str, Any] = {}
+    if inst.mode == "groups":
+        from parcours.planner.groups import solve_groups
+
+        grid, group_of, stats = solve_groups(prob, seed, budget)
+        groups = {prob.pids[p]: g for p, g in enumerate(group_of)}
+    else:
+        grid, stats = solve(prob, seed, budget)
+    assignments = sorted(
+        ((prob.pids[p], r + 1, prob.sids[s]) for p, row in enumerate(grid)
+         for r, s in enumerate(row) if s >= 0),
+        key=lambda row: (row[1], row[0]),
+    )
+    metrics = evaluate(inst, assignments)
+    metrics["seconds"] = round(time.perf_counter() - budget.started, 3)
+    metrics["seed"] = seed
+    metrics.update(stats)
+    if progress is not None:
+        progress(1.0, metrics)
+    return PlanResult(assignments=assignments, metrics=metrics, groups=groups)

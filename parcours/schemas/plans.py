@@ -1,0 +1,102 @@
+"""The rotation plan: what may be asked of the planner, a manual move, the lock, the result."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from parcours.planner.model import MODES
+from parcours.schemas.common import StrictSchema
+
+MAX_SEED = 2**31 - 1
+API_TIME_LIMIT = 120.0  # an HTTP request (or a page's job) waits at most this long
+CLI_TIME_LIMIT = 3600.0
+
+
+def seed_field() -> fields.Integer:
+    """Return the seed: the same seed gives the same plan."""
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SEED))
+
+
+def time_limit_field(maximum: float = API_TIME_LIMIT, default: float = 10.0) -> fields.Float:
+    """Return the planner's time limit in seconds."""
+    return fields.Float(load_default=default, validate=validate.Range(min=0.1, max=maximum))
+
+
+class PlanRequestSchema(StrictSchema):
+    """POST /events/{id}/plan: optional mode (default: the parcours'), seed and time limit."""
+
+    mode = fields.String(load_default=None, validate=validate.OneOf(MODES))
+    seed = seed_field()
+    time_limit = time_limit_field()
+
+
+class ReplanRequestSchema(StrictSchema):
+    """POST /events/{id}/plan/replan: re-plan the rounds that have not started."""
+
+    seed = seed_field()
+    time_limit = time_limit_field(default=5.0)
+
+
+class MoveSchema(StrictSchema):
+    """POST /events/{id}/plan/moves: put one participant at one station in one round."""
+
+    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    round = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
+    station_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class MoveFormSchema(MoveSchema):
+    """The plan page's move form (strings from the form; the CSRF token passes through)."""
+
+    participant_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    round = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
+    station_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    csrf_token = fields.String(load_default=None)
+
+
+class PlanFormSchema(PlanRequestSchema):
+    """The plan page's form: mode, seed and time limit as strings."""
+
+    csrf_token = fields.String(load_default=None)
+
+
+class LockSchema(StrictSchema):
+    """POST /events/{id}/plan/lock: {"locked": true} freezes the plan, false releases it."""
+
+    locked = fields.Boolean(load_default=True)
+
+
+class SyntheticSchema(StrictSchema):
+    """`parcours plan --participants P --stations S --rounds R`: sizes of a synthetic instance."""
+
+    participants = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000))
+    stations = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000))
+    rounds = fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    capacity = fields.Integer(load_default=None, validate=validate.Range(min=1, max=10_000))
+    mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
+    seed = seed_field()
+    time_limit = time_limit_field(CLI_TIME_LIMIT)
+
+
+class AssignmentOut(Schema):
+    participant_id = fields.Integer()
+    round = fields.Integer()
+    station_id = fields.Integer()
+
+
+class GroupOut(Schema):
+    participant_id = fields.Integer()
+    group = fields.Integer()
+
+
+class PlanSchema(Schema):
+    """The plan as the CLI prints it: metrics and one row per participant and round."""
+
+    metrics = fields.Dict(keys=fields.String())
+    assignments = fields.List(fields.Nested(AssignmentOut))
+    groups = fields.List(fields.Nested(GroupOut))
+
+
+class LockOut(Schema):
+    event_id = fields.Integer()
+    locked = fields.Boolean()

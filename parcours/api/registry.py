@@ -57,6 +57,7 @@ API_MODULES = (
     "parcours.api.capture",
     "parcours.api.plans",
     "parcours.api.after",
+    "parcours.api.kiosk",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("organiser", "facilitator", "screen", "host", "participant")
+ROLES = ("organiser", "facilitator", "screen", "host", "participant", "kiosk")
 STAFF = frozenset({"organiser", "facilitator"})
 
 
@@ -26,6 +26,8 @@ class Actor:
             return f"host:{self.station_id}"
         if self.role == "participant":
             return f"participant:{self.participant_id}"
+        if self.role == "kiosk":
+            return f"kiosk:{self.station_id}"
         if self.organiser_id is not None:
             return f"organiser:{self.organiser_id}"
         return self.role

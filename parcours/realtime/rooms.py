@@ -25,9 +25,16 @@ def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def kiosk_room(station_id: int) -> str:
+    """Return the room of a station's tablets in kiosk mode (never the host's station room)."""
+    return f"kiosk:{station_id}"
+
+
 def rooms_for(actor: Actor) -> list[str]:
     """Return the rooms a socket of this actor joins."""
     out = [event_room(actor.event_id), role_room(actor.event_id, actor.role)]
+    if actor.role == "kiosk":  # the host's room carries contact details: keep the kiosk out
+        return out + ([kiosk_room(actor.station_id)] if actor.station_id is not None else [])
     if actor.station_id is not None:
         out.append(station_room(actor.station_id))
     if actor.participant_id is not None:

@@ -14,6 +14,8 @@ WEB_MODULES = (
     "parcours.web.plans",
     "parcours.web.after",
     "parcours.web.assets",
+    "parcours.web.kiosk",
+    "parcours.web.kiosk_print",
 )
 
 

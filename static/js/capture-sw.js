@@ -1,4 +1,5 @@
-/* Service worker for the phone (/p/) and tablet (/h/) pages: they open again without network.
+/* Service worker for the phone (/p/), tablet (/h/) and kiosk (/k/) pages: they open again
+ * without network.
  *
  * Pages, scripts, styles and the Socket.IO client: network first, the last copy from the cache
  * when the network is gone.
@@ -14,7 +15,7 @@ self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 function isPage(url, request) {
-  return request.mode === "navigate" && /^\/(p|h)\/[^/]+$/.test(url.pathname);
+  return request.mode === "navigate" && /^\/(p|h|k)\/[^/]+$/.test(url.pathname);
 }
 
 function isAsset(url) {

@@ -1,0 +1,108 @@
+"""The station tablet in kiosk mode: the host's code, and entries written for one participant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from parcours.schemas.capture import MESSAGE_MAX, NOTE_MAX, TOPIC_MAX, record_id, text
+from parcours.schemas.common import StrictSchema, client_id_field
+
+WHO_FIELDS = ("participant_id", "participant_token", "badge")
+TOKEN_PATTERN = r"^[0-9A-Za-z_-]{16,64}$"
+BADGE_PATTERN = r"^[0-9]{1,9}-[a-z2-7]{8,32}$"
+
+
+def pin_field() -> fields.String:
+    """Return the field for the host's kiosk code: 4 to 8 digits."""
+    return fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9]{4,8}$", error="must be 4 to 8 digits")
+    )
+
+
+class KioskPinIn(StrictSchema):
+    """The host's code to enter or leave kiosk mode."""
+
+    pin = pin_field()
+
+
+class KioskStartOut(Schema):
+    """The kiosk token and the page the tablet opens with it."""
+
+    token = fields.String()
+    url = fields.String()
+
+
+class KioskExitOut(Schema):
+    """The host page the tablet goes back to."""
+
+    url = fields.String()
+
+
+class WhoIn(StrictSchema):
+    """Exactly one way to name the participant an entry is for."""
+
+    participant_id = record_id(required=False)
+    participant_token = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(TOKEN_PATTERN, error="must be the code of a personal link"),
+    )
+    badge = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(BADGE_PATTERN, error="must be the code of a name badge"),
+    )
+
+    @validates_schema
+    def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
+        given = [name for name in WHO_FIELDS if data.get(name) is not None]
+        if len(given) != 1:
+            message = "name the participant with exactly one of " + ", ".join(WHO_FIELDS)
+            raise ValidationError(message, "participant_id")
+
+
+class KioskNoteIn(WhoIn):
+    """A note written at the tablet for one participant (station: this one unless given)."""
+
+    client_id = client_id_field()
+    station_id = record_id(required=False)
+    text = text(NOTE_MAX, required=True)
+
+
+class KioskFollowUpIn(WhoIn):
+    """A participant's "please contact me" to this station, written at its tablet."""
+
+    client_id = client_id_field()
+    topic = text(TOPIC_MAX, required=True)
+    message = text(MESSAGE_MAX, required=False)
+    share_contact = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+    @validates("topic")
+    def _one_line(self, value: str, **_: Any) -> None:
+        if "\n" in value or "\r" in value:
+            raise ValidationError("must be one line")
+
+
+class KioskCheckInIn(WhoIn):
+    """A participant checks in at this station, at its tablet."""
+
+    client_id = client_id_field()
+
+
+class KioskPersonOut(Schema):
+    """A participant as the kiosk may show them: name and organisation, nothing else."""
+
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
+class KioskRosterOut(Schema):
+    """Who is expected at this station this round, names only."""
+
+    station_id = fields.Integer()
+    round = fields.Integer(allow_none=True)
+    upcoming = fields.Boolean()
+    people = fields.List(fields.Nested(KioskPersonOut))

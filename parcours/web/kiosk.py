@@ -1,0 +1,88 @@
+"""The station tablet in kiosk mode (/k/<token>) and the page a badge's QR code opens (/b/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from parcours.api.auth import actor_for_token
+from parcours.domain.actors import Actor
+from parcours.domain.errors import NotFound, ParcoursError
+from parcours.extensions import db
+from parcours.schemas.kiosk import BADGE_PATTERN, KioskRosterOut
+from parcours.schemas.live import AnnouncementSchema, dump_state
+from parcours.services import clock, kiosk, live
+from parcours.services.common import get_event
+from parcours.storage import Station
+from parcours.web.kiosk_labels import bilingual, labels
+
+bp = Blueprint("kiosk", __name__)
+IDLE_S = 60
+HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+}
+
+
+def kiosk_actor(token: str) -> Actor:
+    """Resolve a kiosk page's token; anything else is a 404 page."""
+    try:
+        actor = actor_for_token(db.session(), token)
+    except ParcoursError:
+        raise NotFound(_("This link is not valid (any more).")) from None
+    if actor.role != "kiosk" or actor.station_id is None:
+        raise NotFound(_("This link is not valid (any more)."))
+    return actor
+
+
+def page_data(actor: Actor, token: str, station: Station) -> dict[str, Any]:
+    """Return what the kiosk script starts from: names only, nothing the host alone may see."""
+    session = db.session()
+    news = live.latest_announcements(session, actor.event_id, 1)
+    return {
+        "token": token,
+        "state": dump_state(clock.state_of(session, actor.event_id)),
+        "announcements": AnnouncementSchema(many=True).dump(news),
+        "roster": KioskRosterOut().dump(kiosk.kiosk_roster(session, actor)),
+        "station": {"id": station.id, "name": station.name, "topics": list(station.topics or [])},
+        "idle_s": IDLE_S,
+    }
+
+
+@bp.get("/k/<token>")
+def kiosk_page(token: str) -> ResponseReturnValue:
+    """Show the shared station tablet: names, then a note, a contact request or a check-in."""
+    actor = kiosk_actor(token)
+    session = db.session()
+    station = session.get(Station, actor.station_id)
+    if station is None:
+        raise NotFound(_("This link is not valid (any more)."))
+    text = labels(station.name)
+    html = render_template(
+        "kiosk/kiosk.html",
+        event=get_event(session, actor.event_id),
+        station=station,
+        data=page_data(actor, token, station),
+        t=text,
+        bi=lambda key: bilingual(text[key]),
+    )
+    return html, 200, HEADERS
+
+
+@bp.get("/b/<code>")
+def badge_page(code: str) -> ResponseReturnValue:
+    """Tell whoever scanned a name badge with a phone what the code is for (it is no login)."""
+    import re
+
+    if not re.fullmatch(BADGE_PATTERN, code):
+        raise NotFound(_("This link is not valid (any more)."))
+    return render_template("kiosk/badge_scanned.html"), 200, HEADERS
+
+
+def blueprints() -> list[Blueprint]:
+    """Return this module's blueprints."""
+    return [bp]

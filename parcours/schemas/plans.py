@@ -30,6 +30,12 @@ class PlanRequestSchema(StrictSchema):
     time_limit = time_limit_field()
 
 
+class CliPlanSchema(PlanRequestSchema):
+    """`parcours plan EVENT`: the same options, with room for long runs."""
+
+    time_limit = time_limit_field(CLI_TIME_LIMIT)
+
+
 class ReplanRequestSchema(StrictSchema):
     """POST /events/{id}/plan/replan: re-plan the rounds that have not started."""
 

@@ -18,7 +18,7 @@ from parcours.storage import Event, FollowUp, Participant, Station
 KIND_LABELS = {
     "company": _l("Company"),
     "authority": _l("Authority"),
-    "organisation": _l("Organisation"),
+    "organisation": _l("Association or organisation"),
     "chamber": _l("Chamber"),
     "other": _l("Other"),
 }

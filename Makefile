@@ -58,10 +58,15 @@ format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Re-extract the English msgids, merge them into the de/en catalogs and compile the .mo files
+# (the .mo files are committed: the app reads them at run time). Keep the keywords in step with
+# tests/test_translations.py.
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
 translations:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o parcours/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --project=parcours \
+		--copyright-holder="parcours contributors" -o parcours/translations/messages.pot .
 	$(BIN)/pybabel update -i parcours/translations/messages.pot -d parcours/translations
-	$(BIN)/pybabel compile -d parcours/translations
+	$(BIN)/pybabel compile -d parcours/translations --statistics
 
 bench: install-dev $(JS)
 	$(BIN)/python bench/planner.py

@@ -81,6 +81,21 @@ def best_field(n: int, rounds: int, stations: int) -> int | None:
     return None
 
 
+def field_words(rounds: int, stations: list[int]) -> list[list[int]]:
+    """Return every line ``(x, y)`` with ``x != 0`` as its station per round.
+
+    ``stations`` lists the station indices to use, best first; the plane uses the
+    first q of them (q the largest prime power with rounds <= q <= len(stations)).
+    Line ``i`` is ``x = 1 + i // q``, ``y = i % q``; empty when no such q exists.
+    """
+    q = best_field(0, rounds, len(stations))
+    if q is None:
+        return []
+    add, mul = field_tables(q)
+    return [[stations[add[i % q][mul[1 + i // q][a]]] for a in range(rounds)]
+            for i in range(q * (q - 1))]
+
+
 def field_hint(n: int, rounds: int, stations: list[int]) -> list[list[int]] | None:
     """Return station per participant and round from an affine plane, or None.
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from parcours.planner.bounds import forced_repeats, min_pairs
 from parcours.planner.construct import Class, by_flow, clear, greedy
-from parcours.planner.fields import field_hint
+from parcours.planner.assign import assign
+from parcours.planner.fields import field_hint, field_words
 from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem
 from parcours.planner.search import Budget, Search
@@ -53,6 +54,26 @@ def targets(st: State, forced: int) -> Targets:
     return Targets(forced, pref_best, pref_total, lower)
 
 
+def preference_hint(prob: Problem, order: list[int]) -> list[list[int]] | None:
+    """Return field lines dealt to participants so that they win the most preferences.
+
+    Any line of the affine plane meets any other at most once, so *which* participant
+    walks *which* line is free: a minimum-cost assignment (Hungarian method) gives
+    each participant a line through as many of its must-visits and interests as
+    possible.  None when nobody has a preference or the plane has too few lines.
+    """
+    if not any(prob.interests) and not any(prob.must):
+        return None
+    words = field_words(prob.rounds, order)
+    if len(words) < prob.n:
+        return None
+    masks = [sum(1 << s for s in w) for w in words]
+    big = 4 * (prob.rounds + 1)
+    cost = [[-(big * (prob.must[p] & mk).bit_count() + (prob.interests[p] & mk).bit_count())
+             for mk in masks] for p in range(prob.n)]
+    return [words[w] for w in assign(cost)]
+
+
 def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets]:
     """Return the cheapest greedy start (with and without a field hint) and its targets."""
     singles: list[tuple[int, ...]] = [(p,) for p in range(prob.n)]
@@ -63,6 +84,9 @@ def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets]:
         hint = field_hint(prob.n, prob.rounds, order)
         if hint is not None:
             hints.insert(0, hint)
+        liked = preference_hint(prob, order)
+        if liked is not None:
+            hints.insert(0, liked)
     best: tuple[State, Targets] | None = None
     for hint in hints:
         st = new_state(prob, singles)

@@ -9,10 +9,18 @@ from parcours.planner.state import State, wsum
 Move = tuple[int, int, int]  # (delta, partner unit or -1 for a relocation, station)
 
 
+def _popcount(x: int, _dm: int) -> int:
+    """Return the number of set bits (``wsum`` without glued units)."""
+    return x.bit_count()
+
+
 def _mix_delta(kp: tuple[int, ...], kq: tuple[int, ...], ka: list[int], kb: list[int]) -> int:
     """Return the change in same-kind pairs when ``kp`` (in A) and ``kq`` (in B) swap."""
     if kp == kq:
         return 0
+    if len(kp) == 1 and len(kq) == 1:  # single people: the common case, inlined
+        k, j = kp[0], kq[0]
+        return kb[k] - ka[k] + ka[j] - kb[j] + 2
     rest_a = list(ka)
     rest_b = list(kb)
     for k in kp:
@@ -55,7 +63,8 @@ def best_move(st: State, p: int, r: int, rng: Random, tabu: list[int], it: int,
     m_a = gm[a]
     wp = w[p]
     met1p, forbp, prefp, kp = met1[p], forb[p], pref[p], kinds[p]
-    out_p = wp * wsum(met2[p] & m_a, dm)
+    ws = wsum if dm else _popcount  # no glued units: a mask weighs its popcount
+    out_p = wp * ws(met2[p] & m_a, dm)
     f_out_p = (forbp & m_a).bit_count()
     p_banned = tabu[p] > it
     best: Move | None = None
@@ -65,7 +74,7 @@ def best_move(st: State, p: int, r: int, rng: Random, tabu: list[int], it: int,
         if not (free >> b) & 1 or not cap[b]:
             continue
         m_b = gm[b]
-        in_p = wp * wsum(met1p & m_b, dm)
+        in_p = wp * ws(met1p & m_b, dm)
         f_in_p = (forbp & m_b).bit_count()
         gain_p = prefp[b] - prefp[a]
         cands: list[Move] = []
@@ -78,8 +87,8 @@ def best_move(st: State, p: int, r: int, rng: Random, tabu: list[int], it: int,
                 continue
             met1q, forbq = met1[q], forb[q]
             rep = (in_p - wp * w[q] * ((met1p >> q) & 1)
-                   + w[q] * (wsum(met1q & m_a, dm) - wp * ((met1q >> p) & 1))
-                   - out_p - w[q] * wsum(met2[q] & m_b, dm))
+                   + w[q] * (ws(met1q & m_a, dm) - wp * ((met1q >> p) & 1))
+                   - out_p - w[q] * ws(met2[q] & m_b, dm))
             fv = (f_in_p - ((forbp >> q) & 1) + (forbq & m_a).bit_count()
                   - ((forbq >> p) & 1) - f_out_p - (forbq & m_b).bit_count())
             d = w_rep * rep + w_forb * fv - gain_p - pref[q][a] + pref[q][b]
@@ -104,10 +113,11 @@ def swap_delta(st: State, p: int, q: int, r: int) -> int:
     wt, w, dm = st.wt, st.w, st.dm
     a, b = st.st[p][r], st.st[q][r]
     m_a, m_b = st.gm[r][a], st.gm[r][b]
+    ws = wsum if dm else _popcount
     met1p, met1q, forbp, forbq = st.met1[p], st.met1[q], st.forb[p], st.forb[q]
-    rep = (w[p] * (wsum(met1p & m_b, dm) - w[q] * ((met1p >> q) & 1))
-           + w[q] * (wsum(met1q & m_a, dm) - w[p] * ((met1q >> p) & 1))
-           - w[p] * wsum(st.met2[p] & m_a, dm) - w[q] * wsum(st.met2[q] & m_b, dm))
+    rep = (w[p] * (ws(met1p & m_b, dm) - w[q] * ((met1p >> q) & 1))
+           + w[q] * (ws(met1q & m_a, dm) - w[p] * ((met1q >> p) & 1))
+           - w[p] * ws(st.met2[p] & m_a, dm) - w[q] * ws(st.met2[q] & m_b, dm))
     fv = ((forbp & m_b).bit_count() - ((forbp >> q) & 1) + (forbq & m_a).bit_count()
           - ((forbq >> p) & 1) - (forbp & m_a).bit_count() - (forbq & m_b).bit_count())
     d = (wt.repeat * rep + wt.forbidden * fv - st.pref[p][b] + st.pref[p][a]

@@ -29,3 +29,39 @@ def test_distribute_then_colour_gives_valid_rounds(people: int, caps: list[int],
     for r in range(need):
         loads = Counter(row[r] for row in rounds)
         assert all(loads[s] <= caps[s] for s in loads)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 2), st.integers(0, 1000))
+def test_assignment_is_minimal(rows: int, extra: int, salt: int) -> None:
+    from itertools import permutations
+    from random import Random
+
+    from parcours.planner.assign import assign
+
+    rng = Random(salt)
+    cols = rows + extra
+    cost = [[rng.randrange(-5, 6) for _ in range(cols)] for _ in range(rows)]
+    got = assign(cost)
+    assert len(set(got)) == rows
+    best = min(sum(cost[i][p[i]] for i in range(rows)) for p in permutations(range(cols), rows))
+    assert sum(cost[i][got[i]] for i in range(rows)) == best
+
+
+def test_preference_hint_deals_lines_by_interest() -> None:
+    from parcours.planner import demo_instance
+    from parcours.planner.individual import preference_hint
+    from parcours.planner.prep import prepare
+
+    prob = prepare(demo_instance(0))
+    order = sorted(range(prob.m), key=lambda s: (-prob.cap[s], s))
+    hint = preference_hint(prob, order)
+    assert hint is not None and len(hint) == prob.n
+    assert len({tuple(row) for row in hint}) == prob.n  # distinct lines
+    for i, row in enumerate(hint):
+        assert len(set(row)) == len(row)
+        for other in hint[i + 1:]:
+            assert sum(a == b for a, b in zip(row, other, strict=True)) <= 1
+    hits = sum((prob.interests[p] & sum(1 << s for s in row)).bit_count()
+               for p, row in enumerate(hint))
+    assert hits >= 0.9 * sum(m.bit_count() for m in prob.interests[:prob.n]) * 11 / 12

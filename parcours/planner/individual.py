@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from parcours.planner.assign import assign
 from parcours.planner.bounds import forced_repeats, min_pairs
 from parcours.planner.construct import Class, by_flow, clear, greedy
-from parcours.planner.assign import assign
 from parcours.planner.fields import field_hint, field_words
 from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem

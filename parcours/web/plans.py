@@ -1,0 +1,161 @@
+"""The organiser's plan page: compute with progress, metrics, grid, encounters, moves, lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from parcours.domain.errors import Invalid, NotFound, ParcoursError
+from parcours.exports.svg import column_chart
+from parcours.extensions import db
+from parcours.schemas.common import load
+from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
+from parcours.services import plan_views, plans
+from parcours.services.plan_data import latest_run
+from parcours.web.organiser.auth import event_actor, login_required
+from parcours.web.organiser.common import kind_labels, local_time
+from parcours.web.plan_jobs import registry
+from parcours.web.plans_metrics import metric_rows
+
+bp = Blueprint("plans", __name__, url_prefix="/organiser")
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/events/<int:event_id>/plan")
+@login_required
+def plan_page(event_id: int) -> ResponseReturnValue:
+    """Show the plan: the form, progress, metrics, the grid, encounters, moves and the lock."""
+    event, actor = event_actor(event_id)
+    data = plan_views.overview(db.session(), actor, event.id)
+    job = registry().running(event.id)
+    asked = request.args.get("job")
+    if job is None and asked:
+        job = registry().get(asked, event.id)
+    chart = None
+    if data.get("run"):
+        chart = column_chart(
+            data["encounters"]["histogram"],
+            title=_("Encounters per participant"),
+            x_label=_("different people met"),
+            y_label=_("participants"),
+        )
+    return render_template(
+        "plans/plan.html",
+        tab="plan",
+        job=job,
+        chart=chart,
+        metrics=metric_rows(data["run"].metrics) if data.get("run") else [],
+        kinds=kind_labels(),
+        local_time=local_time,
+        **data,
+    )
+
+
+def _start(event_id: int, kind: str) -> ResponseReturnValue:
+    """Validate the form and start a planning job; answer JSON (script) or redirect."""
+    event, actor = event_actor(event_id)
+    form = {k: v for k, v in request.form.items() if v != ""}
+    try:
+        if event.plan_locked:
+            raise Invalid(_("The plan is locked; unlock it before changing it."))
+        if kind == "replan":
+            form.pop("csrf_token", None)
+            options = load(ReplanRequestSchema(), form)
+        else:
+            options = load(PlanFormSchema(), form)
+            options.pop("csrf_token", None)
+    except Invalid as err:
+        if _wants_json():
+            return jsonify({"status": "failed", "message": err.message, "fields": err.fields}), 400
+        flash(err.message, "error")
+        return redirect(url_for("plans.plan_page", event_id=event.id))
+    job = registry().start(event.id, kind, actor, options)
+    status_url = url_for("plans.job_status", event_id=event.id, job_id=job.id)
+    if _wants_json():
+        return jsonify({**job.as_json(), "status_url": status_url}), 202
+    return redirect(url_for("plans.plan_page", event_id=event.id, job=job.id))
+
+
+@bp.post("/events/<int:event_id>/plan/run")
+@login_required
+def run_plan(event_id: int) -> ResponseReturnValue:
+    """Compute the plan in the background."""
+    return _start(event_id, "plan")
+
+
+@bp.post("/events/<int:event_id>/plan/replan")
+@login_required
+def replan(event_id: int) -> ResponseReturnValue:
+    """Re-plan the rounds that have not started, in the background."""
+    return _start(event_id, "replan")
+
+
+@bp.get("/events/<int:event_id>/plan/jobs/<job_id>")
+@login_required
+def job_status(event_id: int, job_id: str) -> ResponseReturnValue:
+    """Return a planning job's progress as JSON."""
+    event, _actor = event_actor(event_id)
+    job = registry().get(job_id, event.id)
+    if job is None:
+        raise NotFound(_("No such planning job (the server may have restarted)."))
+    return jsonify(job.as_json()), 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/events/<int:event_id>/plan/move")
+@login_required
+def move(event_id: int) -> ResponseReturnValue:
+    """Move one participant by hand; the metrics are recomputed."""
+    event, actor = event_actor(event_id)
+    try:
+        data = load(MoveFormSchema(), request.form.to_dict())
+        plans.move_participant(
+            db.session(), actor, event.id, data["participant_id"], data["round"], data["station_id"]
+        )
+    except ParcoursError as err:
+        db.session().rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("Moved. The metrics below are up to date."), "success")
+    return redirect(url_for("plans.plan_page", event_id=event.id) + "#metrics")
+
+
+@bp.post("/events/<int:event_id>/plan/lock")
+@login_required
+def lock(event_id: int) -> ResponseReturnValue:
+    """Lock or unlock the plan."""
+    event, actor = event_actor(event_id)
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)
+    try:
+        locked = plans.set_locked(db.session(), actor, event.id, load(LockSchema(), form)["locked"])
+    except ParcoursError as err:
+        db.session().rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("The plan is locked.") if locked else _("The plan is unlocked."), "success")
+    return redirect(url_for("plans.plan_page", event_id=event.id))
+
+
+def blueprints() -> list[Blueprint]:
+    """Return the plan page and the printouts."""
+    from parcours.web.plans_print import bp as print_bp
+
+    return [bp, print_bp]
+
+
+def panel_context(event: Any) -> dict[str, Any]:
+    """Return what the event overview's plan panel shows."""
+    segment = plan_views.first_parcours(event)
+    run = latest_run(db.session(), segment.id) if segment else None
+    return {"segment": segment, "run": run}
+
+
+@bp.app_context_processor
+def _panel_helper() -> dict[str, Any]:
+    return {"plan_panel": panel_context}

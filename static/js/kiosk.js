@@ -36,6 +36,7 @@ function reset() {
   clearTimeout(doneTimer);
   stopCamera();
   for (const form of document.querySelectorAll("form")) form.reset();
+  $("kiosk-search").value = "";
   $("kiosk-hello").replaceChildren();
   $("kiosk-found").replaceChildren();
   setLabel($("kiosk-search-note"), "search_hint");

@@ -98,3 +98,18 @@ def test_plan_of_an_unknown_event_or_bad_option_fails(
     assert done.returncode == 2 and "9999" in done.stderr
     done = parcours("plan", str(info["event_id"]), "--time-limit", "0", database_url=url)
     assert done.returncode == 2 and "time_limit" in done.stderr
+
+
+def test_the_demo_comes_with_a_plan(database_url: str) -> None:
+    done = parcours("demo", database_url=database_url)
+    assert done.returncode == 0, done.stderr
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        people = conn.execute(text("select count(*) from participants")).scalar()
+        rows = conn.execute(text("select count(*) from assignments")).scalar()
+        runs = conn.execute(text("select metrics from plan_runs")).all()
+    engine.dispose()
+    assert len(runs) == 1 and people and rows == people * 6
+    assert json.loads(runs[0][0])["hard_ok"] is True

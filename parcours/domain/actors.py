@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("organiser", "facilitator", "screen", "host", "participant", "kiosk")
+ROLES = ("organiser", "facilitator", "screen", "host", "participant")
 STAFF = frozenset({"organiser", "facilitator"})
 
 

@@ -9,10 +9,6 @@ function token() {
   return block ? JSON.parse(block.textContent).token : "";
 }
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
-}
-
 button?.addEventListener("click", async () => {
   if (!window.confirm(t.confirm)) return;
   button.disabled = true;
@@ -31,7 +27,7 @@ button?.addEventListener("click", async () => {
     }
     const kept = body.metrics?.kept_rounds || 0;
     const people = new Set(body.assignments.filter((a) => a.round > kept).map((a) => a.participant_id));
-    status.textContent = fill(t.done, { num: people.size, round: kept + 1 });
+    status.textContent = `${t.done} (${people.size} · ${kept + 1}–${body.metrics?.rounds ?? ""})`;
   } catch (err) {
     status.textContent = `${t.failed} ${err}`;
   } finally {

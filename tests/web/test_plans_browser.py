@@ -52,3 +52,9 @@ def test_plan_the_demo_event_from_the_page_and_print(page: Any, setup: Any) -> N
     page.goto(f"{plan}/station-signs")
     signs = page.pdf(format="A4", print_background=True)
     assert pdf_pages(signs) == len(info["stations"])
+
+    page.goto(f"{server.url}/f/{info['facilitator_token']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#plan-replan [data-replan]")
+    status = page.locator("#plan-replan [data-replan-status]")
+    status.filter(has_text=f"({len(info['participants'])} · 1–6)").wait_for(timeout=60_000)

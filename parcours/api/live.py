@@ -19,7 +19,7 @@ from parcours.services import clock, live
 
 STAFF = ("organiser", "facilitator")
 EVERYONE = ("organiser", "facilitator", "screen", "host", "participant")
-MOVES = {"start", "next", "previous", "finish"}
+CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 
 
 @operation(
@@ -47,13 +47,12 @@ def get_state(call: Call) -> Result:
 )
 def drive_clock(call: Call) -> Result:
     assert call.actor is not None
-    data = load(ClockActionSchema(), call.body)
+    data = load(CLOCK_ACTION, call.body)
     event_id = call.params["event_id"]
     state = clock.apply_action(
         call.session, call.actor, event_id, data["action"], data.get("seconds")
     )
-    hooks.after_clock_change(call.session, event_id, state, rosters=data["action"] in MOVES)
-    return 200, dump_state(state)
+    return 200, hooks.after_clock_change(event_id, state)  # the same object as broadcast
 
 
 @operation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from parcours.services import clock, live
 from parcours.services.common import get_event
 from parcours.storage import utcnow
 
+log = logging.getLogger(__name__)
 ROLE_KEYS = {
     "participant": "participants",
     "host": "hosts",
@@ -88,25 +90,32 @@ def on_disconnected(actor: Actor, sid: str) -> None:
     presence().add(actor.event_id, actor.role, -1)
 
 
-def after_clock_change(
-    session: Session, event_id: int, state: dict[str, Any], *, rosters: bool = True
-) -> None:
-    """Broadcast the new state once to the event, then each station's roster."""
-    emit.to_event(event_id, "state", dump_state(state))
-    socketio.sleep(0)  # let the state go out before the rosters are computed
-    if rosters:
-        push_rosters(session, event_id)
+def after_clock_change(event_id: int, state: dict[str, Any]) -> dict[str, Any]:
+    """Broadcast the new state once to the event; return it as sent.
+
+    Nothing goes per participant or per station: phones know their route and host tablets
+    fetch their roster when the round changed, so a round change is one broadcast whatever
+    the number of people.
+    """
+    data = dump_state(state)
+    emit.to_event(event_id, "state", data)
+    return data
 
 
 def push_rosters(session: Session, event_id: int) -> None:
-    """Send every station's host tablets their roster for the current round."""
+    """Send every station's host tablets their roster (e.g. after the plan changed)."""
     snap = clock.load_snapshot(session, get_event(session, event_id))
-    schema = RosterSchema()
     for station_id, roster in live.rosters(
         session, snap, live.station_ids(session, event_id)
     ).items():
-        emit.to_station(station_id, "roster", schema.dump(roster))
+        emit.to_station(station_id, "roster", roster)  # already in RosterSchema's shape
     session.rollback()  # nothing to write: end the read transaction
+
+
+def push_roster(session: Session, event_id: int, station_id: int) -> None:
+    """Send one station's roster again (e.g. after a check-in)."""
+    snap = clock.load_snapshot(session, get_event(session, event_id))
+    emit.to_station(station_id, "roster", live.rosters(session, snap, [station_id])[station_id])
 
 
 def announce(event_id: int, item: Any) -> None:

@@ -58,7 +58,7 @@ class Ticker:
                     if state is None:
                         self.waiting[event_id] = version
                         continue
-                    after_clock_change(session, event_id, state)
+                    after_clock_change(event_id, state)
                     nearest = min(nearest, MIN_SLEEP_S)
                 return max(MIN_SLEEP_S, nearest)
             finally:

@@ -145,6 +145,9 @@ class RotationSchema(Schema):
     rounds = fields.List(fields.Nested(BoardRoundSchema))
 
 
+_STATE = StateSchema()  # built once: dumping is stateless, building a schema is not cheap
+
+
 def dump_state(state: dict[str, Any]) -> dict[str, Any]:
     """Return the state as JSON-ready data (the same object over HTTP and the socket)."""
-    return dict(StateSchema().dump(state))
+    return dict(_STATE.dump(state))

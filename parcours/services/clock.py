@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from parcours.domain import clock as machine
 from parcours.domain.actors import Actor
 from parcours.domain.clock import ClockFields, Part
 from parcours.domain.errors import Conflict
-from parcours.services.common import audit, get_event, require_event
-from parcours.storage import Clock, Event, Segment, utcnow
+from parcours.services.common import get_event, require_event
+from parcours.storage import AuditEntry, Clock, Event, Segment, utcnow
 
 STAFF = ("organiser", "facilitator")
 CAS_ATTEMPTS = 4
@@ -95,6 +95,13 @@ def _store(session: Session, snap: Snapshot, new: ClockFields, now: datetime) ->
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def _audit(session: Session, event_id: int, actor: str, action: str, **detail: Any) -> None:
+    """Record a clock change in the audit log (a plain insert: this path is hot)."""
+    session.execute(
+        insert(AuditEntry).values(event_id=event_id, actor=actor, action=action, detail=detail)
+    )
 
 
 def _segment_ref(segments: list[Segment], index: int) -> dict[str, Any] | None:
@@ -179,7 +186,7 @@ def apply_action(
             detail: dict[str, Any] = {"segment": new.segment_index, "round": new.round}
             if seconds is not None:
                 detail["seconds"] = seconds
-            audit(session, event_id, actor.label, f"clock.{action}", phase=new.phase, **detail)
+            _audit(session, event_id, actor.label, f"clock.{action}", phase=new.phase, **detail)
             session.commit()
             return build_state(Snapshot(event, snap.segments, new, snap.version + 1), now)
         session.rollback()
@@ -202,7 +209,7 @@ def auto_advance(
     if not _store(session, snap, new, now):
         session.rollback()  # another process advanced it first
         return None
-    audit(session, event_id, "clock", "clock.auto", segment=new.segment_index, round=new.round)
+    _audit(session, event_id, "clock", "clock.auto", segment=new.segment_index, round=new.round)
     session.commit()
     return build_state(Snapshot(event, snap.segments, new, snap.version + 1), now)
 

@@ -109,11 +109,16 @@ def _capture_part(session: Session, person: Participant) -> dict[str, Any]:
     return dict(extra(session, person)) if callable(extra) else {}
 
 
-def _entry(person: Participant, group_no: int | None, checked_in: bool) -> dict[str, Any]:
+PERSON_COLUMNS = (Participant.id, Participant.name, Participant.organisation)
+
+
+def _entry(
+    pid: int, name: str, organisation: str, group_no: int | None, checked_in: bool
+) -> dict[str, Any]:
     return {
-        "participant_id": person.id,
-        "name": person.name,
-        "organisation": person.organisation,
+        "participant_id": pid,
+        "name": name,
+        "organisation": organisation,
         "group_no": group_no,
         "checked_in": checked_in,
     }
@@ -136,23 +141,23 @@ def rosters(session: Session, snap: Snapshot, station_ids: list[int]) -> dict[in
     if pos.segment is None or pos.round is None or not station_ids:
         return out
     rows = session.execute(
-        select(Assignment, Participant)
+        select(Assignment.station_id, Assignment.group_no, *PERSON_COLUMNS)
         .join(Participant, Participant.id == Assignment.participant_id)
         .where(Assignment.segment_id == pos.segment.id, Assignment.round == pos.round)
         .where(Assignment.station_id.in_(station_ids))
         .order_by(Participant.name)
     ).all()
     checked = _checked_in(session, snap.event.id, station_ids, pos.round)
-    for a, person in rows:
-        out[a.station_id]["expected"].append(
-            _entry(person, a.group_no, person.id in checked[a.station_id])
-        )
+    for sid, group_no, pid, name, organisation in rows:
+        entry = _entry(pid, name, organisation, group_no, pid in checked.get(sid, ()))
+        out[sid]["expected"].append(entry)
     for sid, people in checked.items():
-        known = {e["participant_id"] for e in out[sid]["expected"]}
-        for pid in sorted(people - known):
-            walk_in = session.get(Participant, pid)
-            if walk_in is not None:
-                out[sid]["walk_ins"].append(_entry(walk_in, None, True))
+        others = people - {e["participant_id"] for e in out[sid]["expected"]}
+        if not others:
+            continue
+        walk_ins = session.execute(select(*PERSON_COLUMNS).where(Participant.id.in_(others))).all()
+        for pid, name, organisation in sorted(walk_ins, key=lambda r: r[1]):
+            out[sid]["walk_ins"].append(_entry(pid, name, organisation, None, True))
     return out
 
 

@@ -60,6 +60,18 @@ async function refreshRoster() {
   if (answer.status === 200) drawRoster(answer.body);
 }
 
+// A round change is one broadcast of `state`: the tablet fetches its own roster when the
+// round it shows is no longer the current one (a little jitter spreads the tablets out).
+let rosterKey = null;
+function keyOf(state) {
+  return `${state.segment ? state.segment.id : ""}:${state.round ?? ""}:${state.phase === "not_started"}`;
+}
+live.onState((state) => {
+  const key = keyOf(state);
+  if (rosterKey !== null && key !== rosterKey) setTimeout(refreshRoster, Math.random() * 400);
+  rosterKey = key;
+});
+
 drawRoster(live.data.roster);
 mountCountdown($("countdown"));
 live.onState(draw);

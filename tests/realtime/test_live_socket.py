@@ -92,8 +92,8 @@ def test_participant_cannot_drive_the_clock_over_the_socket(
     assert bad["status"] == 400 and "action" in bad["body"]["error"]["fields"]
 
 
-def test_host_gets_the_roster_on_connect_and_after_a_round_change(
-    connect: Any, live: dict[str, Any]
+def test_host_gets_the_roster_on_connect_and_a_round_change_is_one_broadcast(
+    app: Any, connect: Any, live: dict[str, Any]
 ) -> None:
     station = live["stations"][0]
     host = connect(station["host_token"])
@@ -103,8 +103,13 @@ def test_host_gets_the_roster_on_connect_and_after_a_round_change(
     facilitator = connect(live["facilitator_token"])
     for action in ("start", "next", "next"):
         facilitator.emit("clock", {"action": action}, namespace="/live", callback=True)
+    received = host.get_received("/live")
+    assert [m["name"] for m in received if m["name"] != "presence"] == ["state"] * 3
+    from tests.conftest import auth
+
+    url = f"/api/v1/events/{live['event_id']}/stations/{station['id']}/roster"
+    latest = app.test_client().get(url, headers=auth(station["host_token"])).json
     second = {pid for pid, route in live["route"].items() if route[1] == station["id"]}
-    latest = events(host, "roster")[-1]
     assert latest["round"] == 2 and latest["upcoming"] is False
     assert {e["participant_id"] for e in latest["expected"]} == second
 

@@ -1,0 +1,364 @@
+"""Fan-out benchmark: time from "next" to the last of N phones receiving the new state.
+
+Starts the real app (`parcours serve`) and, in the same run, a bare Flask-SocketIO server that
+only broadcasts the same payload. For each N, one client process connects N python-socketio
+AsyncClients (asyncio, websocket transport) to each server plus one driver client per server,
+which sends "next" as the facilitator's console does (the socket `clock` action, acknowledged);
+the presses on the two servers are interleaved. It records when the last client got each
+broadcast and prints the median and worst per N for both servers and the ratio app / bare.
+Needs aiohttp (python-socketio's asyncio client): `.venv/bin/pip install aiohttp`.
+
+    .venv/bin/python bench/fanout.py                  # N = 100, 500, 1000, 2000
+    .venv/bin/python bench/fanout.py --n 100,500 --repeats 5 --mode gevent
+"""
+
+import sys
+
+ROLE = sys.argv[1] if len(sys.argv) > 1 else ""
+if ROLE == "--bare-server":  # the async library must be patched before anything else loads
+    if sys.argv[4] == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    else:
+        import eventlet
+
+        eventlet.monkey_patch()
+
+import argparse
+import json
+import os
+import platform
+import resource
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def raise_file_limit() -> None:
+    """Raise the open-files limit to the hard limit (thousands of sockets)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 65536
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- the bare server: only broadcasts ---------------------------------------------------------
+
+
+def bare_server(port: int, payload_file: str, mode: str) -> None:
+    """Serve /live that accepts anyone and POST /next that broadcasts the payload to all."""
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    raise_file_limit()
+    payload = json.loads(Path(payload_file).read_text())
+    app = Flask("bare")
+    sio = SocketIO(app, async_mode=mode, cors_allowed_origins="*")
+    counter = {"version": int(payload.get("version", 0))}
+
+    @sio.on("connect", namespace="/live")
+    def _connect(auth: Any = None) -> bool:
+        return True
+
+    @app.get("/healthz")
+    def _health() -> Any:
+        return {"status": "ok"}
+
+    @sio.on("clock", namespace="/live")
+    def _clock(body: Any = None) -> Any:
+        counter["version"] += 1
+        sio.emit("state", {**payload, "version": counter["version"]}, namespace="/live")
+        return {"status": 200, "body": {"version": counter["version"]}}
+
+    options: dict[str, Any] = {"host": "127.0.0.1", "port": port, "log_output": False}
+    if mode == "eventlet":
+        options["max_size"] = 10000
+    sio.run(app, **options)
+
+
+# --- the client process: N clients, several presses --------------------------------------------
+
+
+def run_clients(spec_file: str) -> None:
+    """Connect N AsyncClients to each target, press next on them in turn, print JSON latencies."""
+    import asyncio
+
+    import socketio
+
+    raise_file_limit()
+    spec = json.loads(Path(spec_file).read_text())
+    received: dict[tuple[str, int], list[float]] = {}
+
+    async def make(target: dict[str, Any], token: str, gate: asyncio.Semaphore) -> Any:
+        client = socketio.AsyncClient(reconnection=False)
+        name = target["name"]
+
+        def on_state(data: dict[str, Any]) -> None:
+            received.setdefault((name, data["version"]), []).append(time.perf_counter())
+
+        client.on("state", on_state, namespace="/live")
+        async with gate:
+            await client.connect(
+                target["url"],
+                namespaces=["/live"],
+                transports=["websocket"],
+                auth={"token": token},
+                wait_timeout=60,
+            )
+        return client
+
+    async def press(driver: Any, target: dict[str, Any], action: str, count: int) -> float:
+        t0 = time.perf_counter()
+        ack = await driver.call("clock", {"action": action}, namespace="/live", timeout=60)
+        assert ack["status"] == 200, ack
+        key = (target["name"], int(ack["body"]["version"]))
+        deadline = time.monotonic() + 120
+        while len(received.get(key, ())) < count:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{key}: only {len(received.get(key, ()))} of {count} got it")
+            await asyncio.sleep(0.002)
+        return max(received[key]) - t0
+
+    async def main() -> dict[str, list[float]]:
+        gate = asyncio.Semaphore(50)
+        clients = {
+            t["name"]: await asyncio.gather(*[make(t, k, gate) for k in t["tokens"]])
+            for t in spec["targets"]
+        }
+        drivers = {t["name"]: await make(t, t["driver"], gate) for t in spec["targets"]}
+        await asyncio.sleep(1.0)
+        times: dict[str, list[float]] = {t["name"]: [] for t in spec["targets"]}
+        targets = list(spec["targets"])
+        for _ in range(spec["repeats"]):
+            for target in targets:  # interleaved, so both see the same background load
+                name = target["name"]
+                count = len(clients[name]) + 1  # the driver gets the state too
+                times[name].append(await press(drivers[name], target, "next", count))
+                await asyncio.sleep(0.3)
+                await press(drivers[name], target, "previous", count)  # back again, unmeasured
+                await asyncio.sleep(0.3)
+            targets.reverse()
+        return times
+
+    print(json.dumps(asyncio.run(main())), flush=True)
+    os._exit(0)
+
+
+# --- the driver ----------------------------------------------------------------------------------
+
+
+def event_file(folder: Path, people: int) -> Path:
+    """Write an event with 12 stations, a 12-round parcours and `people` participants."""
+    lines = [
+        '[event]\ntitle = "Fan-out"\nstarts_at = 2026-09-17T10:00:00+02:00\n',
+        '[[agenda]]\ntitle = "Welcome"\nminutes = 10\n',
+        '[[agenda]]\ntitle = "Parcours"\nkind = "parcours"\nrounds = 12\n'
+        "round_minutes = 12\ntransition_minutes = 0\n",
+    ]
+    for n in range(12):
+        lines.append(
+            f'[[stations]]\nname = "Station {n + 1}"\nlocation = "Tisch {n + 1}"\ncapacity = 400\n'
+        )
+    for n in range(people):
+        lines.append(f'[[participants]]\nname = "Person {n:04d}"\n')
+    path = folder / "fanout.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    import urllib.request
+
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("server did not start")
+
+
+def start_app(folder: Path, mode: str, people: int) -> tuple[subprocess.Popen[bytes], str, dict]:
+    """Migrate a fresh database, create the event with a plan, serve it; return proc, url, info."""
+    env = {
+        **os.environ,
+        "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
+        "PARCOURS_ASYNC_MODE": mode,
+        "PARCOURS_SECRET_KEY": "bench",
+        "PYTHONUNBUFFERED": "1",
+    }
+    cli = [PYTHON, "-m", "parcours"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    done = subprocess.run(
+        [*cli, "event", "create", str(event_file(folder, people)), "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    info = json.loads(done.stdout)
+    sys.path.insert(0, str(ROOT))
+    from tests.realtime.helpers import assign_on
+
+    assign_on(env["PARCOURS_DATABASE_URL"], info["event_id"])
+    port = free_port()
+    log = (folder / "app.log").open("wb")
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, proc)
+    return proc, url, info
+
+
+def app_clock(url: str, info: dict, action: str) -> dict:
+    import requests
+
+    answer = requests.post(
+        f"{url}/api/v1/events/{info['event_id']}/clock",
+        json={"action": action},
+        headers={"Authorization": f"Bearer {info['facilitator_token']}"},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return dict(answer.json())
+
+
+def measure(folder: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one client process with spec; return its result."""
+    path = folder / "spec.json"
+    path.write_text(json.dumps(spec))
+    done = subprocess.run(
+        [PYTHON, __file__, "--clients", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"client process failed: {done.stderr[-2000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", default="100,500,1000,2000", help="client counts, comma-separated")
+    parser.add_argument("--repeats", type=int, default=7, help="presses of next per N and server")
+    parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    args = parser.parse_args()
+    counts = [int(n) for n in args.n.split(",") if n.strip()]
+    raise_file_limit()
+    folder = Path(tempfile.mkdtemp(prefix="fanout-"))
+    app, app_url, info = start_app(folder, args.mode, max(counts))
+    app_clock(app_url, info, "start")
+    state = app_clock(app_url, info, "next")  # round 1 of the parcours
+    payload = folder / "payload.json"
+    payload.write_text(json.dumps(state))
+    bare_port = free_port()
+    bare = subprocess.Popen(
+        [PYTHON, __file__, "--bare-server", str(bare_port), str(payload), args.mode], cwd=ROOT
+    )
+    bare_url = f"http://127.0.0.1:{bare_port}"
+    rows = []
+    try:
+        wait_ready(bare_url, bare)
+        tokens = [p["token"] for p in info["participants"]]
+        for n in counts:
+            targets = [
+                {"name": "bare", "url": bare_url, "tokens": tokens[:n], "driver": "bare"},
+                {
+                    "name": "app",
+                    "url": app_url,
+                    "tokens": tokens[:n],
+                    "driver": info["facilitator_token"],
+                },
+            ]
+            row: dict[str, Any] = {
+                "n": n,
+                **measure(folder, {"targets": targets, "repeats": args.repeats}),
+            }
+            rows.append(row)
+            report_row(row)
+    finally:
+        for proc in (app, bare):
+            proc.terminate()
+            proc.wait(10)
+    report(rows, args, len(json.dumps(state)))
+
+
+def stats(times: list[float]) -> tuple[float, float]:
+    return statistics.median(times) * 1000, max(times) * 1000
+
+
+def report_row(row: dict[str, Any]) -> None:
+    bm, bw = stats(row["bare"])
+    am, aw = stats(row["app"])
+    print(
+        f"N={row['n']:>5}  bare median {bm:7.1f} ms worst {bw:7.1f} ms | "
+        f"app median {am:7.1f} ms worst {aw:7.1f} ms | ratio {am / bm:4.2f}",
+        flush=True,
+    )
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace, size: int) -> None:
+    """Print the figures as a Markdown section for BENCHMARKS.md."""
+    day = datetime.now(UTC).date().isoformat()
+    print(
+        f"\n## Fan-out\n\nMachine: {os.cpu_count()} cores (`nproc`), {cpu_model()}; {day}; "
+        f"async mode {args.mode}; {args.repeats} presses of next per N; state payload "
+        f"{size} bytes; python-socketio AsyncClients (asyncio, websocket) in one process on "
+        "the same machine; next sent over the socket; the two servers' presses interleaved.\n"
+    )
+    print(
+        "| N | bare median | bare worst | app median | app worst | ratio (median) | ratio (worst) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        bm, bw = stats(row["bare"])
+        am, aw = stats(row["app"])
+        print(
+            f"| {row['n']:,} | {bm:.0f} ms | {bw:.0f} ms | {am:.0f} ms | {aw:.0f} ms "
+            f"| {am / bm:.2f} | {aw / bw:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    if ROLE == "--bare-server":
+        bare_server(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+    elif ROLE == "--clients":
+        run_clients(sys.argv[2])
+    else:
+        main()

@@ -16,8 +16,12 @@ def start_kiosk(client: Any, host_token: str) -> str:
 
 
 def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
-    client: Any, make_event: Any
+    app: Any, client: Any, make_event: Any
 ) -> None:
+    from markupsafe import escape
+
+    from parcours.web.kiosk_labels import labels
+
     ev = make_event("small")
     station = ev["stations"][0]
     jana, deniz = ev["participants"][0], ev["participants"][1]
@@ -65,7 +69,10 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
         station["code"],
     ):
         assert hidden not in html, hidden
-    assert "Tippen Sie auf Ihren Namen" in html and "Tap your name" in html
+    with app.test_request_context():
+        german = str(escape(labels(station["name"])["tap_name"]["de"]))
+    assert german != "Tap your name"  # the kiosk is bilingual even before the catalogue has it
+    assert f'<span lang="de">{german}</span><span lang="en">Tap your name</span>' in html
     assert f"Yes, share my name, e-mail and phone with {station['name']}" in html
     assert "No, don&#39;t share my contact details" in html
     assert 'aria-pressed="true"' not in html  # no consent choice is made for anyone

@@ -54,8 +54,10 @@ def app(database_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def client(app: Any) -> Any:
-    """Return a Flask test client."""
-    return app.test_client()
+    """Return a Flask test client that asks for English (the msgids) unless a test says otherwise."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

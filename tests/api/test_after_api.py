@@ -11,6 +11,7 @@ import vobject
 from openpyxl import load_workbook
 
 from tests.conftest import auth
+from tests.exports.conftest import english_small
 from tests.exports.records import consenting, seed
 
 
@@ -18,7 +19,7 @@ from tests.exports.records import consenting, seed
 def event(app, make_event):
     from parcours.extensions import db
 
-    info = make_event("small")
+    info = make_event(english_small())
     with app.app_context():
         return info, seed(db.session(), info["event_id"])
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import example
 from tests.exports.records import Seeded, seed
 
 
@@ -16,9 +17,16 @@ def seeded(app: Any, make_event: Callable[..., dict[str, Any]]) -> tuple[dict[st
     """Return the small event's description and what was seeded into it."""
     from parcours.extensions import db
 
-    info = make_event("small")
+    info = make_event(english_small())
     with app.app_context():
         return info, seed(db.session(), info["event_id"])
+
+
+def english_small() -> dict[str, Any]:
+    """Return the small example event in English, so headers read as in these tests."""
+    data = example("small")
+    data["event"]["language"] = "en"
+    return data
 
 
 @pytest.fixture

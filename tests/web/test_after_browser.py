@@ -39,7 +39,7 @@ def test_organiser_downloads_workbook_and_station_pack(server_factory, page):
         page.click("[data-download=xlsx]")
     assert workbook.value.suggested_filename.endswith("-event.xlsx")
     book = load_workbook(io.BytesIO(workbook.value.path().read_bytes()), read_only=True)
-    assert "Follow-ups" in book.sheetnames and "Participants" in book.sheetnames
+    assert "Kontaktwünsche" in book.sheetnames and "Teilnehmende" in book.sheetnames
     book.close()
 
     station = info["stations"][0]
@@ -50,7 +50,7 @@ def test_organiser_downloads_workbook_and_station_pack(server_factory, page):
         summary = zf.read(f"summary-{station['code']}.html").decode()
         sheet = load_workbook(io.BytesIO(zf.read(f"follow-ups-{station['code']}.xlsx")))
     assert station["name"] in summary
-    assert sheet["Follow-ups"].max_row == 1 + 3
+    assert sheet["Kontaktwünsche"].max_row == 1 + 3
 
-    page.click("text=Report")
+    page.click("text=Bericht")
     assert page.locator("svg.chart").count() == 6

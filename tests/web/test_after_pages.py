@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from parcours.storage import Event
+from tests.exports.conftest import english_small
 from tests.exports.records import seed
 
 EMAIL, PASSWORD = "orga@example.org", "correct horse battery"
@@ -18,7 +19,7 @@ EMAIL, PASSWORD = "orga@example.org", "correct horse battery"
 def event(app, make_event):
     from parcours.extensions import db
 
-    info = make_event("small")
+    info = make_event(english_small())
     with app.app_context():
         return info, seed(db.session(), info["event_id"])
 

@@ -18,6 +18,7 @@ run: install $(JS)
 
 test: install-dev $(JS) chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
@@ -52,6 +53,7 @@ chromium:
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/ruff format --check .
 
 format:

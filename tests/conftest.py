@@ -54,7 +54,7 @@ def app(database_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def client(app: Any) -> Any:
-    """Return a Flask test client that asks for English (the msgids) unless a test says otherwise."""
+    """Return a test client that asks for English (the msgids) unless a test says otherwise."""
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client

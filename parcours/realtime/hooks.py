@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ROLE_KEYS = {
     "participant": "participants",
     "host": "hosts",
+    "kiosk": "hosts",  # a station tablet in kiosk mode
     "screen": "screens",
     "facilitator": "facilitators",
     "organiser": "facilitators",

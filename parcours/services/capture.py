@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,44 @@ from parcours.storage import (
 )
 
 T = TypeVar("T")
+NOTE_ROLES = ("participant", "host")
+
+# The note is the write of a burst (everyone at the end of a round): its statements are built
+# once, so SQLAlchemy reuses their cache keys, and the note is written and read back with Core.
+NOTES = Note.__table__
+_NOTE_CONTEXT = (
+    select(Event.shredded_at, Clock.phase, Clock.round, Clock.segment_index)
+    .outerjoin(Clock, Clock.event_id == Event.id)
+    .where(Event.id == bindparam("event_id"))
+)
+_NOTE_BY_KEY = select(*NOTES.c).where(
+    NOTES.c.event_id == bindparam("event_id"),
+    NOTES.c.author == bindparam("author"),
+    NOTES.c.client_id == bindparam("client_id"),
+)
+_NOTE_INSERT = insert(NOTES).returning(*NOTES.c)
+_CLOCK = select(Clock.phase, Clock.round, Clock.segment_index).where(
+    Clock.event_id == bindparam("event_id")
+)
+_SEGMENT_AT = (
+    select(Segment.kind, Segment.rounds)
+    .where(Segment.event_id == bindparam("event_id"))
+    .order_by(Segment.position)
+    .offset(bindparam("index"))
+    .limit(1)
+)
+_MOST_ROUNDS = select(func.max(Segment.rounds)).where(
+    Segment.event_id == bindparam("event_id"), Segment.kind == "parcours"
+)
+_ASSIGNED_STATION = (
+    select(Assignment.station_id)
+    .where(
+        Assignment.participant_id == bindparam("participant_id"),
+        Assignment.round == bindparam("round"),
+    )
+    .order_by(Assignment.id.desc())
+    .limit(1)
+)
 
 
 def store_once(
@@ -43,6 +81,22 @@ def store_once(
             raise
         return found, False
     return record, True
+
+
+def store_note_once(
+    session: Session, values: dict[str, Any], keys: dict[str, Any]
+) -> tuple[Row[Any], bool]:
+    """Insert a note (the caller found none with keys); return (stored row, created)."""
+    try:
+        row = session.execute(_NOTE_INSERT, values).one()
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same write arrived twice at once: the other one won
+        found = session.execute(_NOTE_BY_KEY, keys).first()
+        if found is None:
+            raise
+        return found, False
+    return row, True
 
 
 def writable_event(session: Session, actor: Actor, *roles: str) -> Event:
@@ -70,54 +124,52 @@ def current_round(session: Session, event: Event, ahead: bool = False) -> int | 
         from parcours.services.live import position
 
         return position(load_snapshot(session, event)).round
-    clock = session.execute(
-        select(Clock.phase, Clock.round, Clock.segment_index).where(Clock.event_id == event.id)
-    ).first()
+    return round_of(session, event.id, session.execute(_CLOCK, {"event_id": event.id}).first())
+
+
+def round_of(session: Session, event_id: int, clock: Any) -> int | None:
+    """Return the parcours round the clock (phase, round, segment_index) is in, if any."""
     if clock is None or clock.phase in ("not_started", "finished") or clock.segment_index < 0:
-        return None  # the same answer as live.position(), with two light queries per write
+        return None  # the same answer as live.position(), with one light query per write
     segment = session.execute(
-        select(Segment.kind, Segment.rounds)
-        .where(Segment.event_id == event.id)
-        .order_by(Segment.position)
-        .offset(clock.segment_index)
-        .limit(1)
+        _SEGMENT_AT, {"event_id": event_id, "index": clock.segment_index}
     ).first()
     if segment is None or segment.kind != "parcours" or not segment.rounds:
         return None
     return max(1, clock.round)
 
 
-def station_of(session: Session, event: Event, station_id: int, field: str) -> Station:
+def station_of(session: Session, event_id: int, station_id: int, field: str) -> Station:
     """Return a station of the event or raise Invalid naming the field."""
     station = session.get(Station, station_id)
-    if station is None or station.event_id != event.id:
+    if station is None or station.event_id != event_id:
         raise Invalid(f"{field}: no such station", {field: [f"no station with id {station_id}"]})
     return station
 
 
-def _check_round(event: Event, value: int | None) -> None:
+def _check_round(session: Session, event_id: int, value: int | None) -> None:
     if value is None:
         return
-    most = max((s.rounds for s in event.segments if s.kind == "parcours"), default=0)
+    most = session.scalar(_MOST_ROUNDS, {"event_id": event_id}) or 0
     if value > most:
         problem = f"must be between 1 and {most}" if most else "this event has no rounds"
         raise Invalid(f"round: {problem}", {"round": [problem]})
 
 
-def _assigned_station(session: Session, participant_id: int, round_no: int) -> int | None:
-    return session.scalar(
-        select(Assignment.station_id)
-        .where(Assignment.participant_id == participant_id, Assignment.round == round_no)
-        .order_by(Assignment.id.desc())
-        .limit(1)
-    )
+def _note_context(session: Session, actor: Actor) -> Row[Any] | None:
+    """Return the clock of the actor's event in one query if the event takes notes."""
+    context = session.execute(_NOTE_CONTEXT, {"event_id": actor.event_id}).first()
+    if context is None or context.shredded_at is not None or actor.role not in NOTE_ROLES:
+        writable_event(session, actor, *NOTE_ROLES)  # raises what it raises for any write
+    return context
 
 
-def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Note, bool]:
+def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Row[Any], bool]:
     """Store a note once per (author, client_id); a host writes only for their own station."""
-    event = writable_event(session, actor, "participant", "host")
-    keys = {"event_id": event.id, "author": actor.author_key, "client_id": data["client_id"]}
-    found = session.scalar(select(Note).filter_by(**keys))
+    context = _note_context(session, actor)
+    event_id = actor.event_id
+    keys = {"event_id": event_id, "author": actor.author_key, "client_id": data["client_id"]}
+    found = session.execute(_NOTE_BY_KEY, keys).first()
     if found is not None:
         return found, False
     station_id = data["station_id"]
@@ -126,24 +178,23 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[N
             raise Forbidden("A station host writes notes only for their own station.")
         station_id = actor.station_id
     elif station_id is not None:
-        station_of(session, event, station_id, "station_id")
-    _check_round(event, data["round"])
-    round_no = data["round"] or current_round(session, event)
+        station_of(session, event_id, station_id, "station_id")
+    _check_round(session, event_id, data["round"])
+    round_no = data["round"] or round_of(session, event_id, context)
     if station_id is None and round_no is not None and actor.participant_id is not None:
-        station_id = _assigned_station(session, actor.participant_id, round_no)
-    return store_once(
-        session,
-        Note,
-        keys,
-        lambda: Note(
-            **keys,
-            participant_id=actor.participant_id,
-            station_id=station_id,
-            round=round_no,
-            text=data["text"],
-            via="kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone"),
-        ),
-    )
+        station_id = session.scalar(
+            _ASSIGNED_STATION, {"participant_id": actor.participant_id, "round": round_no}
+        )
+    via = "kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone")
+    values = {
+        **keys,
+        "participant_id": actor.participant_id,
+        "station_id": station_id,
+        "round": round_no,
+        "text": data["text"],
+        "via": via,
+    }
+    return store_note_once(session, values, keys)
 
 
 def canonical_topic(station: Station, topic: str) -> str:
@@ -166,7 +217,7 @@ def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tu
     found = session.scalar(select(FollowUp).filter_by(**keys))
     if found is not None:
         return found, False
-    station = station_of(session, event, data["station_id"], "station_id")
+    station = station_of(session, event.id, data["station_id"], "station_id")
     return store_once(
         session,
         FollowUp,
@@ -200,7 +251,7 @@ def create_lead(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[L
     if found is not None:
         return found, False
     person = participant_of(session, event, data["participant_id"], "participant_id")
-    station = station_of(session, event, actor.station_id or 0, "station_id")
+    station = station_of(session, event.id, actor.station_id or 0, "station_id")
     topic = canonical_topic(station, data["topic"]) if data["topic"].strip() else ""
     return store_once(
         session,

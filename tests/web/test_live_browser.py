@@ -50,9 +50,11 @@ def test_next_on_the_console_reaches_screen_and_phone(
 ) -> None:
     server, info = running
     person = info["participants"][0]
+    station = info["stations"][0]
     console = open_page(browser, f"{server.url}/f/{info['facilitator_token']}")
     screen = open_page(browser, f"{server.url}/s/{info['screen_token']}")
     phone = open_page(browser, f"{server.url}/p/{person['token']}")
+    host = open_page(browser, f"{server.url}/h/{station['host_token']}")
     try:
         console.click("#toggle")  # start: the welcome talk
         console.click("button[data-action=next]")  # round 1 of the parcours
@@ -66,10 +68,16 @@ def test_next_on_the_console_reaches_screen_and_phone(
             page.wait_for_selector('body[data-round="2"]', timeout=WAIT_MS)
         assert phone.text_content("#now-station") == second
         assert phone.locator('#route li[aria-current="step"]').get_attribute("data-round") == "2"
+        host.wait_for_selector('body[data-roster-round="2"]', timeout=WAIT_MS)  # fetched itself
+        expected = {pid for pid, route in info["route"].items() if route[1] == station["id"]}
+        shown = host.eval_on_selector_all(
+            "#roster li", "els => els.map(e => e.dataset.participant)"
+        )
+        assert {int(pid) for pid in shown} == expected
         console.keyboard.press("Space")  # pause
         screen.wait_for_selector('body[data-phase="paused"]', timeout=WAIT_MS)
     finally:
-        for page in (console, screen, phone):
+        for page in (console, screen, phone, host):
             page.context.close()
 
 

@@ -146,8 +146,13 @@ export function start() {
     if (!socket.connected) socket.connect();
   };
   window.addEventListener("online", revive);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") revive();
+  // A phone that slept may hold a socket that only looks alive: ask for the state at once.
+  document.addEventListener("visibilitychange", async () => {
+    if (document.visibilityState !== "visible") return;
+    revive();
+    if (!live.state) return;
+    const answer = await live.api("GET", `/events/${live.state.event_id}/state`);
+    if (answer.status === 200) setState(answer.body);
   });
   return live;
 }

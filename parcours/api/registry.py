@@ -74,9 +74,14 @@ def load_operations() -> dict[str, Operation]:
     return OPERATIONS
 
 
+_SOCKET_OPERATIONS: dict[str, Operation] = {}
+
+
 def socket_operations() -> dict[str, Operation]:
-    """Return the operations reachable over the socket, by event name."""
-    return {op.socket: op for op in load_operations().values() if op.socket}
+    """Return the operations reachable over the socket, by event name (indexed on first use)."""
+    if not _SOCKET_OPERATIONS:  # asked for every socket event: index once, not per event
+        _SOCKET_OPERATIONS.update({op.socket: op for op in load_operations().values() if op.socket})
+    return _SOCKET_OPERATIONS
 
 
 def operation(

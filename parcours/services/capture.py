@@ -29,12 +29,14 @@ T = TypeVar("T")
 NOTE_ROLES = ("participant", "host")
 
 # The note is the write of a burst (everyone at the end of a round): its statements are built
-# once, so SQLAlchemy reuses their cache keys, and the note is written and read back with Core.
-NOTES = Note.__table__
+# once, on the tables rather than the ORM classes, so SQLAlchemy reuses their cache keys and skips
+# the ORM's result handling; the note is written and read back with Core.
+NOTES, EVENTS, CLOCKS = Note.__table__, Event.__table__, Clock.__table__
+SEGMENTS, ASSIGNMENTS = Segment.__table__, Assignment.__table__
 _NOTE_CONTEXT = (
-    select(Event.shredded_at, Clock.phase, Clock.round, Clock.segment_index)
-    .outerjoin(Clock, Clock.event_id == Event.id)
-    .where(Event.id == bindparam("event_id"))
+    select(EVENTS.c.shredded_at, CLOCKS.c.phase, CLOCKS.c.round, CLOCKS.c.segment_index)
+    .select_from(EVENTS.outerjoin(CLOCKS, CLOCKS.c.event_id == EVENTS.c.id))
+    .where(EVENTS.c.id == bindparam("event_id"))
 )
 _NOTE_BY_KEY = select(*NOTES.c).where(
     NOTES.c.event_id == bindparam("event_id"),
@@ -42,26 +44,26 @@ _NOTE_BY_KEY = select(*NOTES.c).where(
     NOTES.c.client_id == bindparam("client_id"),
 )
 _NOTE_INSERT = insert(NOTES).returning(*NOTES.c)
-_CLOCK = select(Clock.phase, Clock.round, Clock.segment_index).where(
-    Clock.event_id == bindparam("event_id")
+_CLOCK = select(CLOCKS.c.phase, CLOCKS.c.round, CLOCKS.c.segment_index).where(
+    CLOCKS.c.event_id == bindparam("event_id")
 )
 _SEGMENT_AT = (
-    select(Segment.kind, Segment.rounds)
-    .where(Segment.event_id == bindparam("event_id"))
-    .order_by(Segment.position)
+    select(SEGMENTS.c.kind, SEGMENTS.c.rounds)
+    .where(SEGMENTS.c.event_id == bindparam("event_id"))
+    .order_by(SEGMENTS.c.position)
     .offset(bindparam("index"))
     .limit(1)
 )
-_MOST_ROUNDS = select(func.max(Segment.rounds)).where(
-    Segment.event_id == bindparam("event_id"), Segment.kind == "parcours"
+_MOST_ROUNDS = select(func.max(SEGMENTS.c.rounds)).where(
+    SEGMENTS.c.event_id == bindparam("event_id"), SEGMENTS.c.kind == "parcours"
 )
 _ASSIGNED_STATION = (
-    select(Assignment.station_id)
+    select(ASSIGNMENTS.c.station_id)
     .where(
-        Assignment.participant_id == bindparam("participant_id"),
-        Assignment.round == bindparam("round"),
+        ASSIGNMENTS.c.participant_id == bindparam("participant_id"),
+        ASSIGNMENTS.c.round == bindparam("round"),
     )
-    .order_by(Assignment.id.desc())
+    .order_by(ASSIGNMENTS.c.id.desc())
     .limit(1)
 )
 

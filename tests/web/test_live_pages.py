@@ -69,3 +69,13 @@ def test_user_text_is_escaped(client: Any, live: dict[str, Any]) -> None:
     )
     html = client.get(f"/p/{live['participants'][0]['token']}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
+
+
+def test_names_are_escaped_on_the_phone(client: Any, make_event: Any) -> None:
+    from tests.conftest import example
+
+    data = example("small")
+    data["participants"][0]["name"] = "<b>Mira</b> & Co"
+    person = make_event(data)["participants"][0]
+    html = client.get(f"/p/{person['token']}").get_data(as_text=True)
+    assert "<b>Mira</b>" not in html and "&lt;b&gt;Mira&lt;/b&gt; &amp; Co" in html

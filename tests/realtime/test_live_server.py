@@ -88,20 +88,26 @@ def test_sigkill_mid_round_keeps_the_clock_and_rearms_auto_advance(
     token = info["facilitator_token"]
     post_clock(server, info, token, action="start")
     post_clock(server, info, token, action="next")
-    # round 1 of the parcours now ends in about 4 seconds
-    state = post_clock(server, info, token, action="extend", seconds=-56).json()
+    # round 1 of the parcours now ends in about 8 seconds: time enough to restart before it
+    state = post_clock(server, info, token, action="extend", seconds=-52).json()
     assert state["round"] == 1 and state["auto_advance"] is True
     clients = connect_many(server.url, [p["token"] for p in info["participants"]])
     try:
+        seen = {id(c): len(c.states) for c in clients}
+
+        def resent(c: LiveClient) -> list[dict[str, Any]]:
+            return c.states[seen[id(c)] :]
+
         server.kill()
         server.start()
         url = f"{server.url}/api/v1/events/{info['event_id']}/state"
         after = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-        if after["round"] == 1:  # still in the round: the very same deadline
-            assert after["ends_at"] == state["ends_at"] and after["phase"] == "running"
-        for c in clients:  # every client reconnects by itself and gets the state again
+        assert (after["round"], after["phase"]) == (1, "running")
+        assert after["ends_at"] == state["ends_at"]  # the very same deadline
+        for c in clients:  # every client reconnects by itself and is sent the state again
             assert c.wait(lambda c: c.connects >= 2, 30)
-        # the restarted ticker moves the parcours on at the stored deadline
+            assert c.wait(lambda c: any(s["ends_at"] == state["ends_at"] for s in resent(c)), 30)
+        # the restarted server's ticker moves the parcours on at the stored deadline
         for c in clients:
             assert c.wait_state(lambda s: s["round"] == 2 and s["phase"] == "running", 30)
         final = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=10).json()

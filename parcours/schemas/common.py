@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from parcours.domain.errors import Invalid
+from parcours.schemas.messages import localize
 
 KINDS = ("company", "authority", "organisation", "chamber", "other")
 LANGUAGES = ("de", "en")
@@ -45,7 +46,7 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def _lower(message: str) -> str:
     message = message.rstrip(".")
-    return message[:1].lower() + message[1:] if message else message
+    return localize(message[:1].lower() + message[1:] if message else message)
 
 
 def problems(fields_: dict[str, list[str]]) -> list[str]:

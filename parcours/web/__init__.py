@@ -20,7 +20,10 @@ WEB_MODULES = (
 
 
 def register_web(app: Flask) -> None:
-    """Register every web blueprint that exists."""
+    """Register every web blueprint that exists, and the label() helper for templates."""
+    from parcours.web.labels import label
+
+    app.add_template_global(label, "label")
     for name in WEB_MODULES:
         try:
             module = importlib.import_module(name)

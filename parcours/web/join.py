@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from parcours.domain.errors import Invalid, NotFound
@@ -25,7 +26,7 @@ OPTIONAL = ("email", "phone")
 def _event(join_code: str) -> Event:
     event = db.session().scalar(select(Event).where(Event.join_code == join_code.strip().upper()))
     if event is None:
-        raise NotFound("No event with this join code.")
+        raise NotFound(_("No event with this join code."))
     return event
 
 

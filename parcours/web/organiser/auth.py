@@ -56,7 +56,7 @@ def event_actor(event_id: int) -> tuple[Event, Actor]:
     organiser = current_organiser()
     event = db.session().get(Event, event_id)
     if organiser is None or event is None or not may_see(organiser, event):
-        raise NotFound("No such event.")
+        raise NotFound(_("No such event."))
     return event, Actor(role="organiser", event_id=event.id, organiser_id=organiser.id)
 
 

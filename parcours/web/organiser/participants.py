@@ -108,7 +108,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     person = db.session().get(Participant, participant_id)
     if person is None or person.event_id != event.id:
-        raise NotFound("No such participant.")
+        raise NotFound(_("No such participant."))
     if request.method == "POST":
         try:
             roster.update_person(db.session(), actor, event.id, person.id, _submitted())

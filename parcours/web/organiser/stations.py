@@ -101,7 +101,7 @@ def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     station = db.session().get(Station, station_id)
     if station is None or station.event_id != event.id:
-        raise NotFound("No such station.")
+        raise NotFound(_("No such station."))
     if request.method == "POST":
         try:
             data = clean_form(request.form)

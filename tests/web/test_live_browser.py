@@ -3,6 +3,7 @@ reload; a phone that goes offline keeps counting and catches up when it is back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,9 +38,11 @@ def drive(server: Server, info: dict[str, Any], action: str) -> dict[str, Any]:
     return dict(response.json())
 
 
-def open_page(browser: Any, url: str) -> Any:
+def open_page(browser: Any, url: str, skew_s: float = 0) -> Any:
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
+    if skew_s:
+        page.clock.install(time=time.time() + skew_s)  # the phone's own clock is wrong
     page.goto(url)
     page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
     return page
@@ -81,16 +84,18 @@ def test_next_on_the_console_reaches_screen_and_phone(
             page.context.close()
 
 
-def test_an_offline_phone_keeps_counting_and_resyncs(
+def test_a_phone_with_a_wrong_clock_counts_right_offline_too_and_resyncs(
     browser: Any, running: tuple[Server, dict[str, Any]]
 ) -> None:
     server, info = running
     person = info["participants"][1]
     drive(server, info, "start")
     drive(server, info, "next")
-    phone = open_page(browser, f"{server.url}/p/{person['token']}")
+    phone = open_page(browser, f"{server.url}/p/{person['token']}", skew_s=2 * 3600)
     try:
         phone.wait_for_selector('body[data-round="1"]', timeout=WAIT_MS)
+        minutes, seconds = phone.text_content("#countdown").split(":")
+        assert 0 < int(minutes) * 60 + int(seconds) <= 60  # a 1-minute round, two hours off
         phone.context.set_offline(True)
         phone.wait_for_selector("#live-offline", state="visible", timeout=WAIT_MS)
         shown = phone.text_content("#countdown")

@@ -5,6 +5,12 @@ start();
 const $ = (id) => document.getElementById(id);
 let board = live.data.board || { rounds: [], stations: [] };
 
+/** "Britta Sommerfeld" -> "Britta S.": the board must fit on one projected page. */
+function shortName(name) {
+  const parts = name.trim().split(/\s+/);
+  return parts.length > 1 ? `${parts[0]}\u00a0${parts[parts.length - 1][0]}.` : name;
+}
+
 function cell(station, entry) {
   const card = document.createElement("article");
   card.className = "board-card";
@@ -23,7 +29,7 @@ function cell(station, entry) {
   if (board.mode === "groups" && entry.groups.length) {
     who.textContent = entry.groups.map((n) => t("group", { n })).join(", ");
   } else {
-    who.textContent = entry.people.length ? entry.people.join(" · ") : t("nobody");
+    who.textContent = entry.people.length ? entry.people.map(shortName).join(" · ") : t("nobody");
   }
   card.append(who);
   return card;
@@ -37,9 +43,7 @@ function drawBoard(state) {
   document.body.classList.toggle("has-board", Boolean(round));
   if (!round) return;
   const moving = state.phase === "transition" || state.paused_phase === "transition";
-  $("board-title").textContent = moving
-    ? `${t("next")} ${t("next_round", { n: state.round })} – ${t("transition")}`
-    : t("round_of", { n: state.round, m: state.rounds });
+  $("board-title").textContent = t(moving ? "board_next" : "board_now", { n: state.round });
   const byStation = new Map(round.cells.map((c) => [c.station_id, c]));
   const cards = board.stations.map((s) => cell(s, byStation.get(s.id) || { people: [], groups: [] }));
   $("board").replaceChildren(...cards);
@@ -59,7 +63,8 @@ function draw(state) {
   $("segment-title").textContent = seg ? seg.title : "";
   const moving = state.phase === "transition";
   $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
-  $("phase-label").textContent = state.phase === "running" ? "" : t(state.phase);
+  const phase = state.phase === "running" ? "" : t(state.phase);
+  $("phase-label").textContent = state.round && phase ? `· ${phase}` : phase;
   document.body.dataset.phase = state.phase;
   const text = nextText(state);
   $("next-line").hidden = !text || moving;

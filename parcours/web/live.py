@@ -54,8 +54,6 @@ def i18n() -> dict[str, str]:
         "done": _("Your route is complete. Thank you!"),
         "no_route": _("Your route will appear here as soon as the plan is ready."),
         "group": _("Group {n}"),
-        "board_now": _("Round {n}: who is where"),
-        "board_next": _("Go to your station for round {n}"),
         "nobody": _("nobody"),
         "offline": _("Connection lost – the clock keeps running, reconnecting…"),
         "failed": _("That did not work:"),

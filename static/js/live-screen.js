@@ -43,7 +43,9 @@ function drawBoard(state) {
   document.body.classList.toggle("has-board", Boolean(round));
   if (!round) return;
   const moving = state.phase === "transition" || state.paused_phase === "transition";
-  $("board-title").textContent = t(moving ? "board_next" : "board_now", { n: state.round });
+  $("board-title").textContent = moving
+    ? `${t("transition")}: ${t("next_round", { n: state.round })}`
+    : t("round_of", { n: state.round, m: state.rounds });
   const byStation = new Map(round.cells.map((c) => [c.station_id, c]));
   const cards = board.stations.map((s) => cell(s, byStation.get(s.id) || { people: [], groups: [] }));
   $("board").replaceChildren(...cards);

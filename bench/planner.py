@@ -38,9 +38,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", default=None)
     args = parser.parse_args()
-    head = (f"{'instance':<14} {'known':>6} {'bound':>6} {'repeats':>7} {'revisits':>8} "
-            f"{'overruns':>8} {'distinct':>9} {'max':>7} {'frac':>6} {'prefs':>9} "
-            f"{'spread':>6} {'optimal':>7} {'seconds':>7} {'iters':>6} stop")
+    head = (
+        f"{'instance':<14} {'known':>6} {'bound':>6} {'repeats':>7} {'revisits':>8} "
+        f"{'overruns':>8} {'distinct':>9} {'max':>7} {'frac':>6} {'prefs':>9} "
+        f"{'spread':>6} {'optimal':>7} {'seconds':>7} {'iters':>6} stop"
+    )
     print(head)
     print("-" * len(head))
     for name, inst, known in instances():
@@ -49,12 +51,15 @@ def main() -> None:
         bound = bounds(inst)
         m = plan(inst, seed=args.seed, time_limit=args.time_limit).metrics
         prefs = f"{m['preference_hits']}/{m['preference_max']}"
-        print(f"{name:<14} {known:>6} {bound['forced_repeats']:>6} "
-              f"{m['repeated_encounters']:>7} {m['revisits']:>8} {m['capacity_overruns']:>8} "
-              f"{m['distinct_encounters']:>9} {m['max_distinct_encounters']:>7} "
-              f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
-              f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
-              f"{m['stopped_by']}", flush=True)
+        print(
+            f"{name:<14} {known:>6} {bound['forced_repeats']:>6} "
+            f"{m['repeated_encounters']:>7} {m['revisits']:>8} {m['capacity_overruns']:>8} "
+            f"{m['distinct_encounters']:>9} {m['max_distinct_encounters']:>7} "
+            f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
+            f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
+            f"{m['stopped_by']}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def _spread_lb(sizes: dict[int, int], caps: list[int]) -> int:
     """Return pairs forced to meet again when each group avoids its own station."""
     total = 0
     for s, size in sizes.items():
-        others = caps[:s] + caps[s + 1:]
+        others = caps[:s] + caps[s + 1 :]
         total += min_pairs(size, others)
     return total
 
@@ -58,7 +58,7 @@ def _open_pair_lb(n: int, caps: list[int]) -> int:
     """Return the pigeonhole bound between two open rounds (best group sizes)."""
     merged: list[int] = []
     for s, c in enumerate(caps):
-        others = caps[:s] + caps[s + 1:]
+        others = caps[:s] + caps[s + 1 :]
         merged += sorted(marginals(others, n))[:c]
     return smallest_sum(merged, n)
 
@@ -149,10 +149,12 @@ def preference_bounds(prob: Problem) -> dict[str, int]:
             must_want[s] += open_must >> s & 1
     hits_s += sum(min(w, need * c) for w, c in zip(want, prob.cap, strict=True))
     miss_s = sum(max(0, w - need * c) for w, c in zip(must_want, prob.cap, strict=True))
-    return {"max_preference_hits": min(hits_p, hits_s),
-            "max_preference_hits_lex": min(hits_lex, hits_s),
-            "min_must_visit_missed": max(miss_p, miss_s),
-            "must_missed_each": miss_p}
+    return {
+        "max_preference_hits": min(hits_p, hits_s),
+        "max_preference_hits_lex": min(hits_lex, hits_s),
+        "min_must_visit_missed": max(miss_p, miss_s),
+        "must_missed_each": miss_p,
+    }
 
 
 def bounds_of(prob: Problem) -> dict[str, Any]:

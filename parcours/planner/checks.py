@@ -16,8 +16,10 @@ def _basic_problems(inst: Instance) -> list[str]:
         problems.append(f"unknown mode {inst.mode!r}: use 'individual' or 'groups'")
     if inst.rounds < 1:
         problems.append(f"rounds ({inst.rounds}) must be at least 1")
-    for label, ids in (("participant", [p.id for p in inst.participants]),
-                       ("station", [s.id for s in inst.stations])):
+    for label, ids in (
+        ("participant", [p.id for p in inst.participants]),
+        ("station", [s.id for s in inst.stations]),
+    ):
         dupes = sorted(i for i, c in Counter(ids).items() if c > 1)
         if dupes:
             problems.append(f"duplicate {label} ids: {dupes[:5]}")
@@ -28,8 +30,7 @@ def _basic_problems(inst: Instance) -> list[str]:
     if inst.participants and inst.rounds > usable:
         what = "stations" if usable == len(inst.stations) else "stations with capacity"
         problems.append(
-            f"rounds ({inst.rounds}) exceed {what} ({usable}): "
-            "someone would visit a station twice"
+            f"rounds ({inst.rounds}) exceed {what} ({usable}): someone would visit a station twice"
         )
     return problems
 
@@ -45,22 +46,29 @@ def _fixed_problems(inst: Instance) -> list[str]:
         if pid not in pids:
             continue  # a no-show: their past placements no longer matter
         if not 1 <= rnd <= inst.rounds:
-            problems.append(f"fixed placement of participant {pid} in round {rnd}, "
-                            f"outside rounds 1..{inst.rounds}")
+            problems.append(
+                f"fixed placement of participant {pid} in round {rnd}, "
+                f"outside rounds 1..{inst.rounds}"
+            )
             continue
         if sid not in sids:
-            problems.append(f"fixed placement of participant {pid} in round {rnd} "
-                            f"names unknown station {sid}")
+            problems.append(
+                f"fixed placement of participant {pid} in round {rnd} names unknown station {sid}"
+            )
             continue
         if (pid, sid) in seen:
-            problems.append(f"participant {pid} is fixed to station {sid} in rounds "
-                            f"{seen[(pid, sid)]} and {rnd}: a revisit")
+            problems.append(
+                f"participant {pid} is fixed to station {sid} in rounds "
+                f"{seen[(pid, sid)]} and {rnd}: a revisit"
+            )
         seen[(pid, sid)] = rnd
         loads[(rnd, sid)] += 1
     for (rnd, sid), load in sorted(loads.items()):
         if load > sids[sid]:
-            problems.append(f"station {sid} holds {load} > capacity {sids[sid]} "
-                            f"in round {rnd} (fixed placements)")
+            problems.append(
+                f"station {sid} holds {load} > capacity {sids[sid]} "
+                f"in round {rnd} (fixed placements)"
+            )
     return problems
 
 

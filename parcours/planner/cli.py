@@ -8,9 +8,15 @@ from parcours.planner.solver import plan
 from parcours.planner.synthetic import synthetic_instance
 
 
-def synthetic_json(participants: int, stations: int, rounds: int, capacity: int | None = None,
-                   seed: int = 0, time_limit: float = 10.0,
-                   mode: str = "individual") -> dict[str, Any]:
+def synthetic_json(
+    participants: int,
+    stations: int,
+    rounds: int,
+    capacity: int | None = None,
+    seed: int = 0,
+    time_limit: float = 10.0,
+    mode: str = "individual",
+) -> dict[str, Any]:
     """Plan a synthetic instance and return ``PlanResult.to_json()``.
 
     Raises ``PlanInfeasible`` (with ``problems``) when the sizes break a hard rule.

@@ -19,8 +19,7 @@ Class = tuple[list[int], list[int]]  # (units, per-station cap counted in units)
 
 def _fits(st: State, r: int, u: int, b: int, count: list[int], ccap: list[int]) -> bool:
     """Return whether unit ``u`` may be placed at ``b`` in round ``r`` now."""
-    return (not (st.vis[u] >> b) & 1 and count[b] < ccap[b]
-            and st.load[r][b] + st.w[u] <= st.cap[b])
+    return not (st.vis[u] >> b) & 1 and count[b] < ccap[b] and st.load[r][b] + st.w[u] <= st.cap[b]
 
 
 def _score(st: State, r: int, u: int, b: int) -> int:
@@ -29,15 +28,18 @@ def _score(st: State, r: int, u: int, b: int) -> int:
     g = st.gm[r][b]
     wu = st.w[u]
     kc = st.kc[r][b]
-    return (wt.repeat * wu * wsum(st.met1[u] & g, st.dm)
-            + wt.forbidden * (st.forb[u] & g).bit_count()
-            - st.pref[u][b]
-            + wt.mixing * sum(kc[k] for k in st.kinds[u])
-            + wt.load * wu * st.load[r][b])
+    return (
+        wt.repeat * wu * wsum(st.met1[u] & g, st.dm)
+        + wt.forbidden * (st.forb[u] & g).bit_count()
+        - st.pref[u][b]
+        + wt.mixing * sum(kc[k] for k in st.kinds[u])
+        + wt.load * wu * st.load[r][b]
+    )
 
 
-def _augment(st: State, r: int, u: int, count: list[int], ccap: list[int],
-             members: set[int]) -> bool:
+def _augment(
+    st: State, r: int, u: int, count: list[int], ccap: list[int], members: set[int]
+) -> bool:
     """Place ``u`` in round ``r`` by shifting same-class units along a path; or fail."""
     m = len(st.cap)
     parent: dict[int, tuple[int, int]] = {}
@@ -69,8 +71,13 @@ def _augment(st: State, r: int, u: int, count: list[int], ccap: list[int],
     return False
 
 
-def greedy(st: State, rounds: list[int], rng: Random, classes: list[Class],
-           hint: list[list[int]] | None = None) -> bool:
+def greedy(
+    st: State,
+    rounds: list[int],
+    rng: Random,
+    classes: list[Class],
+    hint: list[list[int]] | None = None,
+) -> bool:
     """Fill ``rounds`` greedily, class by class; return False when a unit cannot be placed."""
     m = len(st.cap)
     for r in rounds:

@@ -42,8 +42,11 @@ def _irreducible(p: int, k: int) -> list[int]:
         poly = list(tail) + [1]
         if poly[0] == 0:
             continue
-        if all(any(_polymod(poly, list(div) + [1], p)) for d in range(1, k // 2 + 1)
-               for div in product(range(p), repeat=d)):
+        if all(
+            any(_polymod(poly, list(div) + [1], p))
+            for d in range(1, k // 2 + 1)
+            for div in product(range(p), repeat=d)
+        ):
             return poly
     raise ValueError(f"no irreducible polynomial of degree {k} over GF({p})")
 
@@ -59,8 +62,10 @@ def field_tables(q: int) -> tuple[list[list[int]], list[list[int]]]:
     def encode(ds: list[int]) -> int:
         return sum(d * p**i for i, d in enumerate(ds))
 
-    add = [[encode([(a + b) % p for a, b in zip(digits[x], digits[y], strict=True)])
-            for y in range(q)] for x in range(q)]
+    add = [
+        [encode([(a + b) % p for a, b in zip(digits[x], digits[y], strict=True)]) for y in range(q)]
+        for x in range(q)
+    ]
     mod = _irreducible(p, k) if k > 1 else [0, 1]
     mul = [[0] * q for _ in range(q)]
     for x in range(q):
@@ -92,8 +97,10 @@ def field_words(rounds: int, stations: list[int]) -> list[list[int]]:
     if q is None:
         return []
     add, mul = field_tables(q)
-    return [[stations[add[i % q][mul[1 + i // q][a]]] for a in range(rounds)]
-            for i in range(q * (q - 1))]
+    return [
+        [stations[add[i % q][mul[1 + i // q][a]]] for a in range(rounds)]
+        for i in range(q * (q - 1))
+    ]
 
 
 def field_hint(n: int, rounds: int, stations: list[int]) -> list[list[int]] | None:

@@ -20,8 +20,9 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
-def _augment(p: int, allowed: list[int], held: list[set[int]], holders: list[set[int]],
-             left: list[int]) -> bool:
+def _augment(
+    p: int, allowed: list[int], held: list[set[int]], holders: list[set[int]], left: list[int]
+) -> bool:
     """Give ``p`` one more station, re-routing other participants when needed."""
     start = [t for t in _bits(allowed[p]) if t not in held[p]]
     parent: dict[int, tuple[int, int]] = {t: (-1, p) for t in start}

@@ -96,8 +96,9 @@ def _routes(prob: Problem, groups: list[list[int]]) -> list[list[int]] | None:
         for g, members in enumerate(groups):
             k = len(stations)
             ring = [stations[(g + i + j) % k] for j in range(k)]
-            options.append([s for s in ring if prob.cap[s] >= len(members)
-                            and not (visited[g] >> s) & 1])
+            options.append(
+                [s for s in ring if prob.cap[s] >= len(members) and not (visited[g] >> s) & 1]
+            )
         chosen = _match(options)
         if chosen is None:
             return None
@@ -113,9 +114,11 @@ def group_problems(prob: Problem) -> list[str]:
     if _routes(prob, groups) is not None:
         return []
     biggest = max((len(g) for g in groups), default=0)
-    return [f"groups mode: {len(groups)} groups of up to {biggest} participants cannot "
-            f"walk {len(prob.open)} rounds without revisits through stations with "
-            f"capacities {sorted(prob.cap, reverse=True)}"]
+    return [
+        f"groups mode: {len(groups)} groups of up to {biggest} participants cannot "
+        f"walk {len(prob.open)} rounds without revisits through stations with "
+        f"capacities {sorted(prob.cap, reverse=True)}"
+    ]
 
 
 def inherent_repeats(prob: Problem) -> int:
@@ -155,8 +158,14 @@ class _GroupCost:
         return cost
 
 
-def _improve(prob: Problem, groups: list[list[int]], movable: set[int],
-             routes: list[list[int]], rng: Random, budget: Budget) -> dict[str, Any]:
+def _improve(
+    prob: Problem,
+    groups: list[list[int]],
+    movable: set[int],
+    routes: list[list[int]],
+    rng: Random,
+    budget: Budget,
+) -> dict[str, Any]:
     """Swap members and route stations while that does not make things worse."""
     cost = _GroupCost(prob, routes)
     pool = sorted(movable)
@@ -182,19 +191,25 @@ def _improve(prob: Problem, groups: list[list[int]], movable: set[int],
     return {"iterations": iterations, "stopped_by": "iterations"}
 
 
-def _swap_route(prob: Problem, groups: list[list[int]], routes: list[list[int]],
-                cost: _GroupCost, rng: Random) -> None:
+def _swap_route(
+    prob: Problem, groups: list[list[int]], routes: list[list[int]], cost: _GroupCost, rng: Random
+) -> None:
     """Exchange the stations of two groups in one open round if it does not hurt."""
     r = prob.open[rng.randrange(len(prob.open))]
     g, h = rng.sample(range(len(groups)), 2)
     a, b = routes[g][r], routes[h][r]
     others_g = {routes[g][x] for x in prob.open if x != r}
     others_h = {routes[h][x] for x in prob.open if x != r}
-    if b in others_g or a in others_h or prob.cap[b] < len(groups[g]) \
-            or prob.cap[a] < len(groups[h]):
+    if (
+        b in others_g
+        or a in others_h
+        or prob.cap[b] < len(groups[g])
+        or prob.cap[a] < len(groups[h])
+    ):
         return
-    if any(prob.visited_closed(p) >> b & 1 for p in groups[g]) \
-            or any(prob.visited_closed(p) >> a & 1 for p in groups[h]):
+    if any(prob.visited_closed(p) >> b & 1 for p in groups[g]) or any(
+        prob.visited_closed(p) >> a & 1 for p in groups[h]
+    ):
         return
     before = cost.group(groups[g], g) + cost.group(groups[h], h)
     routes[g][r], routes[h][r] = b, a
@@ -202,8 +217,9 @@ def _swap_route(prob: Problem, groups: list[list[int]], routes: list[list[int]],
         routes[g][r], routes[h][r] = a, b
 
 
-def solve_groups(prob: Problem, seed: int, budget: Budget
-                 ) -> tuple[list[list[int]], list[int], dict[str, Any]]:
+def solve_groups(
+    prob: Problem, seed: int, budget: Budget
+) -> tuple[list[list[int]], list[int], dict[str, Any]]:
     """Return station per participant and round, each participant's group, search stats."""
     groups, movable = _initial_groups(prob)
     routes = _routes(prob, groups)

@@ -42,15 +42,17 @@ def targets(st: State, forced: int) -> Targets:
     need = len(prob.open)
     pref_best = []
     for u in range(st.U):
-        options = [st.pref[u][s] for s in range(len(st.cap))
-                   if st.cap[s] and not (st.vis[u] >> s) & 1]
+        options = [
+            st.pref[u][s] for s in range(len(st.cap)) if st.cap[s] and not (st.vis[u] >> s) & 1
+        ]
         pref_best.append(sum(sorted(options, reverse=True)[:need]))
     kinds = [prob.kind.count(k) for k in range(len(prob.kind_names))]
     mix = sum(min_pairs(c, prob.cap) for c in kinds) * need
     pairs = min_pairs(prob.n, prob.cap) * need
     pref_total = st.prefsum + sum(pref_best)
-    lower = (wt.repeat * forced - pref_total + wt.mixing * (st.mix + mix)
-             + wt.load * (st.pairs + pairs))
+    lower = (
+        wt.repeat * forced - pref_total + wt.mixing * (st.mix + mix) + wt.load * (st.pairs + pairs)
+    )
     return Targets(forced, pref_best, pref_total, lower)
 
 
@@ -69,8 +71,13 @@ def preference_hint(prob: Problem, order: list[int]) -> list[list[int]] | None:
         return None
     masks = [sum(1 << s for s in w) for w in words]
     big = 4 * (prob.rounds + 1)
-    cost = [[-(big * (prob.must[p] & mk).bit_count() + (prob.interests[p] & mk).bit_count())
-             for mk in masks] for p in range(prob.n)]
+    cost = [
+        [
+            -(big * (prob.must[p] & mk).bit_count() + (prob.interests[p] & mk).bit_count())
+            for mk in masks
+        ]
+        for p in range(prob.n)
+    ]
     return [words[w] for w in assign(cost)]
 
 

@@ -25,8 +25,9 @@ def _rows(assignments: Iterable[Row]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _group_stats(groups: dict[tuple[int, int], list[int]], kinds: dict[int, str],
-                 several_kinds: bool) -> dict[str, Any]:
+def _group_stats(
+    groups: dict[tuple[int, int], list[int]], kinds: dict[int, str], several_kinds: bool
+) -> dict[str, Any]:
     """Return mixing figures over the station-rounds with two or more people."""
     shares = []
     single = 0
@@ -40,8 +41,9 @@ def _group_stats(groups: dict[tuple[int, int], list[int]], kinds: dict[int, str]
     return {"mixing": mixing, "single_kind_groups": single}
 
 
-def _encounters(groups: dict[tuple[int, int], list[int]],
-                forbidden: frozenset[tuple[int, int]]) -> dict[str, int]:
+def _encounters(
+    groups: dict[tuple[int, int], list[int]], forbidden: frozenset[tuple[int, int]]
+) -> dict[str, int]:
     """Return distinct and repeated encounters and forbidden co-locations."""
     pairs: Counter[tuple[int, int]] = Counter()
     for members in groups.values():
@@ -55,8 +57,9 @@ def _encounters(groups: dict[tuple[int, int], list[int]],
     }
 
 
-def _hard_rules(inst: Instance, rows: list[tuple[int, int, int]], last_closed: int
-                ) -> tuple[dict[str, int], dict[tuple[int, int], list[int]]]:
+def _hard_rules(
+    inst: Instance, rows: list[tuple[int, int, int]], last_closed: int
+) -> tuple[dict[str, int], dict[tuple[int, int], list[int]]]:
     """Return hard-rule counts and the station-round groups of known ids."""
     pids = {p.id for p in inst.participants}
     caps = {s.id: s.capacity for s in inst.stations}
@@ -93,14 +96,22 @@ def _preferences(inst: Instance, rows: list[tuple[int, int, int]]) -> dict[str, 
         total += len(p.interests)
         missed += len(p.must_visit - visited)
         must_total += len(p.must_visit)
-    return {"preference_hits": hits, "preference_total": total,
-            "must_visit_missed": missed, "must_visit_total": must_total}
+    return {
+        "preference_hits": hits,
+        "preference_total": total,
+        "must_visit_missed": missed,
+        "must_visit_total": must_total,
+    }
 
 
 def _loads(inst: Instance, groups: dict[tuple[int, int], list[int]]) -> dict[str, int]:
     """Return the spread of loads over station-rounds of stations with capacity."""
-    loads = [len(groups.get((r, s.id), ())) for r in range(1, inst.rounds + 1)
-             for s in inst.stations if s.capacity > 0]
+    loads = [
+        len(groups.get((r, s.id), ()))
+        for r in range(1, inst.rounds + 1)
+        for s in inst.stations
+        if s.capacity > 0
+    ]
     low, high = (min(loads), max(loads)) if loads else (0, 0)
     return {"load_min": low, "load_max": high, "load_spread": high - low}
 
@@ -111,8 +122,12 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     rows = _rows(assignments)
     hard, groups = _hard_rules(inst, rows, len(prob.closed))
     kinds = {p.id: p.kind for p in inst.participants}
-    metrics: dict[str, Any] = {"mode": inst.mode, "participants": prob.n,
-                               "stations": prob.m, "rounds": inst.rounds}
+    metrics: dict[str, Any] = {
+        "mode": inst.mode,
+        "participants": prob.n,
+        "stations": prob.m,
+        "rounds": inst.rounds,
+    }
     metrics.update(hard)
     metrics.update(_encounters(groups, inst.forbidden_pairs))
     bound = bounds_of(prob)

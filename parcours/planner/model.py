@@ -60,8 +60,7 @@ class PlanResult:
         data: dict[str, Any] = {
             "metrics": dict(self.metrics),
             "assignments": [
-                {"participant_id": p, "round": r, "station_id": s}
-                for p, r, s in self.assignments
+                {"participant_id": p, "round": r, "station_id": s} for p, r, s in self.assignments
             ],
         }
         if self.groups is not None:

@@ -27,12 +27,12 @@ def _mix_delta(kp: tuple[int, ...], kq: tuple[int, ...], ka: list[int], kb: list
         rest_a[k] -= 1
     for k in kq:
         rest_b[k] -= 1
-    return (sum(rest_b[k] - rest_a[k] for k in kp)
-            + sum(rest_a[k] - rest_b[k] for k in kq))
+    return sum(rest_b[k] - rest_a[k] for k in kp) + sum(rest_a[k] - rest_b[k] for k in kq)
 
 
-def _relocate_delta(st: State, p: int, r: int, a: int, b: int, rep: int, forb: int,
-                    gain: int) -> int:
+def _relocate_delta(
+    st: State, p: int, r: int, a: int, b: int, rep: int, forb: int, gain: int
+) -> int:
     """Return the cost change of moving ``p`` from ``a`` to ``b`` given partial terms."""
     wt = st.wt
     wp = st.w[p]
@@ -43,12 +43,12 @@ def _relocate_delta(st: State, p: int, r: int, a: int, b: int, rep: int, forb: i
         ka, kb = st.kc[r][a], st.kc[r][b]
         kinds = st.kinds[p]
         mix = sum(kb[k] - ka[k] + kinds.count(k) for k in kinds)
-    return (wt.repeat * rep + wt.forbidden * forb - gain + wt.mixing * mix
-            + wt.load * pairs)
+    return wt.repeat * rep + wt.forbidden * forb - gain + wt.mixing * mix + wt.load * pairs
 
 
-def best_move(st: State, p: int, r: int, rng: Random, tabu: list[int], it: int,
-              slack: int) -> Move | None:
+def best_move(
+    st: State, p: int, r: int, rng: Random, tabu: list[int], it: int, slack: int
+) -> Move | None:
     """Return the best move of ``p`` in round ``r``, ties broken at random (hot loop, inlined).
 
     A move involving a unit whose tabu tenure ``tabu[q]`` (for this round) runs past
@@ -86,11 +86,21 @@ def best_move(st: State, p: int, r: int, rng: Random, tabu: list[int], it: int,
             if w[q] != wp or (vis[q] >> a) & 1:
                 continue
             met1q, forbq = met1[q], forb[q]
-            rep = (in_p - wp * w[q] * ((met1p >> q) & 1)
-                   + w[q] * (ws(met1q & m_a, dm) - wp * ((met1q >> p) & 1))
-                   - out_p - w[q] * ws(met2[q] & m_b, dm))
-            fv = (f_in_p - ((forbp >> q) & 1) + (forbq & m_a).bit_count()
-                  - ((forbq >> p) & 1) - f_out_p - (forbq & m_b).bit_count())
+            rep = (
+                in_p
+                - wp * w[q] * ((met1p >> q) & 1)
+                + w[q] * (ws(met1q & m_a, dm) - wp * ((met1q >> p) & 1))
+                - out_p
+                - w[q] * ws(met2[q] & m_b, dm)
+            )
+            fv = (
+                f_in_p
+                - ((forbp >> q) & 1)
+                + (forbq & m_a).bit_count()
+                - ((forbq >> p) & 1)
+                - f_out_p
+                - (forbq & m_b).bit_count()
+            )
             d = w_rep * rep + w_forb * fv - gain_p - pref[q][a] + pref[q][b]
             if w_mix:
                 d += w_mix * _mix_delta(kp, kinds[q], kc[a], kb)
@@ -115,13 +125,28 @@ def swap_delta(st: State, p: int, q: int, r: int) -> int:
     m_a, m_b = st.gm[r][a], st.gm[r][b]
     ws = wsum if dm else _popcount
     met1p, met1q, forbp, forbq = st.met1[p], st.met1[q], st.forb[p], st.forb[q]
-    rep = (w[p] * (ws(met1p & m_b, dm) - w[q] * ((met1p >> q) & 1))
-           + w[q] * (ws(met1q & m_a, dm) - w[p] * ((met1q >> p) & 1))
-           - w[p] * ws(st.met2[p] & m_a, dm) - w[q] * ws(st.met2[q] & m_b, dm))
-    fv = ((forbp & m_b).bit_count() - ((forbp >> q) & 1) + (forbq & m_a).bit_count()
-          - ((forbq >> p) & 1) - (forbp & m_a).bit_count() - (forbq & m_b).bit_count())
-    d = (wt.repeat * rep + wt.forbidden * fv - st.pref[p][b] + st.pref[p][a]
-         - st.pref[q][a] + st.pref[q][b])
+    rep = (
+        w[p] * (ws(met1p & m_b, dm) - w[q] * ((met1p >> q) & 1))
+        + w[q] * (ws(met1q & m_a, dm) - w[p] * ((met1q >> p) & 1))
+        - w[p] * ws(st.met2[p] & m_a, dm)
+        - w[q] * ws(st.met2[q] & m_b, dm)
+    )
+    fv = (
+        (forbp & m_b).bit_count()
+        - ((forbp >> q) & 1)
+        + (forbq & m_a).bit_count()
+        - ((forbq >> p) & 1)
+        - (forbp & m_a).bit_count()
+        - (forbq & m_b).bit_count()
+    )
+    d = (
+        wt.repeat * rep
+        + wt.forbidden * fv
+        - st.pref[p][b]
+        + st.pref[p][a]
+        - st.pref[q][a]
+        + st.pref[q][b]
+    )
     if wt.mixing:
         d += wt.mixing * _mix_delta(st.kinds[p], st.kinds[q], st.kc[r][a], st.kc[r][b])
     return d
@@ -137,8 +162,9 @@ def move_delta(st: State, p: int, r: int, b: int) -> int:
     return _relocate_delta(st, p, r, a, b, rep, forb, st.pref[p][b] - st.pref[p][a])
 
 
-def _best_partner(st: State, p: int, r: int, b: int, tabu: list[int], it: int
-                  ) -> tuple[int, int] | None:
+def _best_partner(
+    st: State, p: int, r: int, b: int, tabu: list[int], it: int
+) -> tuple[int, int] | None:
     """Return (delta, partner or -1) for ``p`` taking station ``b`` in round ``r``."""
     a = st.st[p][r]
     best: tuple[int, int] | None = None
@@ -153,8 +179,9 @@ def _best_partner(st: State, p: int, r: int, b: int, tabu: list[int], it: int
     return best
 
 
-def best_rotation(st: State, p: int, r: int, tabu: list[list[int]], it: int
-                  ) -> tuple[int, int, int, int] | None:
+def best_rotation(
+    st: State, p: int, r: int, tabu: list[list[int]], it: int
+) -> tuple[int, int, int, int] | None:
     """Return (delta, other round, partner in r, partner in r2) of the best rotation.
 
     A rotation exchanges ``p``'s stations of rounds ``r`` and ``r2``: its set of

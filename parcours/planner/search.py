@@ -60,8 +60,9 @@ class HotSet:
 class Search:
     """One tabu search run over the open rounds of a state."""
 
-    def __init__(self, st: State, rounds: list[int], rng: Random, lower: int,
-                 pref_best: list[int]) -> None:
+    def __init__(
+        self, st: State, rounds: list[int], rng: Random, lower: int, pref_best: list[int]
+    ) -> None:
         self.st, self.rounds, self.rng = st, rounds, rng
         self.lower = lower
         self.pref_best = pref_best
@@ -96,8 +97,9 @@ class Search:
             return u, r
         if rng.random() < 0.5:  # work on the fullest station of a round: loads even out
             loads = st.load[r]
-            top = max(range(len(loads)), key=lambda s: (loads[s] * 1000 // max(st.cap[s], 1)
-                                                        + rng.random()))
+            top = max(
+                range(len(loads)), key=lambda s: loads[s] * 1000 // max(st.cap[s], 1) + rng.random()
+            )
             if st.mem[r][top]:
                 members = st.mem[r][top]
                 return members[rng.randrange(len(members))], r
@@ -175,8 +177,12 @@ class Search:
             r = self.rounds[rng.randrange(len(self.rounds))]
             p, q = rng.randrange(st.U), rng.randrange(st.U)
             a, b = st.st[p][r], st.st[q][r]
-            if a != b and st.w[p] == st.w[q] and not (st.vis[p] >> b) & 1 \
-                    and not (st.vis[q] >> a) & 1:
+            if (
+                a != b
+                and st.w[p] == st.w[q]
+                and not (st.vis[p] >> b) & 1
+                and not (st.vis[q] >> a) & 1
+            ):
                 st.swap(p, q, r)
         for u in range(st.U):
             self.hot.set(u, self._is_hot(u))
@@ -190,9 +196,14 @@ class Search:
         span = max(budget.deadline - budget.started, 1e-9)
         fraction = max(self.iterations / budget.max_iterations, (now - budget.started) / span)
         st = self.st
-        budget.progress(min(fraction, 0.99), {"iteration": self.iterations,
-                                              "repeated_encounters": st.rep,
-                                              "cost": self.best_cost - self.lower})
+        budget.progress(
+            min(fraction, 0.99),
+            {
+                "iteration": self.iterations,
+                "repeated_encounters": st.rep,
+                "cost": self.best_cost - self.lower,
+            },
+        )
 
     def run(self, budget: Budget, primary: Callable[[], bool]) -> str:
         """Search until the bound, the budget, the patience or the deadline; say which.

@@ -17,8 +17,9 @@ STALL_BASE = 2000
 STALL_PER_UNIT = 5
 
 
-def default_budget(units: int, time_limit: float, max_iterations: int | None,
-                   progress: Progress | None) -> Budget:
+def default_budget(
+    units: int, time_limit: float, max_iterations: int | None, progress: Progress | None
+) -> Budget:
     """Return the search budget: iterations bound the work, the clock only caps it.
 
     The default iteration budget is what a slow machine manages within ``time_limit``
@@ -39,8 +40,14 @@ def default_budget(units: int, time_limit: float, max_iterations: int | None,
     )
 
 
-def plan(inst: Instance, *, seed: int = 0, time_limit: float = 10.0,
-         progress: Progress | None = None, max_iterations: int | None = None) -> PlanResult:
+def plan(
+    inst: Instance,
+    *,
+    seed: int = 0,
+    time_limit: float = 10.0,
+    progress: Progress | None = None,
+    max_iterations: int | None = None,
+) -> PlanResult:
     """Plan ``inst``; raise ``PlanInfeasible`` with the problems when a hard rule cannot hold.
 
     The result depends only on the instance and ``seed`` unless the time limit cuts
@@ -61,8 +68,12 @@ def plan(inst: Instance, *, seed: int = 0, time_limit: float = 10.0,
     else:
         grid, stats = solve(prob, seed, budget)
     assignments = sorted(
-        ((prob.pids[p], r + 1, prob.sids[s]) for p, row in enumerate(grid)
-         for r, s in enumerate(row) if s >= 0),
+        (
+            (prob.pids[p], r + 1, prob.sids[s])
+            for p, row in enumerate(grid)
+            for r, s in enumerate(row)
+            if s >= 0
+        ),
         key=lambda row: (row[1], row[0]),
     )
     metrics = evaluate(inst, assignments)

@@ -72,16 +72,28 @@ class State:
                     if j is not None and j != i:
                         self.forb[i] |= 1 << j
                     mask ^= low
-        self.pref = [[sum(wt.interest * (prob.interests[p] >> s & 1)
-                          + wt.must * (prob.must[p] >> s & 1) for p in u)
-                      for s in range(m)] for u in units]
+        self.pref = [
+            [
+                sum(
+                    wt.interest * (prob.interests[p] >> s & 1) + wt.must * (prob.must[p] >> s & 1)
+                    for p in u
+                )
+                for s in range(m)
+            ]
+            for u in units
+        ]
         self.rep = self.fviol = self.prefsum = self.mix = self.pairs = 0
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""
         wt = self.wt
-        return (wt.forbidden * self.fviol + wt.repeat * self.rep - self.prefsum
-                + wt.mixing * self.mix + wt.load * self.pairs)
+        return (
+            wt.forbidden * self.fviol
+            + wt.repeat * self.rep
+            - self.prefsum
+            + wt.mixing * self.mix
+            + wt.load * self.pairs
+        )
 
     def add(self, u: int, r: int, s: int) -> None:
         """Place unit ``u`` at station ``s`` in round ``r``."""

@@ -10,8 +10,14 @@ from parcours.planner.model import Instance, PlanParticipant, PlanStation
 DEMO_KINDS = ("company", "authority", "chamber", "organisation", "other")
 
 
-def synthetic_instance(participants: int, stations: int, rounds: int,
-                       capacity: int | None = None, *, mode: str = "individual") -> Instance:
+def synthetic_instance(
+    participants: int,
+    stations: int,
+    rounds: int,
+    capacity: int | None = None,
+    *,
+    mode: str = "individual",
+) -> Instance:
     """Return ids 0..P-1 and 0..S-1, every station with ``capacity`` (default ceil(P/S))."""
     cap = capacity if capacity is not None else math.ceil(participants / max(stations, 1))
     return Instance(
@@ -22,8 +28,14 @@ def synthetic_instance(participants: int, stations: int, rounds: int,
     )
 
 
-def demo_instance(seed: int = 0, participants: int = 100, stations: int = 12,
-                  rounds: int = 6, *, mode: str = "individual") -> Instance:
+def demo_instance(
+    seed: int = 0,
+    participants: int = 100,
+    stations: int = 12,
+    rounds: int = 6,
+    *,
+    mode: str = "individual",
+) -> Instance:
     """Return a demo-like event: mixed kinds, capacities around 10, 2-3 interests each."""
     rng = Random(seed)
     caps = [8 + j % 5 for j in range(stations)]
@@ -35,9 +47,11 @@ def demo_instance(seed: int = 0, participants: int = 100, stations: int = 12,
     for i in range(participants):
         kind = rng.choices(DEMO_KINDS, weights=weights)[0]
         picks = rng.sample(range(stations), rng.choice((2, 3)))
-        people.append(PlanParticipant(
-            id=1000 + i, kind=kind,
-            interests=frozenset(100 + j for j in picks),
-        ))
-    return Instance(participants=tuple(people), stations=station_list, rounds=rounds,
-                    mode=mode)
+        people.append(
+            PlanParticipant(
+                id=1000 + i,
+                kind=kind,
+                interests=frozenset(100 + j for j in picks),
+            )
+        )
+    return Instance(participants=tuple(people), stations=station_list, rounds=rounds, mode=mode)

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from parcours.planner import Instance
 
 
-def assert_hard_rules(inst: Instance, rows: Iterable[tuple[int, int, int]],
-                      first_open: int = 1) -> None:
+def assert_hard_rules(
+    inst: Instance, rows: Iterable[tuple[int, int, int]], first_open: int = 1
+) -> None:
     """Fail unless nobody revisits, no station overflows and everyone is placed once."""
     rows = list(rows)
     caps = {s.id: s.capacity for s in inst.stations}

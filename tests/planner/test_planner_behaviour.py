@@ -42,8 +42,9 @@ def test_demo_hits_every_interest_without_breaking_rules() -> None:
 def test_forbidden_pairs_are_kept_apart() -> None:
     inst = synthetic_instance(30, 6, 5)
     pairs = frozenset((i, i + 1) for i in range(0, 30, 2))
-    inst = Instance(participants=inst.participants, stations=inst.stations, rounds=5,
-                    forbidden_pairs=pairs)
+    inst = Instance(
+        participants=inst.participants, stations=inst.stations, rounds=5, forbidden_pairs=pairs
+    )
     result = plan(inst, time_limit=5)
     assert result.metrics["forbidden_violations"] == 0
     where = {(p, r): s for p, r, s in result.assignments}
@@ -67,8 +68,13 @@ def test_groups_mode_replans_with_late_arrivals() -> None:
     first = plan(inst, time_limit=3)
     fixed = {(p, r): s for p, r, s in first.assignments if r <= 2}
     late = tuple(PlanParticipant(id=5000 + i) for i in range(3))
-    again = Instance(participants=inst.participants[2:] + late, stations=inst.stations,
-                     rounds=inst.rounds, mode="groups", fixed=fixed)
+    again = Instance(
+        participants=inst.participants[2:] + late,
+        stations=inst.stations,
+        rounds=inst.rounds,
+        mode="groups",
+        fixed=fixed,
+    )
     result = plan(again, time_limit=3)
     rows = {(p, r): s for p, r, s in result.assignments}
     assert all(rows[key] == s for key, s in fixed.items() if key in rows)
@@ -76,23 +82,58 @@ def test_groups_mode_replans_with_late_arrivals() -> None:
     assert_hard_rules(again, result.assignments, first_open=3)
 
 
-@pytest.mark.parametrize(("inst", "needle"), [
-    (synthetic_instance(100, 6, 7), "rounds (7) exceed stations (6)"),
-    (synthetic_instance(100, 10, 6, capacity=8), "total capacity 80 < 100 participants"),
-    (Instance(participants=tuple(PlanParticipant(id=i) for i in range(10)),
-              stations=(PlanStation(0, 10), PlanStation(1, 1), PlanStation(2, 1)),
-              rounds=2), "cannot absorb 20 visits"),
-    (Instance(participants=(PlanParticipant(id=1),), stations=(PlanStation(0, 1),
-              PlanStation(1, 1)), rounds=2, fixed={(1, 1): 0, (1, 2): 0}), "a revisit"),
-    (Instance(participants=(PlanParticipant(id=1), PlanParticipant(id=2)),
-              stations=(PlanStation(0, 1), PlanStation(1, 2)), rounds=2,
-              fixed={(1, 1): 0, (2, 1): 0}), "holds 2 > capacity 1"),
-    (Instance(participants=(PlanParticipant(id=1),), stations=(PlanStation(0, 1),
-              PlanStation(1, 1)), rounds=2, fixed={(1, 1): 7}), "unknown station 7"),
-    (Instance(participants=(PlanParticipant(id=1),), stations=(PlanStation(0, 1),
-              PlanStation(1, 1), PlanStation(2, 1)), rounds=3, fixed={(1, 1): 0, (1, 2): 1},
-              mode="weird"), "unknown mode"),
-])
+@pytest.mark.parametrize(
+    ("inst", "needle"),
+    [
+        (synthetic_instance(100, 6, 7), "rounds (7) exceed stations (6)"),
+        (synthetic_instance(100, 10, 6, capacity=8), "total capacity 80 < 100 participants"),
+        (
+            Instance(
+                participants=tuple(PlanParticipant(id=i) for i in range(10)),
+                stations=(PlanStation(0, 10), PlanStation(1, 1), PlanStation(2, 1)),
+                rounds=2,
+            ),
+            "cannot absorb 20 visits",
+        ),
+        (
+            Instance(
+                participants=(PlanParticipant(id=1),),
+                stations=(PlanStation(0, 1), PlanStation(1, 1)),
+                rounds=2,
+                fixed={(1, 1): 0, (1, 2): 0},
+            ),
+            "a revisit",
+        ),
+        (
+            Instance(
+                participants=(PlanParticipant(id=1), PlanParticipant(id=2)),
+                stations=(PlanStation(0, 1), PlanStation(1, 2)),
+                rounds=2,
+                fixed={(1, 1): 0, (2, 1): 0},
+            ),
+            "holds 2 > capacity 1",
+        ),
+        (
+            Instance(
+                participants=(PlanParticipant(id=1),),
+                stations=(PlanStation(0, 1), PlanStation(1, 1)),
+                rounds=2,
+                fixed={(1, 1): 7},
+            ),
+            "unknown station 7",
+        ),
+        (
+            Instance(
+                participants=(PlanParticipant(id=1),),
+                stations=(PlanStation(0, 1), PlanStation(1, 1), PlanStation(2, 1)),
+                rounds=3,
+                fixed={(1, 1): 0, (1, 2): 1},
+                mode="weird",
+            ),
+            "unknown mode",
+        ),
+    ],
+)
 def test_infeasible_inputs_are_explained(inst: Instance, needle: str) -> None:
     problems = check(inst)
     assert any(needle in p for p in problems), problems
@@ -121,8 +162,13 @@ def test_evaluate_sees_a_manual_move() -> None:
     m = evaluate(inst, rows)
     assert m["revisits"] == 1
     assert m["hard_ok"] is False and m["optimal"] is False
-    assert evaluate(inst, [{"participant_id": a, "round": b, "station_id": c}
-                           for a, b, c in result.assignments])["revisits"] == 0
+    assert (
+        evaluate(
+            inst,
+            [{"participant_id": a, "round": b, "station_id": c} for a, b, c in result.assignments],
+        )["revisits"]
+        == 0
+    )
 
 
 def test_progress_is_reported() -> None:

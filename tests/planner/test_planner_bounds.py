@@ -26,7 +26,7 @@ def test_affine_plane_hint_meets_every_pair_at_most_once() -> None:
     assert hint is not None
     for i, row in enumerate(hint):
         assert len(set(row)) == 4
-        for other in hint[i + 1:]:
+        for other in hint[i + 1 :]:
             assert sum(a == b for a, b in zip(row, other, strict=True)) <= 1
     assert best_field(100, 6, 20) == 19
 
@@ -49,13 +49,17 @@ def test_groups_larger_than_stations_force_pigeonhole_repeats() -> None:
     assert b["max_distinct_encounters"] == 6300 - 300
 
 
-@pytest.mark.parametrize(("people", "stations", "rounds", "distinct"), [
-    (100, 20, 6, 1200),
-    (300, 25, 6, 9900),
-    (20, 5, 4, 120),
-])
-def test_zero_repeat_instances_reach_the_bound(people: int, stations: int, rounds: int,
-                                               distinct: int) -> None:
+@pytest.mark.parametrize(
+    ("people", "stations", "rounds", "distinct"),
+    [
+        (100, 20, 6, 1200),
+        (300, 25, 6, 9900),
+        (20, 5, 4, 120),
+    ],
+)
+def test_zero_repeat_instances_reach_the_bound(
+    people: int, stations: int, rounds: int, distinct: int
+) -> None:
     inst = synth(people, stations, rounds)
     b = bounds(inst)
     assert b["forced_repeats"] == 0
@@ -76,8 +80,10 @@ def test_counting_bound_when_meetings_exceed_pairs() -> None:
 
 
 def test_preference_bounds() -> None:
-    people = tuple(PlanParticipant(id=i, interests=frozenset({0, 1, 2}),
-                                   must_visit=frozenset({3})) for i in range(4))
+    people = tuple(
+        PlanParticipant(id=i, interests=frozenset({0, 1, 2}), must_visit=frozenset({3}))
+        for i in range(4)
+    )
     stations = tuple(PlanStation(id=j, capacity=4) for j in range(4))
     inst = Instance(participants=people, stations=stations, rounds=2)
     b = bounds(inst)

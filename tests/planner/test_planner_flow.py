@@ -11,10 +11,8 @@ from parcours.planner.flow import colour_rounds, distribute
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 30), st.lists(st.integers(0, 6), min_size=2, max_size=7),
-       st.integers(1, 7))
-def test_distribute_then_colour_gives_valid_rounds(people: int, caps: list[int],
-                                                   need: int) -> None:
+@given(st.integers(1, 30), st.lists(st.integers(0, 6), min_size=2, max_size=7), st.integers(1, 7))
+def test_distribute_then_colour_gives_valid_rounds(people: int, caps: list[int], need: int) -> None:
     usable = [s for s, c in enumerate(caps) if c > 0]
     need = min(need, max(len(usable), 1))
     allowed = [sum(1 << s for s in usable)] * people
@@ -60,8 +58,9 @@ def test_preference_hint_deals_lines_by_interest() -> None:
     assert len({tuple(row) for row in hint}) == prob.n  # distinct lines
     for i, row in enumerate(hint):
         assert len(set(row)) == len(row)
-        for other in hint[i + 1:]:
+        for other in hint[i + 1 :]:
             assert sum(a == b for a, b in zip(row, other, strict=True)) <= 1
-    hits = sum((prob.interests[p] & sum(1 << s for s in row)).bit_count()
-               for p, row in enumerate(hint))
-    assert hits >= 0.9 * sum(m.bit_count() for m in prob.interests[:prob.n]) * 11 / 12
+    hits = sum(
+        (prob.interests[p] & sum(1 << s for s in row)).bit_count() for p, row in enumerate(hint)
+    )
+    assert hits >= 0.9 * sum(m.bit_count() for m in prob.interests[: prob.n]) * 11 / 12

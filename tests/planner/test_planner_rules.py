@@ -35,22 +35,32 @@ def instances(draw: st.DrawFn, mode: str = "individual") -> Instance:
     for i in range(people):
         interests = draw(st.frozensets(st.sampled_from(station_ids), max_size=3))
         must = draw(st.frozensets(st.sampled_from(station_ids), max_size=1))
-        participants.append(PlanParticipant(id=100 + i, kind=draw(st.sampled_from(KINDS)),
-                                            interests=interests, must_visit=must))
-    pairs = draw(st.frozensets(st.tuples(st.integers(100, 99 + people),
-                                         st.integers(100, 99 + people)), max_size=5))
+        participants.append(
+            PlanParticipant(
+                id=100 + i, kind=draw(st.sampled_from(KINDS)), interests=interests, must_visit=must
+            )
+        )
+    pairs = draw(
+        st.frozensets(
+            st.tuples(st.integers(100, 99 + people), st.integers(100, 99 + people)), max_size=5
+        )
+    )
     return Instance(
         participants=tuple(participants),
-        stations=tuple(PlanStation(id=i, capacity=c) for i, c in zip(station_ids, caps,
-                                                                     strict=True)),
+        stations=tuple(
+            PlanStation(id=i, capacity=c) for i, c in zip(station_ids, caps, strict=True)
+        ),
         rounds=rounds,
         mode=mode,
         forbidden_pairs=frozenset(p for p in pairs if p[0] != p[1]),
     )
 
 
-FAST = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @FAST
@@ -99,8 +109,7 @@ def test_replanning_keeps_the_past(inst: Instance, cut: int, seed: int) -> None:
     fixed = {(p, r): s for p, r, s in first.assignments if r <= cut}
     late = PlanParticipant(id=999, kind="other")
     stayed = inst.participants[1:] + (late,)  # the first participant is a no-show
-    again = Instance(participants=stayed, stations=inst.stations, rounds=inst.rounds,
-                     fixed=fixed)
+    again = Instance(participants=stayed, stations=inst.stations, rounds=inst.rounds, fixed=fixed)
     assert check(again) == []
     result = plan(again, seed=seed, time_limit=5, max_iterations=60)
     rows = {(p, r): s for p, r, s in result.assignments}

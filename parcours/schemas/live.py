@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from parcours.domain.clock import ACTIONS, MAX_EXTEND_S, PHASES
 from parcours.schemas.common import StrictSchema
+from parcours.schemas.event import SegmentSchema
 
 
 class Instant(fields.DateTime):
@@ -23,16 +24,10 @@ class Instant(fields.DateTime):
         return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-class SegmentRefSchema(Schema):
+class SegmentRefSchema(SegmentSchema):
+    """A segment as the clock state names it: the agenda item plus its index."""
+
     index = fields.Integer()
-    id = fields.Integer()
-    title = fields.String()
-    kind = fields.String()
-    minutes = fields.Integer()
-    rounds = fields.Integer()
-    round_minutes = fields.Integer()
-    transition_minutes = fields.Integer()
-    mode = fields.String()
 
 
 class NextStepSchema(Schema):

@@ -26,7 +26,7 @@ from parcours.storage import FollowUp, Participant, Station
 
 WRITE = {"limited": True}
 
-# Schemas keep no state between calls: one instance each, built once (building one costs ~1 ms).
+# Schemas keep no state between calls: one instance each, built once instead of on every write.
 NOTE_IN, NOTE_OUT = NoteIn(), NoteOut()
 FOLLOW_UP_IN, FOLLOW_UP_OUT = FollowUpIn(), FollowUpOut()
 LEAD_IN, LEAD_OUT = LeadIn(), LeadOut()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
@@ -56,7 +57,8 @@ def rows_of_event(session: Any, event_id: int) -> dict[str, list[tuple[Any, ...]
 def unpack(data: bytes) -> str:
     """Return a file's text, the members of ZIP files (XLSX included) unpacked, recursively."""
     if data[:2] != b"PK":
-        return data.decode("utf-8", "replace")
+        # XML writers may spell "ä" as "&#228;": unescape, or a search would pass vacuously
+        return html.unescape(data.decode("utf-8", "replace"))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return "\n".join(unpack(zf.read(name)) for name in zf.namelist())
 

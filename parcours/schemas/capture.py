@@ -57,11 +57,10 @@ class NoteIn(StrictSchema):
     text = text(NOTE_MAX, required=True)
 
 
-class FollowUpIn(StrictSchema):
-    """A participant's "please contact me" to a station."""
+class ContactRequestIn(StrictSchema):
+    """What a "please contact me" says, from a phone or from a station's tablet."""
 
     client_id = client_id_field()
-    station_id = record_id()
     topic = text(TOPIC_MAX, required=True)
     message = text(MESSAGE_MAX, required=False)
     share_contact = fields.Boolean(required=True, truthy={True}, falsy={False})
@@ -70,6 +69,12 @@ class FollowUpIn(StrictSchema):
     def _one_line(self, value: str, **_: Any) -> None:
         if "\n" in value or "\r" in value:
             raise ValidationError("must be one line")
+
+
+class FollowUpIn(ContactRequestIn):
+    """A participant's "please contact me" to a station."""
+
+    station_id = record_id()
 
 
 class LeadIn(StrictSchema):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from parcours.schemas.capture import MESSAGE_MAX, NOTE_MAX, TOPIC_MAX, record_id, text
+from parcours.schemas.capture import NOTE_MAX, ContactRequestIn, record_id, text
 from parcours.schemas.common import StrictSchema, client_id_field
 
 WHO_FIELDS = ("participant_id", "participant_token", "badge")
@@ -71,18 +71,8 @@ class KioskNoteIn(WhoIn):
     text = text(NOTE_MAX, required=True)
 
 
-class KioskFollowUpIn(WhoIn):
+class KioskFollowUpIn(WhoIn, ContactRequestIn):
     """A participant's "please contact me" to this station, written at its tablet."""
-
-    client_id = client_id_field()
-    topic = text(TOPIC_MAX, required=True)
-    message = text(MESSAGE_MAX, required=False)
-    share_contact = fields.Boolean(required=True, truthy={True}, falsy={False})
-
-    @validates("topic")
-    def _one_line(self, value: str, **_: Any) -> None:
-        if "\n" in value or "\r" in value:
-            raise ValidationError("must be one line")
 
 
 class KioskCheckInIn(WhoIn):

@@ -71,10 +71,15 @@ def create_follow_up(call: Call) -> Result:
     assert call.actor is not None
     row, fresh = capture.create_follow_up(call.session, call.actor, load(FOLLOW_UP_IN, call.body))
     if fresh:
-        person = call.session.get(Participant, row.participant_id)
-        if person is not None:
-            emit.to_station(row.station_id, "follow_up", station_follow_up(row, person))
+        tell_station(call, row)
     return created(fresh), FOLLOW_UP_OUT.dump(row)
+
+
+def tell_station(call: Call, row: Any) -> None:
+    """Send a new contact request to its station's host devices (never to a kiosk)."""
+    person = call.session.get(Participant, row.participant_id)
+    if person is not None:
+        emit.to_station(row.station_id, "follow_up", station_follow_up(row, person))
 
 
 @operation(

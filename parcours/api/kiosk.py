@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 
 from parcours.api.auth import bearer
-from parcours.api.capture import created, push_roster, station_follow_up
+from parcours.api.capture import created, push_roster, tell_station
 from parcours.api.registry import Call, Result, operation
-from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -22,7 +21,7 @@ from parcours.schemas.kiosk import (
     WhoIn,
 )
 from parcours.services import kiosk
-from parcours.storage import Participant, Station
+from parcours.storage import Station
 
 WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
@@ -155,9 +154,7 @@ def kiosk_follow_up(call: Call) -> Result:
     data = load(KioskFollowUpIn(), call.body)
     row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
     if fresh:
-        person = call.session.get(Participant, row.participant_id)
-        if person is not None:  # to the host's other devices (never to the kiosk's own room)
-            emit.to_station(row.station_id, "follow_up", station_follow_up(row, person))
+        tell_station(call, row)
     return created(fresh), FollowUpOut().dump(row)
 
 

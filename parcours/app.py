@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
+        channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "parcours"),
         cors_allowed_origins="*",
         ping_interval=20,
         ping_timeout=20,

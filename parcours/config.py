@@ -33,6 +33,9 @@ class Config:
         self.SECRET_KEY = env.get("PARCOURS_SECRET_KEY") or _instance_secret()
         self.DATABASE_URL = env.get("PARCOURS_DATABASE_URL") or default_database_url()
         self.MESSAGE_QUEUE = env.get("PARCOURS_MESSAGE_QUEUE") or None
+        # processes of one deployment share a channel; another deployment on the same Redis
+        # (or a parallel test run) picks its own
+        self.MESSAGE_QUEUE_CHANNEL = env.get("PARCOURS_MESSAGE_QUEUE_CHANNEL") or "parcours"
         self.ASYNC_MODE = async_mode()
         self.BABEL_DEFAULT_LOCALE = "de"
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "parcours" / "translations")

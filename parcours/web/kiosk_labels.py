@@ -1,8 +1,7 @@
 """The kiosk's labels, shown in German and English side by side.
 
-The msgids are English and go through Flask-Babel like every other string. A shared tablet must
-be bilingual from the first event on, so where the German catalogue has no translation yet the
-kiosk falls back to the German text below (the catalogue wins once it has one).
+The msgids are English and go through Flask-Babel like every other string; the German catalogue
+has them all (tests/test_translations.py fails on any msgid without German).
 """
 
 from __future__ import annotations
@@ -69,58 +68,6 @@ LABELS = {
     "exit_too_many": N_("Too many wrong codes. Please wait a minute."),
 }
 
-GERMAN = {
-    "tap_name": "Tippen Sie auf Ihren Namen",
-    "this_round": "Jetzt an diesem Stand erwartet",
-    "nobody": "Gerade wird niemand erwartet – bitte suchen Sie Ihren Namen.",
-    "search": "Nicht auf der Liste? Suchen Sie Ihren Namen",
-    "search_hint": "Geben Sie mindestens 2 Buchstaben Ihres Namens ein.",
-    "no_match": "Niemand gefunden.",
-    "search_offline": "Die Suche braucht eine Verbindung. Tippen Sie auf Ihren Namen "
-    "oder scannen Sie Ihr Namensschild.",
-    "scan": "Namensschild oder Laufkarte scannen",
-    "scan_stop": "Kamera ausschalten",
-    "scan_failed": "Die Kamera ist nicht verfügbar. Bitte suchen Sie Ihren Namen.",
-    "code": "Oder geben Sie den Code Ihres Namensschilds oder Ihrer Laufkarte ein",
-    "code_go": "Weiter",
-    "code_bad": "Dieser Code gilt hier nicht.",
-    "hello": "Hallo!",
-    "hello_scanned": "Hallo! Ihr Code wurde gescannt.",
-    "not_you": "Nicht Sie? Zurück zur Liste",
-    "what": "Was möchten Sie tun?",
-    "note": "Notiz schreiben",
-    "note_label": "Ihre Notiz",
-    "save": "Speichern",
-    "cancel": "Abbrechen",
-    "contact": "Bitte kontaktieren Sie mich",
-    "topic": "Worum geht es?",
-    "other_topic": "Anderes Thema",
-    "other_label": "Ihr Thema",
-    "message": "Nachricht (freiwillig)",
-    "consent": "Darf {station} Ihren Namen, Ihre E-Mail-Adresse und Telefonnummer sehen?",
-    "consent_yes": "Ja, Name, E-Mail und Telefon an {station} weitergeben",
-    "consent_no": "Nein, meine Kontaktdaten nicht weitergeben",
-    "consent_no_hint": "Sonst sieht {station} nur Ihr Thema, Ihre Nachricht und ein Pseudonym.",
-    "topic_needed": "Bitte wählen Sie ein Thema.",
-    "consent_needed": "Bitte wählen Sie Ja oder Nein.",
-    "send": "Senden",
-    "check_in": "Hier einchecken",
-    "check_in_hint": "{station} erfährt, dass Sie da sind.",
-    "done": "Danke – gespeichert!",
-    "done_hint": "Dieses Tablet vergisst Sie jetzt und zeigt wieder die Liste.",
-    "ok": "OK",
-    "waiting": "Einträge, die noch gesendet werden: {n}",
-    "failed": "Einträge, die nicht gespeichert werden konnten: {n}",
-    "offline": "Keine Verbindung – Einträge bleiben auf diesem Tablet und werden später gesendet.",
-    "host": "Gastgeber",
-    "exit": "Kiosk-Modus beenden",
-    "exit_pin": "Code des Gastgebers",
-    "exit_waiting": "Noch nicht gesendet: {n}. Verbinden Sie das Tablet, dann erneut versuchen.",
-    "exit_failed": "Das hat nicht geklappt. Bitte prüfen Sie die Verbindung.",
-    "exit_wrong": "Das ist nicht der Code, der für dieses Tablet gesetzt wurde.",
-    "exit_too_many": "Zu viele falsche Codes. Bitte warten Sie eine Minute.",
-}
-
 
 def labels(station: str) -> dict[str, dict[str, str]]:
     """Return every label in German and English, with the station's name filled in."""
@@ -128,10 +75,7 @@ def labels(station: str) -> dict[str, dict[str, str]]:
     for locale in LOCALES:
         with force_locale(locale):
             for key, msgid in LABELS.items():
-                text = gettext(msgid)
-                if locale == "de" and text == msgid:  # not in the German catalogue yet
-                    text = GERMAN.get(key, text)
-                out[key][locale] = text.replace("{station}", station)
+                out[key][locale] = gettext(msgid).replace("{station}", station)
     return out
 
 

@@ -23,8 +23,6 @@ if len(sys.argv) > 1 and sys.argv[1] == "--clients":
 import argparse
 import json
 import os
-import platform
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -35,16 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchlib import cpu_model, raise_file_limit, wait_ready
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-
-
-def raise_file_limit() -> None:
-    """Raise the open-files limit to the hard limit (thousands of sockets)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    hard = 65536 if hard == resource.RLIM_INFINITY else hard
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 # --- the client process ---------------------------------------------------------------------
@@ -129,21 +121,6 @@ def event_file(folder: Path, people: int) -> Path:
     path = folder / "burst.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
-
-
-def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    """Poll /healthz until the server answers."""
-    import urllib.request
-
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start")
 
 
 def start_app(
@@ -271,16 +248,6 @@ def summarise(n: int, result: dict[str, Any], db: Path) -> dict[str, Any]:
         "once": once and ok_first == n and ok_again == n and rows == n,
         "connect_s": result["connect_s"],
     }
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -15,9 +15,6 @@ the ratio app / bare. Needs aiohttp (python-socketio's asyncio client): `pip ins
 import argparse
 import json
 import os
-import platform
-import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,24 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchlib import cpu_model, free_port, raise_file_limit, wait_ready
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ROLE = sys.argv[1] if len(sys.argv) > 1 else ""
-
-
-def raise_file_limit() -> None:
-    """Raise the open-files limit to the hard limit (thousands of sockets)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY:
-        hard = 65536
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --- the client process: N clients, several presses --------------------------------------------
@@ -137,20 +121,6 @@ def event_file(folder: Path, people: int) -> Path:
     return path
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    import urllib.request
-
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start")
-
-
 def start_app(folder: Path, mode: str, people: int) -> tuple[subprocess.Popen[bytes], str, dict]:
     """Migrate a fresh database, create the event with a plan, serve it; return proc, url, info."""
     env = {
@@ -216,16 +186,6 @@ def measure(folder: Path, spec: dict[str, Any]) -> dict[str, Any]:
     if done.returncode != 0:
         raise SystemExit(f"client process failed: {done.stderr[-2000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

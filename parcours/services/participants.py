@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.errors import Invalid, NotFound
 from parcours.services.common import audit, issue_token, require_live
+from parcours.services.plan_latecomers import place_after_registration
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
@@ -44,6 +45,7 @@ def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Partic
     )
     audit(session, event.id, f"participant:{participant.id}", "participant.join")
     session.commit()
+    place_after_registration(session, event.id, participant.id)  # a route if a plan exists
     return participant, token.token
 
 

@@ -12,6 +12,7 @@ from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.common import audit, require_live
 from parcours.services.events import add_participant
+from parcours.services.plan_latecomers import place_after_registration
 from parcours.services.setup import organiser_event
 from parcours.storage import Event, Participant
 
@@ -46,6 +47,7 @@ def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Part
     person = _insert_person(session, event, values, "organiser")
     audit(session, event.id, actor.label, "participant.add", participant_id=person.id)
     session.commit()
+    place_after_registration(session, event.id, person.id)  # a route if a plan exists
     return person
 
 

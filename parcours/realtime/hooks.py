@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
@@ -31,32 +32,53 @@ RECENT_ANNOUNCEMENT = timedelta(minutes=30)
 
 
 class Presence:
-    """Count this process's sockets per event and role; tell the facilitators, debounced."""
+    """Count this process's sockets per event and role; tell the facilitators, debounced.
 
-    def __init__(self, debounce_s: float = 1.0) -> None:
+    Each push names its process, and a process repeats its counts every heartbeat while it has
+    sockets of the event: with several processes behind a message queue the console adds up the
+    latest counts of every process and forgets a process that stopped repeating.
+    """
+
+    def __init__(self, debounce_s: float = 1.0, heartbeat_s: float = 20.0) -> None:
         self.counts: dict[int, Counter[str]] = defaultdict(Counter)
         self.pending: set[int] = set()
+        self.dirty: set[int] = set()
         self.debounce_s = debounce_s
+        self.heartbeat_s = heartbeat_s
+        self.process = uuid.uuid4().hex[:12]
 
     def add(self, event_id: int, role: str, delta: int) -> None:
         """Count a socket in (delta=1) or out (delta=-1) and schedule a push."""
         key = ROLE_KEYS.get(role, role)
         self.counts[event_id][key] = max(0, self.counts[event_id][key] + delta)
+        self.dirty.add(event_id)
         if event_id not in self.pending:
             self.pending.add(event_id)
-            socketio.start_background_task(self._push_later, event_id)
+            socketio.start_background_task(self._push_loop, event_id)
 
     def snapshot(self, event_id: int) -> dict[str, int]:
         """Return {participants, hosts, screens, facilitators} connected to this process."""
         counts = self.counts.get(event_id, Counter())
         return {key: counts[key] for key in ("participants", "hosts", "screens", "facilitators")}
 
-    def _push_later(self, event_id: int) -> None:
-        socketio.sleep(self.debounce_s)
+    def message(self, event_id: int) -> dict[str, Any]:
+        """Return the presence event: this process's counts, its id and the heartbeat."""
+        return {**self.snapshot(event_id), "process": self.process, "every_s": self.heartbeat_s}
+
+    def _push_loop(self, event_id: int) -> None:
+        """Push soon after a change, then every heartbeat while this process has sockets."""
+        while True:
+            socketio.sleep(self.debounce_s)
+            self.dirty.discard(event_id)
+            for role in ("facilitator", "organiser"):
+                emit.to_role(event_id, role, "presence", self.message(event_id))
+            if not any(self.counts[event_id].values()):
+                break
+            waited = 0.0
+            while waited < self.heartbeat_s and event_id not in self.dirty:
+                socketio.sleep(self.debounce_s)
+                waited += self.debounce_s
         self.pending.discard(event_id)
-        data = self.snapshot(event_id)
-        for role in ("facilitator", "organiser"):
-            emit.to_role(event_id, role, "presence", data)
 
 
 def presence(app: Flask | None = None) -> Presence:
@@ -64,7 +86,10 @@ def presence(app: Flask | None = None) -> Presence:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get("parcours_presence")
     if found is None:
-        found = Presence(float(app.config.get("PRESENCE_DEBOUNCE_S", 1.0)))
+        found = Presence(
+            float(app.config.get("PRESENCE_DEBOUNCE_S", 1.0)),
+            float(app.config.get("PRESENCE_HEARTBEAT_S", 20.0)),
+        )
         app.extensions["parcours_presence"] = found
     return found  # type: ignore[no-any-return]
 
@@ -83,7 +108,7 @@ def on_connected(actor: Actor, sid: str) -> None:
     counter = presence()
     counter.add(actor.event_id, actor.role, 1)
     if actor.is_staff():
-        emit.to_sid(sid, "presence", counter.snapshot(actor.event_id))
+        emit.to_sid(sid, "presence", counter.message(actor.event_id))
 
 
 def on_disconnected(actor: Actor, sid: str) -> None:

@@ -59,9 +59,20 @@ function draw(state) {
   }
 }
 
+// Latest counts per server process (several processes can serve one event through Redis);
+// a process that stopped repeating its counts for three heartbeats is forgotten.
+const processes = new Map();
+
 function drawPresence(counts) {
+  const now = Date.now();
+  processes.set(counts.process || "-", { counts, at: now });
+  for (const [key, entry] of processes) {
+    if (now - entry.at > 3000 * (entry.counts.every_s || 20)) processes.delete(key);
+  }
   for (const el of document.querySelectorAll("[data-count]")) {
-    el.textContent = String(counts[el.dataset.count] ?? 0);
+    let sum = 0;
+    for (const entry of processes.values()) sum += Number(entry.counts[el.dataset.count] ?? 0);
+    el.textContent = String(sum);
   }
 }
 

@@ -14,8 +14,10 @@ from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
+from parcours.planner.tabu import Tabu
 
 Grid = list[list[int]]  # station per participant and round, -1 when absent
+TABU_STEP_COST = 3  # plain search iterations per tabu step in the budget
 
 
 def new_state(prob: Problem, units: list[tuple[int, ...]]) -> State:
@@ -123,7 +125,14 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
     forced = forced_repeats(prob)[0]
     st, tg = _start(prob, rng, forced)
     stats: dict[str, Any] = {"iterations": 0, "stopped_by": "bound"}
-    if prob.open and st.U:
+    if prob.open and st.U and forced > 0:
+        # repeats are unavoidable and nearly everyone is in conflict: steepest
+        # descent over whole rounds (each step costs about ten plain iterations)
+        tabu = Tabu(st, prob.open, rng, tg.lower, tg.pref_best)
+        steps = max(10, budget.max_iterations // TABU_STEP_COST)
+        stats["stopped_by"] = tabu.run(budget, steps)
+        stats["iterations"] = tabu.iterations
+    elif prob.open and st.U:
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
 
         def primary() -> bool:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import resource
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def raise_file_limit() -> None:
@@ -49,3 +54,42 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def serve_app(
+    folder: Path,
+    mode: str,
+    event_path: Path,
+    prepare: Callable[[list[str], dict[str, str], dict[str, Any]], None] | None = None,
+) -> tuple[subprocess.Popen[bytes], str, dict[str, Any]]:
+    """Migrate a fresh SQLite database, create the event, prepare it, serve it.
+
+    prepare(cli, env, info) runs before the server starts (e.g. to store a plan).
+    Returns the server process, its URL and the `event create --json` description.
+    """
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
+        "PARCOURS_ASYNC_MODE": mode,
+        "PARCOURS_SECRET_KEY": "bench",
+        "PYTHONUNBUFFERED": "1",
+    }
+    cli = [sys.executable, "-m", "parcours"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=root)
+    done = subprocess.run(
+        [*cli, "event", "create", str(event_path), "--json"],
+        env=env, check=True, capture_output=True, text=True, cwd=root,
+    )  # fmt: skip
+    info: dict[str, Any] = json.loads(done.stdout)
+    if prepare is not None:
+        prepare(cli, env, info)
+    port = free_port()
+    log = (folder / "app.log").open("wb")
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, cwd=root, stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, proc)
+    return proc, url, info

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchlib import cpu_model, raise_file_limit, wait_ready
+from benchlib import cpu_model, raise_file_limit, serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -126,45 +126,15 @@ def event_file(folder: Path, people: int) -> Path:
 def start_app(
     folder: Path, mode: str, people: int
 ) -> tuple[subprocess.Popen[bytes], str, Path, dict]:
-    """Migrate a fresh database, create the event, serve it; return proc, url, db path, info."""
-    import socket
+    """Serve a fresh event with its plan and a running clock; return proc, url, db path, info."""
 
-    db = folder / "app.sqlite"
-    env = {
-        **os.environ,
-        "PARCOURS_DATABASE_URL": f"sqlite:///{db}",
-        "PARCOURS_ASYNC_MODE": mode,
-        "PARCOURS_SECRET_KEY": "bench",
-        "PYTHONUNBUFFERED": "1",
-    }
-    cli = [PYTHON, "-m", "parcours"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
-    done = subprocess.run(
-        [*cli, "event", "create", str(event_file(folder, people)), "--json"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    info = json.loads(done.stdout)
-    plan = [*cli, "plan", str(info["event_id"]), "--time-limit", "2"]
-    subprocess.run(plan, env=env, check=True, capture_output=True, cwd=ROOT)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    log = (folder / "app.log").open("wb")
-    proc = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_ready(url, proc)
+    def store_plan(cli: list[str], env: dict[str, str], info: dict[str, Any]) -> None:
+        plan = [*cli, "plan", str(info["event_id"]), "--time-limit", "2"]
+        subprocess.run(plan, env=env, check=True, capture_output=True, cwd=ROOT)
+
+    proc, url, info = serve_app(folder, mode, event_file(folder, people), store_plan)
     start_clock(url, info)
-    return proc, url, db, info
+    return proc, url, folder / "app.sqlite", info
 
 
 def start_clock(url: str, info: dict[str, Any]) -> None:

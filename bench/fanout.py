@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchlib import cpu_model, free_port, raise_file_limit, wait_ready
+from benchlib import cpu_model, free_port, raise_file_limit, serve_app, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -122,41 +122,15 @@ def event_file(folder: Path, people: int) -> Path:
 
 
 def start_app(folder: Path, mode: str, people: int) -> tuple[subprocess.Popen[bytes], str, dict]:
-    """Migrate a fresh database, create the event with a plan, serve it; return proc, url, info."""
-    env = {
-        **os.environ,
-        "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
-        "PARCOURS_ASYNC_MODE": mode,
-        "PARCOURS_SECRET_KEY": "bench",
-        "PYTHONUNBUFFERED": "1",
-    }
-    cli = [PYTHON, "-m", "parcours"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
-    done = subprocess.run(
-        [*cli, "event", "create", str(event_file(folder, people)), "--json"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    info = json.loads(done.stdout)
-    sys.path.insert(0, str(ROOT))
-    from tests.realtime.helpers import assign_on
+    """Serve a fresh event with a plan (every participant at a station); return proc, url, info."""
 
-    assign_on(env["PARCOURS_DATABASE_URL"], info["event_id"])
-    port = free_port()
-    log = (folder / "app.log").open("wb")
-    proc = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_ready(url, proc)
-    return proc, url, info
+    def assign(_cli: list[str], env: dict[str, str], info: dict[str, Any]) -> None:
+        sys.path.insert(0, str(ROOT))
+        from tests.realtime.helpers import assign_on
+
+        assign_on(env["PARCOURS_DATABASE_URL"], info["event_id"])
+
+    return serve_app(folder, mode, event_file(folder, people), assign)
 
 
 def app_clock(url: str, info: dict, action: str) -> dict:

@@ -16,15 +16,12 @@ import requests
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import EXAMPLES, Server, auth
+from tests.conftest import EXAMPLES, Server, auth, missing
 from tests.realtime.clients import LiveClient, close_all, connect_many
 from tests.realtime.test_live_server import create, post_clock
 
 REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS_URL", "")
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.skipif(not REDIS_URL, reason="PARCOURS_TEST_REDIS_URL is not set (no Redis)"),
-]
+pytestmark = [pytest.mark.server]
 MODES = ["eventlet", "gevent"]
 Pair = tuple[Server, Server]
 
@@ -46,6 +43,8 @@ class QueueClient(LiveClient):
 @pytest.fixture(scope="module", params=MODES)
 def pair(request: Any, tmp_path_factory: Any) -> Iterator[Pair]:
     """Start servers A and B on one SQLite file (WAL) and one Redis channel of their own."""
+    if not REDIS_URL:
+        missing("PARCOURS_TEST_REDIS_URL is not set (no Redis)")
     tmp: Path = tmp_path_factory.mktemp(f"queue-{request.param}")
     env = {
         "PARCOURS_MESSAGE_QUEUE": REDIS_URL,

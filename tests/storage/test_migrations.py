@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from parcours.storage import Base, Event, Participant, Station
 from parcours.storage.db import make_engine
 from parcours.storage.migrate import alembic_config, upgrade
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, missing
 
 POSTGRES_URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL")
 
@@ -106,7 +106,7 @@ def test_cli_db_upgrade(tmp_path: Path) -> None:
 def postgres_url() -> Iterator[str]:
     """Return a URL whose search_path is a fresh, uniquely named schema; drop it after."""
     if not POSTGRES_URL:
-        pytest.skip("PARCOURS_TEST_POSTGRES_URL is not set")
+        missing("PARCOURS_TEST_POSTGRES_URL is not set")
     schema = f"test_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as conn:

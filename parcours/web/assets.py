@@ -28,6 +28,12 @@ def service_worker() -> ResponseReturnValue:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Serve the small icon browsers ask for on every page (pages also link favicon.svg)."""
+    return send_from_directory(ROOT / "static", "favicon.ico", max_age=86400)
+
+
 def blueprints() -> list[Blueprint]:
     """Return this module's blueprints."""
     return [bp]

@@ -119,10 +119,10 @@ def move(event_id: int) -> ResponseReturnValue:
         )
     except ParcoursError as err:
         db.session().rollback()
-        flash(err.message, "error")
+        flash(err.message, "here-error")  # shown in the move card, which the page scrolls to
     else:
-        flash(_("Moved. The metrics below are up to date."), "success")
-    return redirect(url_for("plans.plan_page", event_id=event.id) + "#metrics")
+        flash(_("Moved. The metrics above are up to date."), "here-success")
+    return redirect(url_for("plans.plan_page", event_id=event.id) + "#move")
 
 
 @bp.post("/events/<int:event_id>/plan/lock")

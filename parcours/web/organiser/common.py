@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
@@ -18,6 +20,18 @@ KIND_LABELS = ("company", "authority", "organisation", "chamber", "other")
 def base_url() -> str:
     """Return the public base URL: PARCOURS_PUBLIC_URL, else the address the browser used."""
     return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def loopback_base() -> str | None:
+    """Return the base URL when it is a loopback address (phones cannot open it), else None."""
+    base = base_url()
+    host = (urlsplit(base).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return base
+    try:
+        return base if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
 
 
 def local_time(event: Event) -> datetime | None:

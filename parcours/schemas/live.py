@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from parcours.domain.clock import ACTIONS, MAX_EXTEND_S, PHASES
 from parcours.schemas.common import StrictSchema
 from parcours.schemas.event import SegmentSchema
+from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES
 
 
 class Instant(fields.DateTime):
@@ -65,12 +66,20 @@ class ClockActionSchema(StrictSchema):
 
 class AnnouncementInSchema(StrictSchema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    minutes = fields.Integer(
+        load_default=DEFAULT_ANNOUNCEMENT_MINUTES, validate=validate.Range(min=1, max=240)
+    )
 
 
 class AnnouncementSchema(Schema):
     id = fields.Integer()
     text = fields.String()
     at = Instant(attribute="created_at")
+    ends_at = Instant(attribute="shown_until")
+
+
+class AnnouncementEndSchema(Schema):
+    id = fields.Integer()
 
 
 class StationRefSchema(Schema):

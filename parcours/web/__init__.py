@@ -21,9 +21,11 @@ WEB_MODULES = (
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint that exists, and the label() helper for templates."""
+    from parcours.web.hyphens import shy
     from parcours.web.labels import label
 
     app.add_template_global(label, "label")
+    app.add_template_filter(shy, "shy")
     for name in WEB_MODULES:
         try:
             module = importlib.import_module(name)

@@ -104,6 +104,6 @@ live.on("plan", refreshMe);
 live.onReconnect(refreshMe);
 let initial = true;
 mountAnnouncements((item) => {
-  if (!initial) addNews(item);
+  if (item && !initial) addNews(item);
 });
 initial = false;

@@ -11,12 +11,17 @@ function shortName(name) {
   return parts.length > 1 ? `${parts[0]}\u00a0${parts[parts.length - 1][0]}.` : name;
 }
 
+/** The station's name with soft hyphens from the server ("Ausländer-behörde", not "…behörd|e"). */
+function hyphenated(name) {
+  return (live.data.hyphenated || {})[name] || name;
+}
+
 function cell(station, entry) {
   const card = document.createElement("article");
   card.className = "board-card";
   card.dataset.station = station.id;
   const name = document.createElement("h3");
-  name.textContent = station.name;
+  name.textContent = hyphenated(station.name);
   card.append(name);
   if (station.location) {
     const where = document.createElement("p");
@@ -49,6 +54,23 @@ function drawBoard(state) {
   const byStation = new Map(round.cells.map((c) => [c.station_id, c]));
   const cards = board.stations.map((s) => cell(s, byStation.get(s.id) || { people: [], groups: [] }));
   $("board").replaceChildren(...cards);
+  fitBoard();
+}
+
+/** Shrink the board's text until every card shows all of its names (an announcement, a long
+ *  station name or a full station takes room); never below half size. */
+function fitBoard() {
+  const el = $("board");
+  if ($("board-section").hidden) return;
+  const overflows = () =>
+    [...el.children].some((c) => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1);
+  let scale = 1;
+  el.style.setProperty("--fit", "1");
+  while (scale > 0.5 && overflows()) {
+    scale -= 0.05;
+    el.style.setProperty("--fit", scale.toFixed(2));
+  }
+  el.dataset.fit = scale.toFixed(2);
 }
 
 function nextText(state) {
@@ -94,9 +116,9 @@ mountCountdown($("countdown"));
 live.onState(draw);
 live.on("plan", refreshBoard);
 live.onReconnect(refreshBoard);
-let hideTimer = null;
-mountAnnouncements((item) => {
-  clearTimeout(hideTimer); // the banner stays for ten minutes after it was sent
-  const left = 10 * 60 * 1000 - (live.serverNow() - Date.parse(item.at));
-  hideTimer = setTimeout(() => ($("live-announcement").hidden = true), Math.max(0, left));
+// the banner takes room from the board (and gives it back): fit the cards again
+mountAnnouncements(() => {
+  document.body.classList.toggle("has-announcement", !$("live-announcement").hidden);
+  fitBoard();
 });
+window.addEventListener("resize", fitBoard);

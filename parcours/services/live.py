@@ -247,7 +247,10 @@ def announce(
         raise Invalid("text: must not be blank", {"text": ["must not be blank"]})
     now = utcnow()
     item = Announcement(
-        event_id=event_id, text=text.strip(), created_at=now, ends_at=now + timedelta(minutes=minutes)
+        event_id=event_id,
+        text=text.strip(),
+        created_at=now,
+        ends_at=now + timedelta(minutes=minutes),
     )
     session.add(item)
     audit(session, event_id, actor.label, "announcement.create", minutes=minutes)

@@ -76,9 +76,7 @@ def test_announcement_has_a_duration_and_can_be_taken_down(
 
 
 @pytest.mark.parametrize("minutes", [0, 241, "zehn", None])
-def test_bad_duration_is_refused(
-    app: Any, client: Any, live: dict[str, Any], minutes: Any
-) -> None:
+def test_bad_duration_is_refused(app: Any, client: Any, live: dict[str, Any], minutes: Any) -> None:
     from parcours.extensions import db
     from parcours.storage import Announcement
 

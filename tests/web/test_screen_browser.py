@@ -94,7 +94,7 @@ def test_projector_text_fits_at_full_hd(browser: Any, demo: Any, tmp_path: Path)
     assert fits["scroll"] and fits["inside"] and fits["size"] >= 48, fits
 
     state = api(server, info, "POST", "/clock", {"action": "start"})
-    while not (state["segment"]["kind"] == "parcours"):
+    while state["segment"]["kind"] != "parcours":
         state = api(server, info, "POST", "/clock", {"action": "next"})
     item = api(server, info, "POST", "/announcements", {"text": ANNOUNCEMENT, "minutes": 5})
     screen.locator("#live-announcement").wait_for(state="visible")

@@ -9,7 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from parcours.domain.errors import Invalid
 from parcours.schemas.messages import localize
 
-KINDS = ("company", "authority", "organisation", "chamber", "other")
+KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 LANGUAGES = ("de", "en")
 
 

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from parcours.domain.errors import Invalid
 from parcours.storage import Event
 
-KIND_LABELS = ("company", "authority", "organisation", "chamber", "other")
+KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 
 
 def base_url() -> str:
@@ -65,6 +65,8 @@ def kind_labels() -> dict[str, str]:
         "authority": _("Authority"),
         "organisation": _("Association or organisation"),
         "chamber": _("Chamber"),
+        "jobseeker": _("Refugee or job seeker"),
+        "volunteer": _("Volunteer"),
         "other": _("Other"),
     }
 

@@ -13,13 +13,14 @@ from flask_babel import ngettext
 
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
+from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
 from parcours.services import roster
 from parcours.services.participants import token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
-from parcours.web.organiser.csv_import import parse_csv
+from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
 
 LISTS = ("interests", "must_visit")
 
@@ -144,7 +145,13 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
 def import_participants(event_id: int) -> ResponseReturnValue:
     """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
     event, _actor = event_actor(event_id)
-    context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
+    context: dict[str, Any] = {
+        "event": event,
+        "tab": "participants",
+        "errors": {},
+        "kind_words_doc": KIND_EXAMPLES,
+        "kind_key": kind_key,
+    }
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
     request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
@@ -158,9 +165,18 @@ def import_participants(event_id: int) -> ResponseReturnValue:
     return render_template("organiser/import.html", result=result, payload=payload, **context)
 
 
-def _parse(event: Event, raw: bytes) -> Any:
+def _parse(event: Event, raw: bytes, kind_choices: dict[str, str] | None = None) -> Any:
     existing = [p.email for p in event.participants if p.email]
-    return parse_csv(raw, roster.station_refs(event), existing)
+    return parse_csv(raw, roster.station_refs(event), existing, kind_choices)
+
+
+def _kind_choices() -> dict[str, str]:
+    """Return the kinds the organiser picked for unknown "Art" values (fields kind:<key>)."""
+    return {
+        kind_key(key[5:]): value
+        for key, value in request.form.items()
+        if key.startswith("kind:") and value in KINDS
+    }
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
@@ -174,7 +190,7 @@ def confirm_import(event_id: int) -> ResponseReturnValue:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
         raw = b""
-    result = _parse(event, raw)
+    result = _parse(event, raw, _kind_choices())
     rows = [row.data for row in result.good]
     if not rows:
         flash(_("There was nothing to import."), "error")

@@ -38,6 +38,22 @@ class NextStepSchema(Schema):
     duration_s = fields.Integer()
 
 
+class RoundTimeSchema(Schema):
+    round = fields.Integer()
+    starts_at = Instant(allow_none=True)  # None: the round is running
+    ends_at = Instant()
+
+
+class TimetableSchema(Schema):
+    """Expected times of the parcours now running or next; `floating`: they move with time
+    (paused, or not started after the planned start), so add the time since server_time."""
+
+    segment_index = fields.Integer()
+    ends_at = Instant()
+    rounds = fields.List(fields.Nested(RoundTimeSchema))
+    floating = fields.Boolean()
+
+
 class StateSchema(Schema):
     server_time = Instant()
     event_id = fields.Integer()
@@ -52,6 +68,7 @@ class StateSchema(Schema):
     auto_advance = fields.Boolean()
     total_segments = fields.Integer()
     next = fields.Nested(NextStepSchema, allow_none=True)
+    timetable = fields.Nested(TimetableSchema, allow_none=True)
     version = fields.Integer()
 
 

@@ -66,6 +66,8 @@ def i18n() -> dict[str, str]:
         "resume": _("Resume"),
         "sent": _("Sent."),
         "until": _("until {time}"),
+        "time_range": _("{start}–{end}"),
+        "parcours_end": _("The parcours ends at about {time}"),
         "remove": _("Remove"),
     }
 

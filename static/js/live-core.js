@@ -232,6 +232,30 @@ export function mountAnnouncements(onChange) {
   if (close) close.addEventListener("click", hide);
 }
 
+/** Return the expected times of the parcours in the state's timetable as Dates, shifted while
+ *  they float (paused, or a late start): {segmentIndex, end, rounds: Map(round -> {start, end})}.
+ *  A running round has no start. Null when no parcours is running or ahead. */
+export function expectedTimes(state) {
+  const table = state && state.timetable;
+  if (!table) return null;
+  const shift = table.floating ? live.serverNow() - Date.parse(state.server_time) : 0;
+  const at = (iso) => (iso ? new Date(Date.parse(iso) + shift) : null);
+  const rounds = new Map(table.rounds.map((r) => [r.round, { start: at(r.starts_at), end: at(r.ends_at) }]));
+  return { segmentIndex: table.segment_index, end: at(table.ends_at), rounds };
+}
+
+/** Format a Date as the event's wall-clock time, e.g. 10:45. */
+export function clockTime(date) {
+  const options = { hour: "2-digit", minute: "2-digit" };
+  if (live.data.timezone) options.timeZone = live.data.timezone;
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(date);
+  } catch (err) {
+    delete options.timeZone; // an unknown zone: the device's own
+    return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(date);
+  }
+}
+
 /** Return the phase label for a state. */
 export function phaseLabel(state) {
   return t(state.phase);

@@ -1,5 +1,5 @@
 /* The facilitator's console: clock controls (buttons and keys), announcements, presence. */
-import { isActive, live, mountCountdown, start, t } from "./live-core.js";
+import { clockTime, isActive, live, mountCountdown, start, t } from "./live-core.js";
 
 start();
 const $ = (id) => document.getElementById(id);
@@ -130,10 +130,6 @@ $("announce-form").addEventListener("submit", async (event) => {
 // The announcements showing now, each with the time it goes and a button to take it down.
 const active = new Map();
 
-function clockTime(iso) {
-  const options = { hour: "2-digit", minute: "2-digit", timeZone: live.data.timezone || undefined };
-  return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(new Date(iso));
-}
 
 function drawActive() {
   for (const [id, item] of active) if (!isActive(item)) active.delete(id);
@@ -148,7 +144,7 @@ function drawActive() {
       text.textContent = item.text;
       const until = document.createElement("small");
       until.className = "muted";
-      until.textContent = t("until", { time: clockTime(item.ends_at) });
+      until.textContent = t("until", { time: clockTime(new Date(item.ends_at)) });
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-small";

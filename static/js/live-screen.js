@@ -1,5 +1,13 @@
 /* The projector screen: title, huge countdown, round N of M, rotation board, join code. */
-import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+import {
+  clockTime,
+  expectedTimes,
+  live,
+  mountAnnouncements,
+  mountCountdown,
+  start,
+  t,
+} from "./live-core.js";
 
 start();
 const $ = (id) => document.getElementById(id);
@@ -93,6 +101,11 @@ function draw(state) {
   const text = nextText(state);
   $("next-line").hidden = !text || moving;
   $("next-text").textContent = text;
+  // the expected end of the parcours, while it runs (it moves when the facilitator extends or pauses)
+  const times = expectedTimes(state);
+  const inParcours = times && seg && times.segmentIndex === seg.index && state.phase !== "not_started";
+  $("parcours-end").hidden = !inParcours;
+  if (inParcours) $("parcours-end").textContent = t("parcours_end", { time: clockTime(times.end) });
   drawBoard(state);
 }
 
@@ -114,6 +127,7 @@ if (full) {
 }
 mountCountdown($("countdown"));
 live.onState(draw);
+setInterval(() => live.state && live.state.timetable?.floating && draw(live.state), 20000);
 live.on("plan", refreshBoard);
 live.onReconnect(refreshBoard);
 // the banner takes room from the board (and gives it back): fit the cards again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +43,36 @@ def local_time(event: Event) -> datetime | None:
         return event.starts_at.astimezone(ZoneInfo(event.timezone))
     except (KeyError, ValueError):
         return event.starts_at
+
+
+@dataclass
+class PlannedTimes:
+    """The agenda's planned clock times from the event's start (in the event's time zone)."""
+
+    segments: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+    rounds: dict[int, dict[int, tuple[datetime, datetime]]] = field(default_factory=dict)
+    end: datetime | None = None
+
+
+def planned_times(event: Event) -> PlannedTimes | None:
+    """Return each segment's and each round's planned start and end; None without a start."""
+    from parcours.domain.clock import schedule
+    from parcours.services.clock import part_of
+
+    start = local_time(event)
+    segments = list(event.segments)
+    if start is None or not segments:
+        return None
+    times = PlannedTimes()
+    for slot in schedule([part_of(s) for s in segments], start):
+        seg = segments[slot.step.segment_index]
+        assert slot.start is not None
+        first, _end = times.segments.get(seg.id, (slot.start, slot.end))
+        times.segments[seg.id] = (first, slot.end)
+        if slot.step.round and slot.step.phase == "running":
+            times.rounds.setdefault(seg.id, {})[slot.step.round] = (slot.start, slot.end)
+        times.end = slot.end
+    return times
 
 
 def local_input(event: Event) -> str:

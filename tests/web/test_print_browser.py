@@ -125,3 +125,21 @@ def test_links_page_warns_about_a_loopback_address(page: Any, setup: Any) -> Non
     assert page.locator("link[rel=icon]").count() >= 1
     response = page.request.get(f"{server.url}/favicon.ico")
     assert response.status == 200 and response.headers["content-type"].startswith("image/")
+
+
+def test_printed_report_names_the_event_once(page: Any, setup: Any, tmp_path: Path) -> None:
+    server, info = setup
+    url = f"{server.url}/organiser/events/{info['event_id']}/report"
+    login(page, server, url)
+    title = page.locator(".report-head h2").inner_text().split(": ", 1)[1]
+    page.emulate_media(media="print")
+    page.screenshot(path=str(tmp_path / "report-print.png"), full_page=True)
+    shown = page.evaluate(
+        """(title) => [...document.querySelectorAll('body *')].filter((el) =>
+             [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.includes(title))
+             && el.checkVisibility() && !el.closest('.press')).map((el) => el.tagName)""",
+        title,
+    )
+    assert shown == ["H2"], shown  # the summary's sentence aside, the title shows once
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert page_sizes(pdf) and all(abs(w - A4[0]) < 1.5 for w, _h in page_sizes(pdf))

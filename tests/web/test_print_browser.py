@@ -125,6 +125,29 @@ def test_links_page_warns_about_a_loopback_address(page: Any, setup: Any) -> Non
     assert page.locator("link[rel=icon]").count() >= 1
     response = page.request.get(f"{server.url}/favicon.ico")
     assert response.status == 200 and response.headers["content-type"].startswith("image/")
+    icon = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
+    assert page.request.get(f"{server.url}{icon}").status == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "cards"),
+    [("", ".grid > .card"), ("/links", ".qr-grid > .card"), ("DASHBOARD", ".grid.two > .card")],
+)
+def test_cards_of_a_row_start_at_the_same_height(
+    page: Any, setup: Any, path: str, cards: str
+) -> None:
+    server, info = setup
+    event = f"{server.url}/organiser/events/{info['event_id']}"
+    url = f"{server.url}/organiser/" if path == "DASHBOARD" else f"{event}{path}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, server, url)
+    tops = page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect().top)",
+        cards,
+    )
+    assert len(tops) >= 2
+    first_row = [top for top in tops if abs(top - tops[0]) < 40]
+    assert len(first_row) >= 2 and max(first_row) - min(first_row) < 0.5, tops
 
 
 def test_printed_report_names_the_event_once(page: Any, setup: Any, tmp_path: Path) -> None:

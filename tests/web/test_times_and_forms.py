@@ -92,3 +92,23 @@ def test_state_timetable_follows_extend_and_pause(client: Any, make_event: Any) 
     assert state["timetable"]["floating"] is True
     state = act("finish")
     assert state["timetable"] is None
+
+
+def test_plan_tab_and_move_confirmation_in_view(app: Any, client: Any, make_event: Any) -> None:
+    from parcours.extensions import db
+    from parcours.services.plans import compute_plan
+
+    info = organiser_with_event(app, client, make_event)
+    html = client.get(f"{base(info)}/agenda").get_data(as_text=True)
+    assert f'href="{base(info)}/plan"' in html  # the plan is one of the event's tabs
+    with app.app_context():
+        compute_plan(db.session(), info["event_id"], seed=1, time_limit=0.5)
+    person, station = info["participants"][0], info["stations"][0]
+    data = {"participant_id": person["id"], "round": 1, "station_id": station["id"]}
+    response = client.post(f"{base(info)}/plan/move", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/plan#move")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    move_card = html[html.index('id="move"') :]
+    assert "Moved. The metrics above are up to date." in move_card
+    assert html.index("Moved.") > html.index('id="move"')  # not at the top, out of view
+    assert 'aria-current="page">Rotation plan</a>' in html

@@ -13,6 +13,7 @@ from parcours.schemas.kiosk import (
     KioskCheckInIn,
     KioskExitOut,
     KioskFollowUpIn,
+    KioskFoundOut,
     KioskNoteIn,
     KioskPersonOut,
     KioskPinIn,
@@ -91,23 +92,27 @@ def kiosk_roster(call: Call) -> Result:
     "kiosk_people",
     "GET",
     "/kiosk/people",
-    summary="Find a participant by name (?q=) at the kiosk: names and organisations only",
+    summary="Find a participant by name (?q=) at the kiosk: names and organisations only; "
+    "here=false: not at this station now, so an entry needs their personal code",
     roles=("kiosk",),
-    response=KioskPersonOut,
+    response=KioskFoundOut,
     query=("q",),
 )
 def kiosk_people(call: Call) -> Result:
     assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
     rows = kiosk.find_people(call.session, call.actor, query)
-    return 200, KioskPersonOut(many=True).dump(rows)
+    here = kiosk.here_now(call.session, call.actor) if rows else set()
+    found = [{**KioskPersonOut().dump(p), "here": p.id in here} for p in rows]
+    return 200, KioskFoundOut(many=True).dump(found)
 
 
 @operation(
     "kiosk_identify",
     "POST",
     "/kiosk/identify",
-    summary="Name the participant of a scanned route card or badge (name and organisation only)",
+    summary="Name the participant of a scanned route card or badge, or of a typed personal code "
+    "(name and organisation only)",
     roles=("kiosk",),
     request=WhoIn,
     response=KioskPersonOut,
@@ -142,7 +147,8 @@ def kiosk_note(call: Call) -> Result:
     "kiosk_follow_up",
     "POST",
     "/kiosk/follow-ups",
-    summary="Ask the kiosk's station to contact the participant named in the body, as their own",
+    summary="Ask the kiosk's station to contact the participant named in the body, as their own; "
+    "contact details are shared only when their own code names them (else: pseudonym)",
     roles=("kiosk",),
     request=KioskFollowUpIn,
     response=FollowUpOut,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 
 ROUTES = {
     "kiosk_note": "/kiosk/notes",
@@ -174,7 +174,7 @@ def test_a_badge_code_names_its_participant_and_nobody_else(app: Any, client: An
 
     kiosk = kiosk_token(client, ev["stations"][0]["host_token"])
     olena = ev["participants"][2]
-    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"])
+    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"], plain(olena))
 
     def identify(who: dict[str, Any]) -> Any:
         return client.post("/api/v1/kiosk/identify", json=who, headers=auth(kiosk))
@@ -235,7 +235,9 @@ def test_the_kiosk_reads_nothing_but_names_and_writes_nothing_else(
     found = client.get("/api/v1/kiosk/people?q=j", headers=auth(kiosk)).get_json()
     assert found == []  # two letters at least
     found = client.get("/api/v1/kiosk/people?q=wäch", headers=auth(kiosk)).get_json()
-    assert found == [{"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH"}]
+    assert found == [
+        {"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH", "here": False}
+    ]
     roster = client.get("/api/v1/kiosk/roster", headers=auth(kiosk)).get_json()
     assert set(roster) == {"station_id", "round", "upcoming", "people"}
     host = client.get("/api/v1/kiosk/roster", headers=auth(station["host_token"]))

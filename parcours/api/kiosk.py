@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request, url_for
 
 from parcours.api.auth import bearer
 from parcours.api.capture import created, push_roster, tell_station
 from parcours.api.registry import Call, Result, operation
+from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -35,6 +38,12 @@ def guard() -> kiosk.PinGuard:
         found = kiosk.PinGuard()
         current_app.extensions[GUARD_KEY] = found
     return found
+
+
+def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
+    """Show an entry made in a participant's name at a kiosk on their phone at once."""
+    if participant_id is not None:
+        emit.to_participant(participant_id, "kiosk_entry", {"kind": kind, "record": record})
 
 
 def secret() -> str:
@@ -140,7 +149,10 @@ def kiosk_note(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskNoteIn(), call.body)
     note, fresh = kiosk.kiosk_note(call.session, call.actor, data, secret())
-    return created(fresh), NoteOut().dump(note)
+    body = NoteOut().dump(note)
+    if fresh:
+        tell_participant(note.participant_id, "note", body)
+    return created(fresh), body
 
 
 @operation(
@@ -159,9 +171,11 @@ def kiosk_follow_up(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskFollowUpIn(), call.body)
     row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
+    body = FollowUpOut().dump(row)
     if fresh:
         tell_station(call, row)
-    return created(fresh), FollowUpOut().dump(row)
+        tell_participant(row.participant_id, "follow_up", body)
+    return created(fresh), body
 
 
 @operation(
@@ -182,5 +196,6 @@ def kiosk_check_in(call: Call) -> Result:
     station = call.session.get(Station, row.station_id)
     body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
     if fresh:
+        tell_participant(row.participant_id, "check_in", body)
         push_roster(call, row.station_id)
     return created(fresh), body

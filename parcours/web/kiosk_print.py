@@ -40,7 +40,10 @@ def badges(event_id: int) -> ResponseReturnValue:
         select(Participant).where(Participant.event_id == event.id).order_by(Participant.name)
     )
     items = [
-        {"person": person, "qr": qr_svg(badge_url(event.id, person.id, person.personal_code), title=person.name)}
+        {
+            "person": person,
+            "qr": qr_svg(badge_url(event.id, person.id, person.personal_code), title=person.name),
+        }
         for person in people
     ]
     html = render_template("kiosk/badges.html", event=event, sheets=sheets(items), count=len(items))

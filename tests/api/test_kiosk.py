@@ -72,6 +72,15 @@ def ev(make_event: Any) -> dict[str, Any]:
     return make_event("small")
 
 
+def plan(app: Any, ev: dict[str, Any]) -> dict[int, list[int]]:
+    """Write a round-robin plan: participant i goes to station i mod 3 in round 1."""
+    from parcours.extensions import db
+    from tests.realtime.helpers import assign_round_robin
+
+    with app.app_context():
+        return assign_round_robin(db.session(), ev["event_id"])
+
+
 def rows(app: Any, model: Any) -> list[Any]:
     from parcours.extensions import db
 
@@ -102,8 +111,9 @@ def test_each_entry_is_stored_as_the_chosen_participant_s_own(
 ) -> None:
     from parcours.storage import CheckIn, FollowUp, Note
 
+    plan(app, ev)  # Deniz and Dilara are expected at the second station in round 1
     kiosk = kiosk_token(client, ev["stations"][1]["host_token"])
-    jana, deniz = ev["participants"][0], ev["participants"][1]
+    jana, deniz = ev["participants"][4], ev["participants"][1]
     note = {"client_id": "kiosk-0001", "text": "Gespräch über Praktika"}
     status, first = send(kiosk, "kiosk_note", {**note, "participant_id": jana["id"]})
     assert status == 201 and first["via"] == "kiosk"

@@ -8,12 +8,25 @@ from typing import Any
 from flask import request, session
 from flask_socketio import Namespace, join_room
 
-from parcours.api.auth import actor_for_token
+from parcours.api.auth import token_actor
 from parcours.api.registry import Call, run, socket_operations
 from parcours.domain.actors import Actor
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db
 from parcours.realtime import rooms
+
+
+def session_token() -> str | None:
+    """Return the token the current socket connected with."""
+    token = session.get("live_token")
+    return token if isinstance(token, str) else None
+
+
+def from_exception(err: ParcoursError) -> tuple[int, Any]:
+    """Return the HTTP status and JSON error body of an expected failure."""
+    from parcours.api.errors import from_exception as convert
+
+    return convert(err)
 
 
 class LiveNamespace(Namespace):
@@ -22,11 +35,12 @@ class LiveNamespace(Namespace):
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         try:
-            actor = actor_for_token(db.session(), token)
+            actor, token_id = token_actor(db.session(), token)
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
-        for room in rooms.rooms_for(actor):
+        session["live_token"] = token  # checked again at every write (a token may end)
+        for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
         from parcours.realtime.hooks import on_connected
 
@@ -57,13 +71,30 @@ class LiveNamespace(Namespace):
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
-        actor = self._actor()
-        params = {"event_id": actor.event_id} if actor is not None else {}
-        if isinstance(payload, dict) and "_params" in payload:
-            params.update(payload.pop("_params") or {})
         session = db.session()
         try:
+            try:  # the token may have ended since the socket connected: ask the database
+                actor: Actor | None = token_actor(session, session_token())[0]
+            except ParcoursError as err:
+                self._end_socket()
+                status, body = from_exception(err)
+                return {"status": status, "body": body}
+            params = {"event_id": actor.event_id} if actor is not None else {}
+            if isinstance(payload, dict) and "_params" in payload:
+                params.update(payload.pop("_params") or {})
             status, body = run(op, Call(session, actor, params, payload, {}))
         finally:
             db.session.remove()
         return {"status": status, "body": body}
+
+    def _end_socket(self) -> None:
+        """Disconnect this socket right after its refused write was acknowledged."""
+        from parcours.extensions import socketio
+
+        sid = request.sid
+
+        def end() -> None:
+            socketio.sleep(0.2)
+            socketio.server.disconnect(sid, namespace=self.namespace, ignore_queue=True)
+
+        socketio.start_background_task(end)

@@ -137,6 +137,7 @@ class FollowUpOut(Schema):
     topic = fields.String()
     message = fields.String()
     share_contact = fields.Boolean()
+    via = fields.String()
     created_at = fields.DateTime()
 
 
@@ -151,9 +152,15 @@ class ContactOut(Schema):
 
 
 class StationFollowUpOut(FollowUpOut):
-    """A follow-up as the station's host and the organiser see it."""
+    """A follow-up as the station's host and the organiser see it.
+
+    share_contact is what the person answered in this request; participant holds their contact
+    details when they shared them with this station in any request (consent per person and
+    station, the same rule as every export), else only a pseudonym.
+    """
 
     participant = fields.Nested(ContactOut)
+    contact_shared = fields.Boolean()
 
 
 class LeadOut(Schema):
@@ -172,6 +179,7 @@ class CheckInOut(Schema):
     station_id = fields.Integer()
     station_name = fields.String()
     round = fields.Integer(allow_none=True)
+    via = fields.String()
     created_at = fields.DateTime()
 
 

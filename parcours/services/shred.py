@@ -63,6 +63,9 @@ def shred_event(
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
     return ShredResult(event_id, now, deleted=deleted)
 
 

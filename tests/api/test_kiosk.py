@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 
 ROUTES = {
     "kiosk_note": "/kiosk/notes",
@@ -72,6 +72,15 @@ def ev(make_event: Any) -> dict[str, Any]:
     return make_event("small")
 
 
+def plan(app: Any, ev: dict[str, Any]) -> dict[int, list[int]]:
+    """Write a round-robin plan: participant i goes to station i mod 3 in round 1."""
+    from parcours.extensions import db
+    from tests.realtime.helpers import assign_round_robin
+
+    with app.app_context():
+        return assign_round_robin(db.session(), ev["event_id"])
+
+
 def rows(app: Any, model: Any) -> list[Any]:
     from parcours.extensions import db
 
@@ -102,8 +111,9 @@ def test_each_entry_is_stored_as_the_chosen_participant_s_own(
 ) -> None:
     from parcours.storage import CheckIn, FollowUp, Note
 
+    plan(app, ev)  # Deniz and Dilara are expected at the second station in round 1
     kiosk = kiosk_token(client, ev["stations"][1]["host_token"])
-    jana, deniz = ev["participants"][0], ev["participants"][1]
+    jana, deniz = ev["participants"][4], ev["participants"][1]
     note = {"client_id": "kiosk-0001", "text": "Gespräch über Praktika"}
     status, first = send(kiosk, "kiosk_note", {**note, "participant_id": jana["id"]})
     assert status == 201 and first["via"] == "kiosk"
@@ -174,7 +184,7 @@ def test_a_badge_code_names_its_participant_and_nobody_else(app: Any, client: An
 
     kiosk = kiosk_token(client, ev["stations"][0]["host_token"])
     olena = ev["participants"][2]
-    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"])
+    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"], plain(olena))
 
     def identify(who: dict[str, Any]) -> Any:
         return client.post("/api/v1/kiosk/identify", json=who, headers=auth(kiosk))
@@ -235,7 +245,9 @@ def test_the_kiosk_reads_nothing_but_names_and_writes_nothing_else(
     found = client.get("/api/v1/kiosk/people?q=j", headers=auth(kiosk)).get_json()
     assert found == []  # two letters at least
     found = client.get("/api/v1/kiosk/people?q=wäch", headers=auth(kiosk)).get_json()
-    assert found == [{"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH"}]
+    assert found == [
+        {"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH", "here": False}
+    ]
     roster = client.get("/api/v1/kiosk/roster", headers=auth(kiosk)).get_json()
     assert set(roster) == {"station_id", "round", "upcoming", "people"}
     host = client.get("/api/v1/kiosk/roster", headers=auth(station["host_token"]))

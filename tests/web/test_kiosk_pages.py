@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 from tests.web.test_organiser import login, make_organiser
 
 
@@ -113,7 +113,7 @@ def test_badges_carry_a_qr_code_that_names_the_person_without_a_login(
     assert html.count('class="badge-card"') == len(ev["participants"]) == 6
     assert html.count('class="badge-sheet"') == 1
     jana = ev["participants"][0]
-    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], jana["id"])
+    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], jana["id"], plain(jana))
     with app.test_request_context(base_url="http://localhost"):
         expected = qr_svg(f"http://localhost/b/{code}", title="Jana Wächter")
     assert str(expected) in html

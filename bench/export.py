@@ -129,7 +129,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite"
         migrate.upgrade(url)
-        app = create_app({"DATABASE_URL": url, "ASYNC_MODE": "threading", "SECRET_KEY": "bench"})
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "ASYNC_MODE": "threading",
+                "SECRET_KEY": "bench-secret-of-at-least-32-characters",
+            }
+        )
         with app.app_context():
             session = db.session()
             start = time.perf_counter()

@@ -38,7 +38,9 @@ def _view(op: registry.Operation) -> Any:
         status, result = registry.run(op, call)
         if isinstance(result, Response):
             return result
-        return jsonify(result), status
+        from parcours.api.errors import retry_after
+
+        return jsonify(result), status, retry_after(status, result)
 
     view.__name__ = f"op_{op.name}"
     return view

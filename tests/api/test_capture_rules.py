@@ -144,22 +144,40 @@ def test_an_unknown_export_format_is_a_clear_error_or_handed_on(client: Any, ev:
     assert answer.status_code in (400, 422)
 
 
-def test_the_token_bucket_refills_over_time() -> None:
-    from parcours.api.limits import RateLimiter
+class FakeClock:
+    """Stands in for the time module of the `limits` memory storage (a clock we move)."""
 
-    bucket = RateLimiter(per_minute=60, burst=2)
-    assert bucket.take("a", now=0.0) == 0 and bucket.take("a", now=0.0) == 0
-    assert bucket.take("a", now=0.0) == pytest.approx(1.0)
-    assert bucket.take("b", now=0.0) == 0  # per key
-    assert bucket.take("a", now=1.0) == 0  # one token back after a second
-    assert bucket.take("a", now=1.0) > 0
-    assert RateLimiter(per_minute=0).take("a") == 0  # 0 switches the limit off
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def time(self) -> float:
+        return self.now
 
 
-def test_the_limiter_lives_in_app_extensions(app: Any, client: Any, ev: Any) -> None:
-    from parcours.api.limits import EXTENSION_KEY, RateLimiter
+def test_the_moving_window_frees_a_place_a_minute_later(monkeypatch: Any) -> None:
+    import limits.storage.memory
+
+    from parcours.api import limits as limits_module
+    from parcours.api.limits import Limits
+
+    clock = FakeClock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(limits_module, "time", clock)
+    counts = Limits()
+    assert counts.hit("2/minute", "a") == 0 and counts.hit("2/minute", "a") == 0
+    assert counts.hit("2/minute", "a") == pytest.approx(60.0)
+    assert counts.hit("2/minute", "b") == 0  # per key
+    clock.now += 30
+    assert counts.hit("2/minute", "a") == pytest.approx(30.0)
+    clock.now += 30.5
+    assert counts.hit("2/minute", "a") == 0  # the first hit is a minute old
+
+
+def test_the_limits_live_in_app_extensions(app: Any, client: Any, ev: Any) -> None:
+    from parcours.api.limits import EXTENSION_KEY, Limits
 
     client.post(
         "/api/v1/notes", json={"client_id": "ext-00001", "text": "x"}, headers=auth(person(ev))
     )
-    assert isinstance(app.extensions[EXTENSION_KEY], RateLimiter)
+    found = app.extensions[EXTENSION_KEY]
+    assert isinstance(found, Limits) and not found.shared  # no message queue: this process

@@ -4,6 +4,7 @@ each entry, reads no host-only data, and is left only with the host's code."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -325,15 +326,22 @@ def test_leaving_kiosk_mode_takes_the_host_code_and_ends_the_kiosk_token(
     assert not refused.is_connected("/live")
 
 
-def test_wrong_codes_count_for_a_minute() -> None:
-    from parcours.domain.errors import TooMany
-    from parcours.services.kiosk import PinGuard
+def test_wrong_codes_count_for_a_minute(monkeypatch: Any) -> None:
+    import limits.storage.memory
 
-    guard = PinGuard()
-    for second in range(5):
-        guard.check("t", now=100.0 + second)
-        guard.failed("t", now=100.0 + second)
+    from parcours.api.limits import KIOSK_PINS, FailureGuard, Limits
+    from parcours.domain.errors import TooMany
+
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock.now))
+    guard = FailureGuard(Limits(), KIOSK_PINS, "kiosk_pins")
+    for _ in range(5):
+        guard.check("t")
+        guard.failed("t")
+        clock.now += 1
+    clock.now = 159.0
     with pytest.raises(TooMany):
-        guard.check("t", now=159.0)
-    guard.check("other", now=159.0)
-    guard.check("t", now=160.5)  # the first wrong code is a minute old
+        guard.check("t")
+    guard.check("other")
+    clock.now = 160.5
+    guard.check("t")  # the first wrong code is a minute old

@@ -48,17 +48,17 @@ def _segment_values(seg: Any) -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    """List the organiser's events (and unclaimed ones) with a form for a new event."""
+    """List the organiser's events (admins: also those without owner) and a new-event form."""
     return render_template("organiser/dashboard.html", **_dashboard_context())
 
 
 def _dashboard_context() -> dict[str, Any]:
     organiser = current_organiser()
     assert organiser is not None
+    mine = Event.organiser_id == organiser.id
+    visible = or_(mine, Event.organiser_id.is_(None)) if organiser.is_admin else mine
     events = db.session().scalars(
-        select(Event)
-        .where(or_(Event.organiser_id == organiser.id, Event.organiser_id.is_(None)))
-        .order_by(Event.starts_at.desc(), Event.id.desc())
+        select(Event).where(visible).order_by(Event.starts_at.desc(), Event.id.desc())
     )
     rows = db.session().execute(
         select(Participant.event_id, func.count()).group_by(Participant.event_id)

@@ -123,6 +123,9 @@ def read_event_file(path: Path) -> Any:
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
         click.echo(f"error: {path}: {err}", err=True)
         sys.exit(2)
+    except RecursionError:
+        click.echo(f"error: {path}: nested too deeply", err=True)
+        sys.exit(2)
 
 
 @cli.group()

@@ -21,9 +21,13 @@ WEB_MODULES = (
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint that exists, and the label() helper for templates."""
+    from parcours.web.headers import register_headers
     from parcours.web.labels import label
+    from parcours.web.uploads import register_uploads
 
     app.add_template_global(label, "label")
+    register_uploads(app)
+    register_headers(app)
     for name in WEB_MODULES:
         try:
             module = importlib.import_module(name)

@@ -64,6 +64,7 @@ def i18n() -> dict[str, str]:
         "pause": _("Pause"),
         "resume": _("Resume"),
         "sent": _("Sent."),
+        "processes": _("Phones per server process ({n} processes)"),
     }
 
 

@@ -90,6 +90,20 @@ def register_extensions(app: Flask) -> None:
     )
 
 
+def register_proxy(app: Flask) -> None:
+    """Behind PARCOURS_PROXY_HOPS reverse proxies, read the client's address and scheme from
+    their X-Forwarded-* headers (werkzeug's ProxyFix), so rate limits count per client and
+    links say https. Wraps the Socket.IO middleware too, so sockets see the same."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops <= 0:
+        return
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+    )
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount the API and the HTML pages."""
     from parcours.api import api_bp

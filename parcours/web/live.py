@@ -64,6 +64,7 @@ def i18n() -> dict[str, str]:
         "pause": _("Pause"),
         "resume": _("Resume"),
         "sent": _("Sent."),
+        "processes": _("Phones per server process ({n} processes)"),
     }
 
 
@@ -76,6 +77,7 @@ def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> 
         "token": request.view_args["token"] if request.view_args else "",
         "state": dump_state(clock.state_of(session, event.id)),
         "announcements": AnnouncementSchema(many=True).dump(news),
+        "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
         **data,
     }
     html = render_template(template, event=event, data=data, i18n=i18n(), **context)

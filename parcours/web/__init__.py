@@ -21,8 +21,10 @@ WEB_MODULES = (
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint that exists, and the label() helper for templates."""
+    from parcours.web.assets import init_assets
     from parcours.web.labels import label
 
+    init_assets(app)
     app.add_template_global(label, "label")
     for name in WEB_MODULES:
         try:

@@ -10,6 +10,7 @@ WEB_MODULES = (
     "parcours.web.public",
     "parcours.web.join",
     "parcours.web.live",
+    "parcours.web.checkin",
     "parcours.web.organiser",
     "parcours.web.plans",
     "parcours.web.after",

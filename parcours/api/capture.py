@@ -234,7 +234,8 @@ def find_people(call: Call) -> Result:
     "station_check_in_qr",
     "GET",
     "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
-    summary="The QR code (SVG) participants scan to check in at a station: it holds its code",
+    summary="The QR code (SVG) participants scan to check in at a station: it holds the address"
+    " /c/<code> (a camera app opens it; the page's scanner reads the code from it)",
     roles=("host", "organiser", "facilitator"),
     raw=True,
 )
@@ -252,6 +253,9 @@ def station_check_in_qr(call: Call) -> Result:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")
     out = io.BytesIO()
-    segno.make(station.code, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
+    from parcours.web.checkin import check_in_url
+
+    url = check_in_url(station.code)
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
     headers = {"Cache-Control": "private, max-age=3600"}
     return 200, Response(out.getvalue(), mimetype="image/svg+xml", headers=headers)

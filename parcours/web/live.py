@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -98,10 +98,13 @@ def join_url(event: Event) -> str:
 @bp.get("/p/<token>")
 def phone(token: str) -> ResponseReturnValue:
     """Show the participant's phone page: where to go now and next, the clock, the route."""
+    from parcours.web.checkin import remember
+
     actor = _actor(token, "participant")
     data = live.build_me(db.session(), actor)
     me = {**data, **MeSchema().dump(data)}
-    return _page("live/phone.html", actor, {"me": me}, me=me)
+    # a station's check-in QR opened by the camera app (/c/CODE) finds this phone's page
+    return remember(make_response(_page("live/phone.html", actor, {"me": me}, me=me)), token)
 
 
 @host_bp.get("/h/<token>")

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
-from parcours.services.common import audit, require_event, require_live
 from parcours.services.clock import load_snapshot
+from parcours.services.common import audit, require_event, require_live
 from parcours.services.plan_changes import drop_open_rows, remeasure
 from parcours.services.plan_data import announce, started_rounds, stored_rows
 from parcours.services.plan_latecomers import place_latecomer

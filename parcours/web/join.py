@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from parcours.extensions import db
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
 from parcours.services import participants as people
+from parcours.services.retention import deletion_day
 from parcours.storage import Event, Organiser
 from parcours.web.public import code_form, normalise_code, unknown_code
 
@@ -47,9 +47,7 @@ def _context(event: Event) -> dict[str, Any]:
     from parcours.web.organiser.common import kind_labels
 
     organiser = db.session().get(Organiser, event.organiser_id) if event.organiser_id else None
-    delete_on = None
-    if event.starts_at is not None:
-        delete_on = (event.starts_at + timedelta(days=event.retention_days)).date()
+    delete_on = deletion_day(event)  # the same day the deletion page names and the shred keeps
     return {
         "event": event,
         "kind_labels": kind_labels(),

@@ -18,7 +18,7 @@ def test_a_known_email_registers_nobody_and_hands_out_no_link(
 ) -> None:
     info = make_event("small")
     before = count(app, info["event_id"])
-    body = {"name": "Jana W.", "email": " Jana.Waechter@Example.org", "consent": True}
+    body = {"name": "Jana W.", "email": "Jana.Waechter@Example.org", "consent": True}
     answer = client.post(f"/api/v1/join/{info['join_code']}", json=body)
     assert answer.status_code == 409
     error = answer.json["error"]

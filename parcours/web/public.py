@@ -33,6 +33,14 @@ def unknown_code(code: str) -> ResponseReturnValue:
     )
 
 
+@bp.app_template_filter("tr_error")
+def tr_error(message: str) -> str:
+    """Return an error message of the API or the CSV check in the page's language."""
+    from parcours.schemas.messages import translate
+
+    return translate(str(message))
+
+
 @bp.get("/")
 def home() -> ResponseReturnValue:
     """Show the start page; a code in ?code= goes to the join page if an event has it."""

@@ -67,6 +67,8 @@ def select_locale() -> str:
         return wanted
     if session.get("lang") in LOCALES:
         return str(session["lang"])
+    if not request.accept_languages and request.path.startswith(("/api/", "/socket.io")):
+        return "en"  # a script that names no language gets the API's own (English) words
     return request.accept_languages.best_match(LOCALES) or "de"
 
 

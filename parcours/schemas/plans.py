@@ -105,6 +105,12 @@ class PlanSchema(Schema):
     metrics = fields.Dict(keys=fields.String())
     assignments = fields.List(fields.Nested(AssignmentOut))
     groups = fields.List(fields.Nested(GroupOut))
+    changes = fields.Dict(
+        metadata={
+            "description": "re-plan only: kept_rounds, locked, and who was removed (absent), "
+            "placed, moved or is still unplaced, each as {participant_id, name}"
+        }
+    )
 
 
 class LockOut(Schema):

@@ -15,7 +15,7 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
 from parcours.services import roster
-from parcours.services.participants import token_of
+from parcours.services.participants import likely_duplicates, token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
@@ -64,7 +64,11 @@ def participants(event_id: int) -> ResponseReturnValue:
     event, _actor = event_actor(event_id)
     names = {s.id: s.name for s in event.stations}
     return render_template(
-        "organiser/participants.html", event=event, tab="participants", station_names=names
+        "organiser/participants.html",
+        event=event,
+        tab="participants",
+        station_names=names,
+        duplicates=likely_duplicates(list(event.participants)),
     )
 
 

@@ -8,17 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import Invalid, NotFound
-from parcours.services.common import audit, issue_token, require_live
+from parcours.services.common import audit, issue_token
 from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.registration import check_room
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
 def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Participant, str]:
     """Register a participant by the event's join code; consent was checked by the schema."""
-    event = session.scalar(select(Event).where(Event.join_code == join_code.upper()))
+    event = session.scalar(  # locked (PostgreSQL): joins of one event count one at a time
+        select(Event).where(Event.join_code == join_code.upper()).with_for_update()
+    )
     if event is None:
         raise NotFound("No event with this join code.")
-    require_live(event)
+    check_room(session, event)  # open, not shredded, not full (409)
     station_ids = set(session.scalars(select(Station.id).where(Station.event_id == event.id)))
     unknown = [i for i in data["interests"] if i not in station_ids]
     if unknown:

@@ -11,11 +11,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from parcours.domain.errors import Invalid, NotFound
+from parcours.api.limits import JOIN_ADDRESS, check_address
+from parcours.domain.errors import Conflict, Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
 from parcours.services import participants as people
+from parcours.services import registration
 from parcours.storage import Event, Organiser
 
 bp = Blueprint("join", __name__)
@@ -57,17 +59,36 @@ def _context(event: Event) -> dict[str, Any]:
     }
 
 
+def _refusal(event: Event) -> str | None:
+    """Return why nobody can register now (closed, full, deleted), or None."""
+    try:
+        registration.check_room(db.session(), event)
+    except Conflict as err:
+        if event.shredded_at is not None or err.fields.get("registration") == ["closed"]:
+            return _("Registration for this event is closed.")
+        return _("This event is full: all places are taken. Please ask the organisers.")
+    return None
+
+
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
     event = _event(join_code)
-    closed = event.shredded_at is not None
+    if request.method == "POST":
+        check_address("join", JOIN_ADDRESS, request.remote_addr)  # 429 page with Retry-After
+    closed = _refusal(event)
     values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
     if request.method == "POST" and not closed:
         data = _form_data()
         try:
             loaded = load(JoinSchema(), data)
             _participant, token = people.join(db.session(), event.join_code, loaded)
+        except Conflict:  # it filled up or closed a moment ago
+            db.session().rollback()
+            closed = _refusal(event) or _("Registration for this event is closed.")
+            return render_template(
+                "join/join.html", values=values, errors={}, closed=closed, **_context(event)
+            ), 409
         except Invalid as err:
             db.session().rollback()
             values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}

@@ -122,9 +122,12 @@ def test_only_the_organiser_changes_registration(client: Any, make_event: Any) -
     assert answer.status_code == 403
     person = info["participants"][0]["token"]
     assert registration(client, info, token=person).status_code == 403
-    assert client.post(
-        f"/api/v1/events/{info['event_id']}/registration", json={"open": False}
-    ).status_code == 401
+    assert (
+        client.post(
+            f"/api/v1/events/{info['event_id']}/registration", json={"open": False}
+        ).status_code
+        == 401
+    )
 
 
 def test_a_venue_nat_gets_through_a_script_is_stopped(client: Any, make_event: Any) -> None:

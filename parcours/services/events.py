@@ -109,6 +109,7 @@ def create_event(
         language=head["language"],
         retention_days=head["retention_days"],
         auto_advance=head["auto_advance"],
+        max_participants=head.get("max_participants"),
         join_code=_unique_join_code(session),
         organiser_id=organiser_id,
         demo_key=demo_key,

@@ -35,6 +35,7 @@ class LiveNamespace(Namespace):
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
+        session["live_token"] = token
         for room in rooms.rooms_for(actor):
             join_room(room)
         from parcours.realtime.hooks import on_connected
@@ -77,12 +78,17 @@ class LiveNamespace(Namespace):
             return {"status": status, "body": body}
         if actor is not None:
             params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-        session = db.session()
+        db_session = db.session()
         try:
-            status, body = run(op, Call(session, actor, params, payload, {}))
+            if actor is not None:  # still valid? (participant removed, token revoked)
+                actor = actor_for_token(db_session, session.get("live_token"))
+            status, body = run(op, Call(db_session, actor, params, payload, {}))
+        except ParcoursError as err:
+            db_session.rollback()
+            status, body = from_exception(err)
         except Exception:  # noqa: BLE001 - a socket write is acknowledged even on a bug
             log.exception("socket operation %s failed", op.name)
-            session.rollback()
+            db_session.rollback()
             status, body = 500, error_body("internal_error", "Something went wrong on our side.")
         finally:
             db.session.remove()

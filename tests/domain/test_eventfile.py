@@ -180,4 +180,4 @@ def test_a_value_with_a_schema_error_is_not_reported_twice() -> None:
 def test_a_file_that_is_not_a_table_is_one_clear_error() -> None:
     with pytest.raises(Invalid) as caught:
         validate_event_file(["not", "a", "table"])
-    assert caught.value.fields == {"_schema": ["must be an object"]}
+    assert caught.value.fields == {"_schema": ["must be a table"]}

@@ -52,7 +52,7 @@ class Config:
 
     def __init__(self) -> None:
         env = os.environ
-        self.SECRET_KEY = env.get("PARCOURS_SECRET_KEY") or _instance_secret()
+        self.SECRET_KEY = secret_key(env.get("PARCOURS_SECRET_KEY"))
         self.DATABASE_URL = env.get("PARCOURS_DATABASE_URL") or default_database_url()
         self.MESSAGE_QUEUE = env.get("PARCOURS_MESSAGE_QUEUE") or None
         # processes of one deployment share a channel; another deployment on the same Redis
@@ -93,17 +93,38 @@ class TestConfig(Config):
         self.DATABASE_URL = database_url
         self.ASYNC_MODE = "threading"
         self.TESTING = True
-        self.SECRET_KEY = "test-secret"
+        self.SECRET_KEY = "test-secret-of-at-least-32-characters"
         self.AUTO_ADVANCE = False
 
 
-def _instance_secret() -> str:
-    """Return a secret key kept in instance/ so sessions survive a restart."""
-    path = ROOT / "instance" / "secret_key"
-    path.parent.mkdir(exist_ok=True)
+MIN_SECRET_CHARS = 32
+
+
+def secret_key(given: str | None) -> str:
+    """Return PARCOURS_SECRET_KEY if it is long enough, else the key kept in instance/."""
+    if not given:
+        return _instance_secret()
+    if len(given) < MIN_SECRET_CHARS:
+        raise SystemExit(
+            f"PARCOURS_SECRET_KEY is too short ({len(given)} characters): it signs the organisers' "
+            f"sessions and the badge codes, so it needs at least {MIN_SECRET_CHARS} random "
+            "characters, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'. "
+            "Or unset it to use the key kept in instance/secret_key."
+        )
+    return given
+
+
+def _instance_secret(folder: Path = ROOT / "instance") -> str:
+    """Return a secret key kept in instance/ so sessions survive a restart (mode 600)."""
+    path = folder / "secret_key"
+    folder.mkdir(exist_ok=True)
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        try:  # readable by the owner only from the first byte on: no window for others
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it just now
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
     return path.read_text().strip()

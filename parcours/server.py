@@ -72,6 +72,9 @@ def serve(app: Any, host: str, port: int | None) -> None:
     from parcours.services.retention import start_retention
 
     start_retention(app)  # deletes personal data retention_days after each event
+    from parcours.realtime.revoke import start_listener
+
+    start_listener(app)  # ends sockets whose token another process revoked
     scheme = "https" if app.config.get("TLS_CERT") else "http"
     print(f"parcours serving on {scheme}://{host}:{port} ({mode})", flush=True)
     socketio.run(app, **options)

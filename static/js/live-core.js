@@ -157,6 +157,8 @@ export function start() {
   socket.on("disconnect", () => setOffline(true));
   socket.on("connect_error", () => setOffline(true));
   socket.on("state", setState);
+  // The organiser deleted the event's personal data: show the closed page, take no more input.
+  socket.on("closed", () => window.location.reload());
   for (const [name, fns] of Object.entries(listeners)) {
     if (name === "state" || name === "reconnect") continue;
     for (const fn of fns) socket.on(name, fn);

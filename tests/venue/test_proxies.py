@@ -169,6 +169,12 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
         )
         assert join.status_code == 201, join.text
         assert join.json()["url"].startswith(f"{proxy.url}/p/")
+
+        # the operator's check sees the same set-up pass: public URL, HTTPS, the WebSocket
+        # upgrade through the proxy, PostgreSQL, Redis
+        done = a.cli("check", "--cafile", str(proxy.ca), "--phones", "100")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "PASS  WebSocket: wss:// upgrade passes" in done.stdout
         assert not errors, errors
     finally:
         for context in contexts:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Forbidden, Invalid
+from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.services.common import require_event, require_live
 from parcours.storage import (
     Assignment,
@@ -238,6 +238,45 @@ def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tu
             via="kiosk" if actor.kiosk else "phone",
         ),
     )
+
+
+def withdraw_consent(
+    session: Session, actor: Actor, follow_up_id: int
+) -> tuple[FollowUp, list[FollowUp]]:
+    """Withdraw the participant's consent to share their contact with a request's station.
+
+    Consent is per person and station, so every request of the person to that station stops
+    sharing. Return the request named and every request that changed.
+    """
+    from parcours.services.common import audit
+
+    event = writable_event(session, actor, "participant")
+    row = session.get(FollowUp, follow_up_id)
+    if row is None or row.event_id != event.id or row.participant_id != actor.participant_id:
+        raise NotFound("No such contact request of yours.")
+    changed = list(
+        session.scalars(
+            select(FollowUp).where(
+                FollowUp.event_id == event.id,
+                FollowUp.participant_id == actor.participant_id,
+                FollowUp.station_id == row.station_id,
+                FollowUp.share_contact.is_(True),
+            )
+        )
+    )
+    for item in changed:
+        item.share_contact = False
+    if changed:
+        audit(
+            session,
+            event.id,
+            actor.label,
+            "consent.withdraw",
+            station_id=row.station_id,
+            follow_ups=[item.id for item in changed],
+        )
+    session.commit()
+    return row, changed
 
 
 def participant_of(session: Session, event: Event, participant_id: int, field: str) -> Participant:

@@ -61,9 +61,32 @@ function mountForms(box, stations) {
     form.share_contact.checked = false;
   });
   onSubmit("check-in-form", (form) => {
-    box.add("check_in", { station_code: form.station_code.value.trim().toUpperCase() });
+    if (!checkIn(box, stations, form.station_code.value)) return false;
     form.station_code.value = "";
+    return true;
   });
+}
+
+/** Check a typed or scanned station code against the event's stations before keeping it:
+ * a wrong code is answered at once and plainly, and nothing is saved. */
+function checkIn(box, stations, raw) {
+  const code = String(raw || "").replace(/[\s\-]+/g, "").toUpperCase();
+  const known = stations.find((s) => String(s.code || "").toUpperCase() === code);
+  const input = $("check-in-code");
+  const problem = $("check-in-error");
+  if (!known) {
+    problem.textContent = code ? text("wrong_code", { code }) : text("no_code");
+    problem.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    const saved = $("check-in-form").querySelector(".capture-saved");
+    if (saved) saved.textContent = "";
+    input.focus();
+    return false;
+  }
+  problem.hidden = true;
+  input.removeAttribute("aria-invalid");
+  box.add("check_in", { station_code: code });
+  return true;
 }
 
 /** Keep the note's station on the station of the current round until the user picks one. */
@@ -85,8 +108,8 @@ function onSubmit(id, handle) {
   const form = $(id);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!form.reportValidity()) return;
-    handle(form);
+    if (form.id !== "check-in-form" && !form.reportValidity()) return;
+    if (handle(form) === false) return;
     flash(form);
   });
 }
@@ -128,18 +151,17 @@ whenReady(() => {
   mountForms(box, stations);
   mountLog(box, { server: serverRecords(live.data.me || {}), stations: names });
   mountPhoneWall(box);
-  const checkIn = (code) => {
+  const scanned = (code) => {
     $("check-in-code").value = code;
-    box.add("check_in", { station_code: code });
-    flash($("check-in-form"));
+    if (checkIn(box, stations, code)) flash($("check-in-form"));
   };
-  mountScanButton("scan", stationCode, checkIn, {
+  mountScanButton("scan", stationCode, scanned, {
     onFail: () => {
       $("check-in-code").placeholder = text("scan_failed");
       $("check-in-code").focus();
     },
   });
-  checkInFromLink(checkIn);
+  checkInFromLink(scanned);
   box.watch(() => live.socket);
   window.parcoursOutbox = box; // for the page's tests and the kiosk mode
   prepareOffline("/p/");

@@ -73,7 +73,9 @@ def _deal(prob: Problem, words: list[list[int]]) -> list[list[int]]:
     big = 4 * (prob.rounds + 1)
     cost = [
         [
-            -(big * (prob.must[p] & mk).bit_count() + (prob.interests[p] & mk).bit_count())
+            64 * big * (prob.avoid[p] & mk).bit_count()
+            - big * (prob.must[p] & mk).bit_count()
+            - (prob.interests[p] & mk).bit_count()
             for mk in masks
         ]
         for p in range(prob.n)
@@ -96,7 +98,11 @@ def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
         for s in {x for x in w if x >= 0}:
             row = gain[s]
             for t in usable:
-                row[t] += big * (prob.must[p] >> t & 1) + (prob.interests[p] >> t & 1)
+                row[t] += (
+                    big * (prob.must[p] >> t & 1)
+                    + (prob.interests[p] >> t & 1)
+                    - 64 * big * (prob.avoid[p] >> t & 1)
+                )
     huge = 1 << 30
     cost = [
         [
@@ -117,7 +123,7 @@ def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
     usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
     caps = [prob.cap[s] for s in usable]
     out = []
-    liked = any(prob.interests) or any(prob.must)
+    liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     for start in starts(caps, prob.n, prob.rounds):
         words = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid]
         if liked:
@@ -172,6 +178,12 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         "start_repeats": st.rep,
         "search": "none",
     }
+    if (
+        st.rep == 0
+        and prob.inst.priority == "preferences"
+        and (any(prob.interests) or any(prob.must))
+    ):
+        stats["start_grid"] = _expand(st)  # offered when the search trades repeats for wishes
     if prob.open and st.U and forced > 0:
         # repeats are unavoidable and nearly everyone is in conflict: steepest
         # descent over whole rounds (each step costs about ten plain iterations)

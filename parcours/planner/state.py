@@ -29,7 +29,9 @@ class Weights:
         cmax = max(prob.cap, default=1)
         repeat = 4 * cmax + 1
         interest = repeat * (16 * cmax + 1)
-        must = 4 * interest
+        if prob.inst.priority == "encounters":  # a repeat outweighs any interest
+            repeat, interest = interest, repeat
+        must = 4 * max(interest, repeat)
         mixing = 1 if len(prob.kind_names) > 1 else 0
         return cls(16 * cmax * must, must, interest, repeat, mixing, 1)
 
@@ -83,6 +85,18 @@ class State:
             for u in units
         ]
         self.rep = self.fviol = self.prefsum = self.mix = self.pairs = 0
+        if all(len(u) == 1 for u in units):
+            # rules as state: avoided stations count as visited (so never entered), and
+            # colleagues count as met once (so sharing a station costs one repeat)
+            for i, (p,) in enumerate(units):
+                self.vis[i] |= prob.avoid[p]
+                mask = prob.colleagues[p]
+                while mask:
+                    low = mask & -mask
+                    j = low.bit_length() - 1
+                    mask ^= low
+                    self.cnt[i * u_count + j] = 1
+                    self.met1[i] |= low
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""

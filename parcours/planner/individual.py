@@ -134,8 +134,13 @@ def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
     return out
 
 
-def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str]:
-    """Return the cheapest start (constructions first, then the greedy) and its targets."""
+def _start(
+    prob: Problem, rng: Random, forced: int, zero: list[Grid] | None = None
+) -> tuple[State, Targets, str]:
+    """Return the cheapest start (constructions first, then the greedy) and its targets.
+
+    ``zero`` receives the cheapest start without repeats, if any.
+    """
     singles: list[tuple[int, ...]] = [(p,) for p in range(prob.n)]
     classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
     hints: list[tuple[str, list[list[int]] | None]] = []
@@ -143,6 +148,7 @@ def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str
         hints += construction_hints(prob)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
+    zero_cost = [0]
     for name, hint in hints:
         st = new_state(prob, singles)
         tg = targets(st, forced)
@@ -151,6 +157,9 @@ def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str
             if not by_flow(st, prob.open):
                 raise PlanInfeasible(["no placement without revisits or overruns exists"])
             name = "b-matching"
+        if zero is not None and st.rep == 0 and (not zero or st.cost() < zero_cost[0]):
+            zero[:] = [_expand(st)]
+            zero_cost[0] = st.cost()
         if best is None or st.cost() < best[0].cost():
             best = (st, tg, name)
     assert best is not None
@@ -170,7 +179,8 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
     """Return a plan for the open rounds of ``prob`` (closed rounds kept) and search stats."""
     rng = Random(seed)
     forced = forced_repeats(prob)[0]
-    st, tg, name = _start(prob, rng, forced)
+    zero: list[Grid] = []
+    st, tg, name = _start(prob, rng, forced, zero)
     stats: dict[str, Any] = {
         "iterations": 0,
         "stopped_by": "bound",
@@ -178,12 +188,9 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         "start_repeats": st.rep,
         "search": "none",
     }
-    if (
-        st.rep == 0
-        and prob.inst.priority == "preferences"
-        and (any(prob.interests) or any(prob.must))
-    ):
-        stats["start_grid"] = _expand(st)  # offered when the search trades repeats for wishes
+    liked = any(prob.interests) or any(prob.must)
+    if zero and prob.inst.priority == "preferences" and liked:
+        stats["start_grid"] = zero[0]  # offered when the search trades repeats for wishes
     if prob.open and st.U and forced > 0:
         # repeats are unavoidable and nearly everyone is in conflict: steepest
         # descent over whole rounds (each step costs about ten plain iterations)

@@ -62,25 +62,59 @@ def _masks(words: list[list[int]]) -> list[int]:
     return [sum(1 << s for s in w if s >= 0) for w in words]
 
 
-def _deal(prob: Problem, words: list[list[int]]) -> list[list[int]]:
+def _org_rows(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
+    """Return rows of the squares for each organisation with colleagues, first fit.
+
+    Routes of one row never share a station, so colleagues dealt into one row
+    never meet; bigger organisations spill into further rows.
+    """
+    space: dict[int, int] = {}
+    for x in rows:
+        space[x] = space.get(x, 0) + 1
+    sizes: dict[int, int] = {}
+    for p in range(prob.n):
+        if prob.colleagues[p]:
+            sizes[prob.org[p]] = sizes.get(prob.org[p], 0) + 1
+    out: dict[int, set[int]] = {}
+    for org, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        out[org] = set()
+        for x in sorted(space, key=lambda x: (space[x] < size, -space[x], x)):
+            if size <= 0:
+                break
+            if space[x]:
+                take = min(size, space[x])
+                space[x] -= take
+                size -= take
+                out[org].add(x)
+    return out
+
+
+def _deal(
+    prob: Problem, words: list[list[int]], rows: list[int] | None = None
+) -> tuple[list[list[int]], list[int] | None]:
     """Return ``words`` dealt to participants so that they win the most preferences.
 
     Any two routes of a construction meet at most once, so *which* participant walks
     *which* route is free: a minimum-cost assignment (Hungarian method) gives each
-    participant a route through as many of its must-visits and interests as possible.
+    participant a route through as many of its must-visits and interests as possible
+    and, second to one interest, puts colleagues into one row of the squares (routes
+    of one row never meet).  Returns the dealt routes and their rows.
     """
     masks = _masks(words)
     big = 4 * (prob.rounds + 1)
+    homes = _org_rows(prob, rows) if rows is not None and any(prob.colleagues) else {}
     cost = [
         [
-            64 * big * (prob.avoid[p] & mk).bit_count()
-            - big * (prob.must[p] & mk).bit_count()
-            - (prob.interests[p] & mk).bit_count()
-            for mk in masks
+            2 * 64 * big * (prob.avoid[p] & mk).bit_count()
+            - 2 * big * (prob.must[p] & mk).bit_count()
+            - 2 * (prob.interests[p] & mk).bit_count()
+            + int(rows is not None and prob.org[p] in homes and rows[w] not in homes[prob.org[p]])
+            for w, mk in enumerate(masks)
         ]
         for p in range(prob.n)
     ]
-    return [words[w] for w in assign(cost)]
+    dealt = assign(cost)
+    return [words[w] for w in dealt], (None if rows is None else [rows[w] for w in dealt])
 
 
 def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
@@ -126,10 +160,13 @@ def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     for start in starts(caps, prob.n, prob.rounds):
         words = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid]
+        rows: list[int] | None = start.rows
         if liked:
             for _ in range(2):
-                words = _relabel(prob, _deal(prob, words))
-            words = _deal(prob, words)
+                words, rows = _deal(prob, words, rows)
+                words = _relabel(prob, words)
+        if liked or any(prob.colleagues):
+            words, rows = _deal(prob, words, rows)
         out.append((start.name, words))
     return out
 

@@ -28,6 +28,7 @@ class Problem:
     forbidden: list[int]
     avoid: list[int]  # stations each participant never visits (own station, avoid list)
     colleagues: list[int]  # others of the same organisation
+    org: list[int]  # index of the participant's organisation, -1 for none
 
     @property
     def n(self) -> int:
@@ -105,6 +106,7 @@ def prepare(inst: Instance) -> Problem:
         key = norm_org(p.organisation)
         if key:
             by_org[key] = by_org.get(key, 0) | (1 << i)
+    org_index = {key: i for i, key in enumerate(sorted(by_org))}
     colleagues = [
         by_org.get(norm_org(p.organisation), 0) & ~(1 << i) for i, p in enumerate(inst.participants)
     ]
@@ -126,4 +128,5 @@ def prepare(inst: Instance) -> Problem:
         forbidden=forbidden,
         avoid=avoid,
         colleagues=colleagues,
+        org=[org_index.get(norm_org(p.organisation), -1) for p in inst.participants],
     )

@@ -32,7 +32,7 @@ class Weights:
         if prob.inst.priority == "encounters":  # a repeat outweighs any interest
             repeat, interest = interest, repeat
         must = 4 * max(interest, repeat)
-        mixing = 1 if len(prob.kind_names) > 1 else 0
+        mixing = 1 if len(prob.kind_names) > 1 or any(prob.colleagues) else 0
         return cls(16 * cmax * must, must, interest, repeat, mixing, 1)
 
 
@@ -57,8 +57,17 @@ class State:
         self.gm = [[0] * m for _ in range(rounds)]
         self.mem: list[list[list[int]]] = [[[] for _ in range(m)] for _ in range(rounds)]
         self.load = [[0] * m for _ in range(rounds)]
-        self.kinds = [tuple(prob.kind[p] for p in u) for u in units]
-        self.kc = [[[0] * len(prob.kind_names) for _ in range(m)] for _ in range(rounds)]
+        # kinds of the unit's members; colleagues apart rides on the same counts: a
+        # participant with colleagues also carries its organisation twice, so two
+        # colleagues at one station cost four same-kind pairs
+        base = len(prob.kind_names)
+        self.kinds = [
+            tuple(prob.kind[p] for p in u)
+            + tuple(base + prob.org[p] for p in u if prob.colleagues[p] for _ in range(2))
+            for u in units
+        ]
+        slots = base + max(prob.org, default=-1) + 1
+        self.kc = [[[0] * slots for _ in range(m)] for _ in range(rounds)]
         self.cnt = [0] * (u_count * u_count)
         self.met1 = [0] * u_count
         self.met2 = [0] * u_count
@@ -86,17 +95,9 @@ class State:
         ]
         self.rep = self.fviol = self.prefsum = self.mix = self.pairs = 0
         if all(len(u) == 1 for u in units):
-            # rules as state: avoided stations count as visited (so never entered), and
-            # colleagues count as met once (so sharing a station costs one repeat)
+            # avoided stations (own station, avoid list) count as visited: never entered
             for i, (p,) in enumerate(units):
                 self.vis[i] |= prob.avoid[p]
-                mask = prob.colleagues[p]
-                while mask:
-                    low = mask & -mask
-                    j = low.bit_length() - 1
-                    mask ^= low
-                    self.cnt[i * u_count + j] = 1
-                    self.met1[i] |= low
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""

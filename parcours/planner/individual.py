@@ -197,6 +197,10 @@ def _start(
         if zero is not None and st.rep == 0 and (not zero or st.cost() < zero_cost[0]):
             zero[:] = [_expand(st)]
             zero_cost[0] = st.cost()
+        if best is not None and best[0].rep == 0 and best[2] != "greedy" and st.rep > 0:
+            continue  # a zero-repeat construction beats any start with repeats: the
+            # search wins the preferences from there (the greedy's cheaper start
+            # would have traded repeats for them already)
         if best is None or st.cost() < best[0].cost():
             best = (st, tg, name)
     assert best is not None

@@ -106,6 +106,7 @@ EXACT: dict[str, Callable[[], str]] = {
     "unknown station": lambda: gettext("unknown station"),
     "not found": lambda: gettext("not found"),
     "must not be blank": lambda: gettext("must not be blank"),
+    "must not be empty": lambda: gettext("must not be empty"),
     "must be an e-mail address": lambda: gettext("must be an e-mail address"),
     "must be an object": lambda: gettext("must be an object"),
     "must be true to delete": lambda: gettext("must be true to delete"),
@@ -283,6 +284,7 @@ def field_label(path: str) -> str:
         "interests": gettext("Interests"),
         "must_visit": gettext("Must visit"),
         "station_code": gettext("Station code"),
+        "station_id": gettext("Station"),
         "consent": gettext("Consent"),
         "rounds": gettext("Rounds"),
         "round_minutes": gettext("Minutes per round"),
@@ -317,7 +319,10 @@ def translate(message: str) -> str:
 
 def localize_error(message: str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return an error's message and field messages in the reader's language."""
-    text = "; ".join(translate(part) for part in message.split("; "))
+    if message in EXACT:  # a whole message (some hold a "; ")
+        text = translate(message)
+    else:
+        text = "; ".join(translate(part) for part in message.split("; "))
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if isinstance(value, list):

@@ -241,7 +241,9 @@ def texts_of(body: dict[str, Any]) -> list[str]:
     return [error["message"], *(m for msgs in error["fields"].values() for m in msgs)]
 
 
-def check(name: str, trigger: Trigger, client: Any, info: dict[str, Any], allowed: set[str]) -> list[str]:
+def check(
+    name: str, trigger: Trigger, client: Any, info: dict[str, Any], allowed: set[str]
+) -> list[str]:
     german = trigger(client, info, DE)
     english = trigger(client, info, EN)
     assert german.status_code >= 400 and german.status_code == english.status_code, name
@@ -256,7 +258,9 @@ def test_every_api_error_a_user_can_trigger_is_german(app: Any, german: dict[str
     allowed = user_words(app)
     client = app.test_client()
     problems = [
-        p for name, trigger in TRIGGERS.items() for p in check(name, trigger, client, german, allowed)
+        p
+        for name, trigger in TRIGGERS.items()
+        for p in check(name, trigger, client, german, allowed)
     ]
     assert _clock("start")(client, german, EN).status_code == 200
     assert _clock("finish")(client, german, EN).status_code == 200
@@ -288,7 +292,10 @@ def test_csv_preview_and_agenda_form_errors_are_german(app: Any, german: dict[st
 
     allowed = user_words(app)
     event = f"/organiser/events/{german['event_id']}"
-    csv = "Name;E-Mail;Art\nEva Ehrenamt;eva@example.org;ehrenamt\nJana;jana.waechter@example.org;Unternehmen\n"
+    csv = (
+        "Name;E-Mail;Art\nEva Ehrenamt;eva@example.org;ehrenamt\n"
+        "Jana;jana.waechter@example.org;Unternehmen\n"
+    )
     page = german["web"].post(
         f"{event}/participants/import",
         data={"file": (io.BytesIO(csv.encode("utf-8")), "leute.csv")},

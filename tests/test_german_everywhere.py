@@ -309,3 +309,28 @@ def test_csv_preview_and_agenda_form_errors_are_german(app: Any, german: dict[st
     )
     text = visible_text(answer.get_data(as_text=True))
     assert not english_words(text, allowed), english_words(text, allowed)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("de", "Stationscode"), ("en", "station_code")])
+def test_socket_answers_speak_the_page_language(
+    app: Any, make_event: Any, lang: str, words: str
+) -> None:
+    from parcours.extensions import socketio
+
+    info = make_event("small")
+    phone = socketio.test_client(
+        app,
+        namespace="/live",
+        auth={"token": info["participants"][0]["token"]},
+        headers={"Accept-Language": lang},
+    )
+    assert phone.is_connected("/live")
+    ack = phone.emit(
+        "check_in",
+        {"client_id": "c-7654321", "station_code": "ZZZZ"},
+        namespace="/live",
+        callback=True,
+    )
+    phone.disconnect("/live")
+    assert ack["status"] == 400
+    assert words in ack["body"]["error"]["message"]

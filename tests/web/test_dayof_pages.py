@@ -50,6 +50,9 @@ def test_every_page_of_a_shredded_event_is_closed_and_takes_no_input(
     assert 'id="event-closed"' in page
     assert "import-csv" not in page and "new-participant" not in page
     assert "/delete" not in page and "<form" not in page.split('id="event-closed"')[1]
+    for path in ("/new", "/import", f"/{org['participants'][0]['id']}"):
+        answer = client.get(f"{base(org)}/participants{path}")
+        assert answer.status_code == 302 and answer.location.endswith("/participants"), path
     join = client.get(f"/join/{org['join_code']}").get_data(as_text=True)
     assert "Registration for this event is closed." in join and 'id="join-form"' not in join
     note = client.post(

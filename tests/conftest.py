@@ -39,7 +39,7 @@ def app(database_url: str) -> Iterator[Any]:
             "DATABASE_URL": database_url,
             "ASYNC_MODE": "threading",
             "TESTING": True,
-            "SECRET_KEY": "test",
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
             "WTF_CSRF_ENABLED": False,
             "AUTO_ADVANCE": False,
             "SERVER_NAME": None,
@@ -125,7 +125,7 @@ class Server:
             **os.environ,
             "PARCOURS_DATABASE_URL": self.database_url,
             "PARCOURS_ASYNC_MODE": mode,
-            "PARCOURS_SECRET_KEY": "test-server",
+            "PARCOURS_SECRET_KEY": "test-server-secret-of-at-least-32-characters",
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

@@ -21,6 +21,7 @@ from parcours.schemas.capture import (
     StationFollowUpOut,
 )
 from parcours.schemas.common import load
+from parcours.schemas.kiosk import WhoIn
 from parcours.services import capture, capture_lists
 from parcours.storage import FollowUp, Participant, Station
 
@@ -231,10 +232,32 @@ def find_people(call: Call) -> Result:
 
 
 @operation(
+    "identify_person",
+    "POST",
+    "/events/<int:event_id>/people/identify",
+    summary="Name the participant of a scanned route card or badge, e.g. to record a lead",
+    roles=("host", "organiser", "facilitator"),
+    request=WhoIn,
+    response=PersonOut,
+    **WRITE,
+)
+def identify_person(call: Call) -> Result:
+    from parcours.api.kiosk import secret
+
+    assert call.actor is not None
+    who = load(WhoIn(), call.body)
+    person = capture_lists.identify_person(
+        call.session, call.actor, call.params["event_id"], who, secret()
+    )
+    return 200, PersonOut().dump(person)
+
+
+@operation(
     "station_check_in_qr",
     "GET",
     "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
-    summary="The QR code (SVG) participants scan to check in at a station: it holds its code",
+    summary="The QR code (SVG) participants scan to check in at a station: it holds the address"
+    " /c/<code> (a camera app opens it; the page's scanner reads the code from it)",
     roles=("host", "organiser", "facilitator"),
     raw=True,
 )
@@ -252,6 +275,9 @@ def station_check_in_qr(call: Call) -> Result:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")
     out = io.BytesIO()
-    segno.make(station.code, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
+    from parcours.web.checkin import check_in_url
+
+    url = check_in_url(station.code)
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
     headers = {"Cache-Control": "private, max-age=3600"}
     return 200, Response(out.getvalue(), mimetype="image/svg+xml", headers=headers)

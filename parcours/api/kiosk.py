@@ -8,6 +8,8 @@ from flask import current_app, request, url_for
 
 from parcours.api.auth import bearer
 from parcours.api.capture import created, push_roster, tell_station
+from parcours.api.limits import KIOSK_PINS, FailureGuard
+from parcours.api.limits import guard as guard_named
 from parcours.api.registry import Call, Result, operation
 from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
@@ -31,12 +33,10 @@ WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
 
 
-def guard() -> kiosk.PinGuard:
-    """Return the app's counter of wrong kiosk codes."""
-    found = current_app.extensions.get(GUARD_KEY)
-    if not isinstance(found, kiosk.PinGuard):
-        found = kiosk.PinGuard()
-        current_app.extensions[GUARD_KEY] = found
+def guard() -> FailureGuard:
+    """Return the app's counter of wrong kiosk codes (5 a minute per kiosk token)."""
+    found = guard_named("kiosk_pins", KIOSK_PINS)
+    current_app.extensions[GUARD_KEY] = found
     return found
 
 

@@ -59,6 +59,7 @@ API_MODULES = (
     "parcours.api.after",
     "parcours.api.kiosk",
     "parcours.api.links",
+    "parcours.api.attendance",
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from parcours.schemas.common import StrictSchema, client_id_field
+from parcours.schemas.common import UUID_PATTERN, StrictSchema, Text, client_id_field
 
 NOTE_MAX = 2000
 MESSAGE_MAX = 2000
@@ -22,19 +22,14 @@ def _not_blank(value: str) -> None:
         raise ValidationError("must not be empty")
 
 
-def _no_control(value: str) -> None:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValidationError("must not contain control characters")
-
-
 def text(maximum: int, *, required: bool) -> fields.String:
-    """Return a free-text field: required ones may not be blank; no control characters."""
-    checks: list[Any] = [validate.Length(max=maximum), _no_control]
+    """Return a stripped free-text field: required ones may not be blank; no control characters."""
+    checks: list[Any] = [validate.Length(max=maximum)]
     if required:
         checks.insert(0, validate.Length(min=1, max=maximum))
         checks.append(_not_blank)
-        return fields.String(required=True, validate=checks)
-    return fields.String(load_default="", validate=checks)
+        return Text(required=True, validate=checks)
+    return Text(load_default="", validate=checks)
 
 
 def record_id(required: bool = True) -> fields.Integer:
@@ -109,7 +104,11 @@ class WallCardIn(StrictSchema):
 class WallVoteIn(StrictSchema):
     """An upvote; the client_id only lets the outbox match the answer."""
 
-    client_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
+    client_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(UUID_PATTERN, error="must be a UUID"),
+    )
 
 
 class WallModerateIn(StrictSchema):

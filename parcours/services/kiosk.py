@@ -11,59 +11,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from threading import Lock
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Forbidden, Invalid, TooMany
+from parcours.domain.errors import Forbidden, Invalid
 from parcours.services import capture
 from parcours.services.common import audit, issue_token, require_event, require_live
 from parcours.storage import AccessToken, CheckIn, Event, FollowUp, Note, Participant, Station
 from parcours.storage.base import utcnow
 
-PIN_TRIES = 5
-PIN_WINDOW_S = 60.0
 BADGE_MAC_CHARS = 12
 
 
-@dataclass
-class PinGuard:
-    """Count wrong kiosk codes per kiosk token: at most PIN_TRIES a minute (in this process)."""
+class PinGuard(Protocol):
+    """Counts wrong kiosk codes per kiosk token (parcours.api.limits: shared across processes)."""
 
-    tries: int = PIN_TRIES
-    window_s: float = PIN_WINDOW_S
-    failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    lock: Lock = field(default_factory=Lock)
-
-    def check(self, key: str, now: float | None = None) -> None:
+    def check(self, key: str) -> None:
         """Raise TooMany while the key has used up its wrong tries."""
-        now = time.monotonic() if now is None else now
-        with self.lock:
-            recent = self.failures[key]
-            while recent and now - recent[0] >= self.window_s:
-                recent.popleft()
-            if len(recent) >= self.tries:
-                wait = max(1, round(self.window_s - (now - recent[0]) + 0.5))
-                raise TooMany(
-                    f"Too many wrong codes; try again in {wait} s.", {"retry_after_s": [str(wait)]}
-                )
 
-    def failed(self, key: str, now: float | None = None) -> None:
+    def failed(self, key: str) -> None:
         """Count one wrong code."""
-        with self.lock:
-            self.failures[key].append(time.monotonic() if now is None else now)
 
     def clear(self, key: str) -> None:
         """Forget the wrong codes of a key (it was left with the right one)."""
-        with self.lock:
-            self.failures.pop(key, None)
 
 
 def start_kiosk(session: Session, actor: Actor, pin: str) -> AccessToken:

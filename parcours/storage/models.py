@@ -20,7 +20,21 @@ class Organiser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)  # also sees events without an owner
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganiserSession(Base):
+    """One logged-in browser of an organiser; logging out deletes it, so its cookie is dead."""
+
+    __tablename__ = "organiser_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organisers.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's key
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class Event(Base):
@@ -41,6 +55,8 @@ class Event(Base):
     )
     auto_advance: Mapped[bool] = mapped_column(default=True)
     plan_locked: Mapped[bool] = mapped_column(default=False)
+    max_participants: Mapped[int | None]  # self-registration cap; None: the parcours' places
+    registration_open: Mapped[bool] = mapped_column(default=True)
     shredded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -5,7 +5,7 @@
 import { live, mountCountdown, start } from "./live-core.js";
 import { prepareOffline } from "./capture-offline.js";
 import { KioskOutbox, bi, setLabel } from "./kiosk-common.js";
-import { mountScanner, personalCode } from "./kiosk-scan.js";
+import { mountScanButton, personalCode } from "./scanner.js";
 import { mountExit } from "./kiosk-exit.js";
 
 const $ = (id) => document.getElementById(id);
@@ -170,7 +170,10 @@ function mountCode() {
     $("kiosk-code-error").hidden = Boolean(code);
     if (code) identify(code);
   });
-  stopCamera = mountScanner(identify, () => setLabel($("kiosk-search-note"), "scan_failed"));
+  stopCamera = mountScanButton("kiosk-scan", personalCode, identify, {
+    facingMode: "user",
+    onFail: () => setLabel($("kiosk-search-note"), "scan_failed"),
+  });
 }
 
 /** Keep the entry for the chosen person in the outbox, then show "saved" and forget them. */

@@ -30,7 +30,7 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
             "/follow-ups",
             jana["token"],
             {
-                "client_id": "fu-page-01",
+                "client_id": "3bdec90d-f9e9-5144-a2c0-d23c3ec2b196",
                 "station_id": station["id"],
                 "topic": "Praktikum",
                 "message": "Rückruf erbeten",
@@ -41,13 +41,21 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
             "/leads",
             station["host_token"],
             {
-                "client_id": "lead-page-1",
+                "client_id": "5af70d3a-86e2-5c93-8e48-9f614f92dcb3",
                 "participant_id": deniz["id"],
                 "note": "Lead-Notiz des Gastgebers",
             },
         ),
-        ("/notes", station["host_token"], {"client_id": "note-page-1", "text": "Gastgeber-Notiz"}),
-        ("/notes", jana["token"], {"client_id": "note-page-2", "text": "Janas eigene Notiz"}),
+        (
+            "/notes",
+            station["host_token"],
+            {"client_id": "d14b9e68-e4e0-50bc-bfe5-1d622504b022", "text": "Gastgeber-Notiz"},
+        ),
+        (
+            "/notes",
+            jana["token"],
+            {"client_id": "b9293592-8f48-5853-becb-609236d36e59", "text": "Janas eigene Notiz"},
+        ),
     ]
     for path, token, body in writes:
         assert client.post("/api/v1" + path, json=body, headers=auth(token)).status_code == 201

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on
+from tests.conftest import Server, auth, create_event_on, with_codes
 from tests.realtime.helpers import assign_on
 from tests.web.test_kiosk_browser import back_at_roster, kiosk_url, open_page, pick
 
@@ -35,7 +35,7 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
 @pytest.fixture
 def event(server: Server) -> tuple[Server, dict[str, Any]]:
     """A small event with a round-robin plan: Jana and Monika are at the first station."""
-    info = create_event_on(server, "small")
+    info = with_codes(server, create_event_on(server, "small"))
     assign_on(server.database_url, info["event_id"])
     return server, info
 

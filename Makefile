@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
-JS     := static/vendor/socket.io.min.js
+JS     := static/vendor/socket.io.min.js static/vendor/jsQR.js
 
 .PHONY: run test install install-dev lint format bench clean chromium translations
 
@@ -40,7 +40,16 @@ node_modules/socket.io-client/dist/socket.io.min.js: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(JS): node_modules/socket.io-client/dist/socket.io.min.js
+node_modules/jsqr/dist/jsQR.js: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/socket.io.min.js: node_modules/socket.io-client/dist/socket.io.min.js
+	mkdir -p static/vendor
+	cp $< $@
+
+# The QR decoder for phones without BarcodeDetector, loaded only when someone taps "scan".
+static/vendor/jsQR.js: node_modules/jsqr/dist/jsQR.js
 	mkdir -p static/vendor
 	cp $< $@
 

@@ -54,10 +54,30 @@ def db_upgrade() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=None, type=int, help="Default: $PORT or 5000.")
-def serve(host: str, port: int | None) -> None:
+@click.option(
+    "--certfile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Serve HTTPS with this certificate chain (PEM). Default: $PARCOURS_TLS_CERT.",
+)
+@click.option(
+    "--keyfile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The certificate's private key (PEM). Default: $PARCOURS_TLS_KEY.",
+)
+def serve(host: str, port: int | None, certfile: Path | None, keyfile: Path | None) -> None:
     """Serve the app (production server: socketio.run, no reloader)."""
+    import os
+
+    from parcours.server import check_tls
     from parcours.server import serve as run_server
 
+    if certfile or keyfile:  # the settings read them, so cookies and links follow
+        os.environ["PARCOURS_TLS_CERT"] = str(certfile or "")
+        os.environ["PARCOURS_TLS_KEY"] = str(keyfile or "")
+    problem = check_tls(os.environ.get("PARCOURS_TLS_CERT"), os.environ.get("PARCOURS_TLS_KEY"))
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
     run_server(make_app(), host, port)
 
 
@@ -122,6 +142,9 @@ def read_event_file(path: Path) -> Any:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
         click.echo(f"error: {path}: {err}", err=True)
+        sys.exit(2)
+    except RecursionError:
+        click.echo(f"error: {path}: nested too deeply", err=True)
         sys.exit(2)
 
 

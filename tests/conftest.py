@@ -93,6 +93,11 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def plain(person: dict[str, Any]) -> str:
+    """Return a participant's personal code as stored (the --json prints it as ABCD-EFGH)."""
+    return str(person["personal_code"]).replace("-", "")
+
+
 def missing(reason: str) -> None:
     """Skip on a laptop without the part; in CI (CI=true) a missing part fails the run."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

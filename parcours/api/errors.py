@@ -34,8 +34,11 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 
 
 def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
-    """Return the status and body for an expected failure."""
-    return err.status, error_body(err.code, err.message, err.fields)
+    """Return the status and body for an expected failure, in the request's language."""
+    from parcours.schemas.messages import localize_error
+
+    message, fields = localize_error(err.message, err.fields)
+    return err.status, error_body(err.code, message, fields)
 
 
 def retry_after(status: int, body: Any) -> dict[str, str]:
@@ -60,7 +63,7 @@ def register_api_errors(app: Flask) -> None:
         if not _wants_json():
             from parcours.web.errors import error_page
 
-            page = make_response(error_page(status, err.message))
+            page = make_response(error_page(status, body["error"]["message"]))
             page.headers.update(headers)
             return page
         return jsonify(body), status, headers
@@ -82,13 +85,20 @@ def register_api_errors(app: Flask) -> None:
         message = err.description or err.name
         if status == 413:
             message = "The request body is too large."
-        return jsonify(error_body(code, message)), status
+        from parcours.schemas.messages import translate
+
+        return jsonify(error_body(code, translate(message))), status
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> ResponseReturnValue:
         log.exception("unexpected error")
         if not _wants_json():
+            from flask_babel import gettext
+
             from parcours.web.errors import error_page
 
-            return error_page(500, "Something went wrong on our side.")
-        return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500
+            return error_page(500, gettext("Something went wrong on our side."))
+        from parcours.schemas.messages import translate
+
+        message = translate("Something went wrong on our side.")
+        return jsonify(error_body("internal_error", message)), 500

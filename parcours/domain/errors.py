@@ -52,6 +52,12 @@ class Conflict(ParcoursError):
     code = "conflict"
 
 
+class AlreadyRegistered(Conflict):
+    """A registration with an e-mail address the event already has: nobody is created."""
+
+    code = "already_registered"
+
+
 class Unprocessable(ParcoursError):
     """Well-formed input that cannot be carried out (e.g. an infeasible plan)."""
 

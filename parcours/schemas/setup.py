@@ -93,7 +93,7 @@ class StationInput(StrictSchema):
 
     name = name_field(maximum=200)
     kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
-    description = text_field(2000)
+    description = text_field(2000, multiline=True)
     location = text_field(120)
     host = text_field(120)
     capacity = _int(1, 500, load_default=10)

@@ -64,9 +64,10 @@ def _plan_demo(event_id: int) -> None:
 
 def print_links(info: dict[str, Any], port: int | None = None) -> None:
     """Print the demo's links: organiser, facilitator, screen, one host, one participant."""
+    scheme = "https" if os.environ.get("PARCOURS_TLS_CERT") else "http"
     base = (
         os.environ.get("PARCOURS_PUBLIC_URL")
-        or f"http://127.0.0.1:{port or os.environ.get('PORT', '5000')}"
+        or f"{scheme}://127.0.0.1:{port or os.environ.get('PORT', '5000')}"
     )
     state = "created" if info.get("created") else "already there"
     host = info["stations"][0] if info["stations"] else None

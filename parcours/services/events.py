@@ -249,7 +249,13 @@ def describe_created(session: Session, event: Event) -> dict[str, Any]:
             for s in event.stations
         ],
         "participants": [
-            {"id": p.id, "name": p.name, "token": people.get(p.id)} for p in event.participants
+            {
+                "id": p.id,
+                "name": p.name,
+                "token": people.get(p.id),
+                "personal_code": p.printed_code,
+            }
+            for p in event.participants
         ],
     }
 

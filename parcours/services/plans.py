@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from parcours import planner
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound, Unprocessable
-from parcours.services.common import audit, get_event
+from parcours.services.common import audit, get_event, require_live
+from parcours.services.plan_changes import describe_changes, fill_open_rounds
 from parcours.services.plan_data import (
     announce,
     build_instance,
@@ -81,15 +82,33 @@ def replan_open_rounds(
     time_limit: float = 5.0,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Re-plan the rounds not yet started for who is present now (no-shows out, latecomers in)."""
+    """Re-plan the rounds not yet started for who is present now (no-shows out, latecomers in).
+
+    A locked plan (its cards are printed) keeps every route of a present participant: only the
+    absent leave the open rounds and whoever has no station there gets one (nobody moves).
+    The answer carries ``changes``: who left, who was placed, whose route moved.
+    """
     event = event_for(session, actor, event_id, *REPLANNERS)
+    require_live(event)
     segment = parcours_segment(session, event.id)
-    if started_rounds(session, event, segment) >= segment.rounds:
+    started = started_rounds(session, event, segment)
+    if started >= segment.rounds:
         raise Conflict(
             "Every round of the parcours has started; there is nothing left to re-plan.",
             {"plan": ["no open rounds"]},
         )
-    return _plan_and_store(session, event, actor, (seed, time_limit, None), progress, "plan.replan")
+    before = stored_rows(session, segment.id)
+    if event.plan_locked:
+        if latest_run(session, segment.id) is None:
+            raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
+        result = fill_open_rounds(session, actor, event, segment, started)
+    else:
+        options = (seed, time_limit, None)
+        result = _plan_and_store(session, event, actor, options, progress, "plan.replan")
+    segment = session.get(Segment, segment.id) or segment
+    result["changes"] = describe_changes(session, event.id, segment, before, started)
+    result["changes"]["locked"] = bool(event.plan_locked)
+    return result
 
 
 @dataclass(frozen=True)

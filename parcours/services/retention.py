@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +35,21 @@ def due_at(event: Event) -> datetime | None:
 def due_date(session: Session, event: Event) -> datetime | None:
     """Return when one event's personal data will be deleted automatically."""
     return due_at(event)
+
+
+def deletion_day(event: Event) -> date | None:
+    """Return the day (in the event's time zone) the personal data goes: the one date that the
+    join page promises, the privacy notice, the event and deletion pages show, and the
+    automatic shred keeps (it runs at ``due_at``, which falls on this day)."""
+    moment = due_at(event)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(ZoneInfo(event.timezone)).date()
+    except (KeyError, ValueError):
+        return moment.date()
 
 
 def due_events(session: Session, now: datetime) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from parcours.storage import (
 )
 
 SYSTEM = "system:retention"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,7 +65,21 @@ def shred_event(
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
+    _tell_closed(event_id)  # first, so open pages hear it before their sockets end
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
     return ShredResult(event_id, now, deleted=deleted)
+
+
+def _tell_closed(event_id: int) -> None:
+    """Tell every open page of the event that it is closed (they reload into the closed page)."""
+    from parcours.realtime import emit
+
+    try:
+        emit.to_event(event_id, "closed", {"event_id": event_id})
+    except Exception:  # the data is gone; a broken queue must not undo that
+        log.exception("could not tell the pages of event %s that it is closed", event_id)
 
 
 def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:

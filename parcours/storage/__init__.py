@@ -23,9 +23,11 @@ from parcours.storage.models import (
     PlanRun,
     Segment,
     Station,
+    new_personal_code,
 )
 
 __all__ = [
+    "new_personal_code",
     "AccessToken",
     "Announcement",
     "Assignment",

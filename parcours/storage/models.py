@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -108,10 +109,20 @@ class Station(Base):
     event: Mapped[Event] = relationship(back_populates="stations")
 
 
+PERSONAL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I)
+PERSONAL_CODE_LENGTH = 8
+
+
+def new_personal_code() -> str:
+    """Return a fresh personal code: 8 letters and digits, printed as ABCD-EFGH (40 bits)."""
+    return "".join(secrets.choice(PERSONAL_CODE_ALPHABET) for _ in range(PERSONAL_CODE_LENGTH))
+
+
 class Participant(Base):
     """A person at the event; personal fields are blanked by shred."""
 
     __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "personal_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -125,6 +136,8 @@ class Participant(Base):
     source: Mapped[str] = mapped_column(String(12), default="organiser")
     consent_at: Mapped[datetime | None]
     present: Mapped[bool] = mapped_column(default=True)
+    # the short code printed on route card and badge: proves who is at a kiosk (see services.kiosk)
+    personal_code: Mapped[str | None] = mapped_column(String(12), default=new_personal_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     event: Mapped[Event] = relationship(back_populates="participants")
 
@@ -132,6 +145,12 @@ class Participant(Base):
     def pseudonym(self) -> str:
         """Return the stand-in used where contact details may not be shown."""
         return f"P-{self.id:04d}"
+
+    @property
+    def printed_code(self) -> str:
+        """Return the personal code as printed: ABCD-EFGH."""
+        code = self.personal_code or ""
+        return f"{code[:4]}-{code[4:]}" if len(code) == PERSONAL_CODE_LENGTH else code
 
 
 class AccessToken(Base):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on
+from tests.conftest import Server, auth, create_event_on, plain
 from tests.realtime.helpers import assign_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -276,7 +276,9 @@ def test_a_badge_or_route_card_code_finds_the_participant(
     server, ev = event
     station = ev["stations"][2]
     dilara, tigist = ev["participants"][4], ev["participants"][5]
-    badge = badge_code(server.env["PARCOURS_SECRET_KEY"], ev["event_id"], dilara["id"])
+    badge = badge_code(
+        server.env["PARCOURS_SECRET_KEY"], ev["event_id"], dilara["id"], plain(dilara)
+    )
     context, page, errors = open_page(browser, kiosk_url(server, station["host_token"]))
     try:
         page.fill("#kiosk-code", f"{server.url}/b/{badge}")  # what the badge's QR code holds

@@ -1,14 +1,14 @@
 """registration cap and switch, organiser sessions, administrators
 
 Revision ID: 0002_h10b
-Revises: 0001
+Revises: 0002_h10a
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_h10b"
-down_revision = "0001"
+down_revision = "0002_h10a"
 branch_labels = None
 depends_on = None
 

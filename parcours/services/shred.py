@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.services.common import audit, get_event, require_event
 from parcours.services.report import compute_stats
-from parcours.services.scrub import personal_values, scrub_event
+from parcours.services.scrub import REPLACEMENT, personal_values, scrub_event
 from parcours.storage import (
     AccessToken,
     Announcement,
+    Base,
     EventStats,
     FollowUp,
     Lead,
@@ -26,8 +27,10 @@ from parcours.storage import (
     WallVote,
     utcnow,
 )
+from parcours.storage.db import purge_deleted
 
 SYSTEM = "system:retention"
+TYPED_TOPIC = REPLACEMENT  # what a typed follow-up topic becomes; catalogue topics stay
 
 
 @dataclass
@@ -54,16 +57,46 @@ def shred_event(
     if event.shredded_at is not None:
         return ShredResult(event.id, event.shredded_at, already=True)
     now = now or utcnow()
+    deleted_topics = _scrub_typed_topics(session, event_id)  # before the stats: not in by_topic
     _store_stats(session, event_id, compute_stats(session, event))
     values = personal_values(session, event_id)
     deleted = _delete_texts(session, event_id)
     deleted["participants"] = _pseudonymise(session, event_id)
     deleted["tokens_revoked"] = _revoke_tokens(session, event_id, now)
     deleted["values_scrubbed"] = scrub_event(session, event_id, values)
+    deleted["typed_topics"] = deleted_topics
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
+    purge_deleted(session.get_bind(), touched_tables())  # type: ignore[arg-type]
     return ShredResult(event_id, now, deleted=deleted)
+
+
+def touched_tables() -> list[str]:
+    """Return the tables a shred may delete from or rewrite (the scrub searches them all)."""
+    return [t.name for t in Base.metadata.sorted_tables if t.name != "organisers"]
+
+
+def _scrub_typed_topics(session: Session, event_id: int) -> int:
+    """Replace follow-up topics a person typed; keep the ones from the station's catalogue."""
+    changed = 0
+    stations = session.scalars(select(Station).where(Station.event_id == event_id))
+    for station in stations:
+        known = [t for t in (station.topics or []) if isinstance(t, str)]
+        result = session.execute(
+            update(FollowUp)
+            .where(
+                FollowUp.event_id == event_id,
+                FollowUp.station_id == station.id,
+                FollowUp.topic.not_in(known),
+                FollowUp.topic != "",
+                FollowUp.topic != TYPED_TOPIC,
+            )
+            .values(topic=TYPED_TOPIC),
+            execution_options={"synchronize_session": False},
+        )
+        changed += _count(result)
+    return changed
 
 
 def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:

@@ -165,6 +165,8 @@ def event_create(path: Path, as_json: bool, owner: str | None) -> None:
             session.rollback()
             fail(err)
         info = describe_created(session, created)
+    for person in info["participants"]:
+        person.pop("personal_code", None)  # --json prints exactly CONTRACT §1's keys
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
     else:

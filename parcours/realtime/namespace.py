@@ -81,20 +81,23 @@ class LiveNamespace(Namespace):
         except ParcoursError as err:
             status, body = from_exception(err)
             return {"status": status, "body": body}
-        session = db.session()
+        db_session = db.session()
         try:
             try:  # the token may have ended since the socket connected: ask the database
-                actor: Actor | None = token_actor(session, session_token())[0]
+                actor: Actor | None = token_actor(db_session, session_token())[0]
             except ParcoursError as err:
                 self._end_socket()
                 status, body = from_exception(err)
                 return {"status": status, "body": body}
             if actor is not None:
                 params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-            status, body = run(op, Call(session, actor, params, payload, {}))
+            status, body = run(op, Call(db_session, actor, params, payload, {}))
+        except ParcoursError as err:
+            db_session.rollback()
+            status, body = from_exception(err)
         except Exception:  # noqa: BLE001 - a socket write is acknowledged even on a bug
             log.exception("socket operation %s failed", op.name)
-            session.rollback()
+            db_session.rollback()
             status, body = 500, error_body("internal_error", "Something went wrong on our side.")
         finally:
             db.session.remove()

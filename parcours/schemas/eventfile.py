@@ -96,6 +96,7 @@ class EventSection(FileSection):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     retention_days = count(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
+    max_participants = count(1, 100_000, load_default=None)  # cap on registrations
 
 
 class SegmentSection(FileSection):

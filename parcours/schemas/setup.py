@@ -36,6 +36,7 @@ class EventInput(StrictSchema):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     retention_days = _int(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
+    max_participants = _int(1, 100_000, load_default=None, allow_none=True)
 
     @validates_schema
     def _zone(self, data: dict[str, Any], **_: Any) -> None:

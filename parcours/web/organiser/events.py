@@ -145,6 +145,7 @@ def edit_event(event_id: int) -> ResponseReturnValue:
         "language": event.language,
         "retention_days": event.retention_days,
         "auto_advance": event.auto_advance,
+        "max_participants": event.max_participants,
     }
     if request.method == "POST":
         data = clean_form(request.form)

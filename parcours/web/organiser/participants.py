@@ -25,6 +25,17 @@ from parcours.web.uploads import upload
 LISTS = ("interests", "must_visit")
 
 
+def _closed(event: Event) -> ResponseReturnValue | None:
+    """Send any form of a shredded event back to the (read-only) list."""
+    if event.shredded_at is None:
+        return None
+    flash(
+        _("This event is closed: its personal data has been deleted; nothing can be added."),
+        "error",
+    )
+    return redirect(url_for("organiser.participants", event_id=event.id))
+
+
 def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
     if person is None:
         return {"kind": "other", "language": event.language, "present": True}
@@ -77,6 +88,8 @@ def participants(event_id: int) -> ResponseReturnValue:
 def new_participant(event_id: int) -> ResponseReturnValue:
     """Add a participant."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     if request.method == "POST":
         try:
             person = roster.add_person(db.session(), actor, event.id, _submitted())
@@ -111,6 +124,8 @@ def _person_failed(event: Event, person: Participant | None, err: Invalid) -> Re
 def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Edit a participant and show their personal link."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     person = db.session().get(Participant, participant_id)
     if person is None or person.event_id != event.id:
         raise NotFound(_("No such participant."))
@@ -139,6 +154,8 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     roster.delete_person(db.session(), actor, event.id, participant_id)
     flash(_("The participant was removed."), "success")
     return redirect(url_for("organiser.participants", event_id=event.id))
@@ -150,6 +167,8 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
 def import_participants(event_id: int) -> ResponseReturnValue:
     """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
     event, _actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
@@ -174,6 +193,8 @@ def _parse(event: Event, raw: bytes) -> Any:
 def confirm_import(event_id: int) -> ResponseReturnValue:
     """Save the good rows of the previewed CSV."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     try:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):

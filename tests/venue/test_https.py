@@ -94,7 +94,7 @@ def test_phone_page_over_https_works_offline_and_sends_once(
             "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))"
         )
         assert registered is True
-        page.wait_for_function("window.parcoursLive.socket.connected", timeout=WAIT_MS)
+        page.wait_for_function("() => window.parcoursLive.socket.connected", timeout=WAIT_MS)
         assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
         assert page.evaluate("window.parcoursLive.socket.io.uri").startswith("https://")
 
@@ -110,7 +110,7 @@ def test_phone_page_over_https_works_offline_and_sends_once(
 
         tls_server.start()  # same port, same database: the outbox drains by itself
         page.wait_for_function(
-            "document.querySelectorAll('#my-log li[data-state=sent]').length === 3",
+            "() => document.querySelectorAll('#my-log li[data-state=sent]').length === 3",
             timeout=WAIT_MS,
         )
         page.screenshot(path=str(tls_server.tmp / "https-phone.png"))

@@ -100,7 +100,7 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(f"{proxy.url}{path}")
         page.wait_for_function(
-            "window.parcoursLive && window.parcoursLive.socket.connected", timeout=WAIT_MS
+            "() => window.parcoursLive && window.parcoursLive.socket.connected", timeout=WAIT_MS
         )
         # WebSocket from the first request on: no long-polling that needs a sticky process
         assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
@@ -151,7 +151,7 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
             page.click("#note-form button[type=submit]")
         for page in pages:
             page.wait_for_function(
-                "document.querySelectorAll('#my-log li[data-state=sent]').length === 1",
+                "() => document.querySelectorAll('#my-log li[data-state=sent]').length === 1",
                 timeout=WAIT_MS,
             )
         notes = stored_notes(postgres_url, info["event_id"])

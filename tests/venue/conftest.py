@@ -135,12 +135,15 @@ def need(binary: str) -> str:
     return str(found)
 
 
-def nginx_for(tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None) -> Proxy:
-    """Run deploy/nginx.conf in front of the given ports, with the test's certificate."""
+def nginx_for(
+    tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None, text: str = ""
+) -> Proxy:
+    """Run deploy/nginx.conf (or a variant's text) in front of the given ports, with the
+    test's certificate."""
     binary = need("nginx")
     proxy = Proxy(tmp, "nginx", port)
     site = fill(
-        (DEPLOY / "nginx.conf").read_text(),
+        text or (DEPLOY / "nginx.conf").read_text(),
         {
             "    server 127.0.0.1:5001;\n    server 127.0.0.1:5002;\n": "".join(
                 f"    server 127.0.0.1:{port};\n" for port in upstreams

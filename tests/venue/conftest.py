@@ -51,8 +51,10 @@ def certs(tmp_path_factory: Any) -> Certs:
 class TlsServer(Server):
     """A `parcours serve --certfile --keyfile` process: HTTPS on a free port."""
 
-    def __init__(self, tmp: Path, certs: Certs, env: dict[str, str] | None = None) -> None:
-        super().__init__(tmp, "eventlet", env)
+    def __init__(
+        self, tmp: Path, certs: Certs, env: dict[str, str] | None = None, mode: str = "eventlet"
+    ) -> None:
+        super().__init__(tmp, mode, env)
         self.certs = certs
         self.url = f"https://127.0.0.1:{self.port}"
 

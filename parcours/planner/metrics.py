@@ -176,6 +176,8 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     metrics["distinct_fraction"] = round(metrics["distinct_encounters"] / best, 4) if best else 1.0
     metrics["forced_repeats"] = bound["forced_repeats"]
     metrics["forced_by"] = bound["forced_by"]
+    if bound["forced_detail"] is not None:
+        metrics["forced_detail"] = bound["forced_detail"]
     metrics.update(_preferences(inst, rows))
     metrics["preference_max"] = bound["max_preference_hits"]
     metrics["must_visit_min_missed"] = bound["min_must_visit_missed"]

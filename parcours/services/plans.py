@@ -8,7 +8,7 @@ room as ``plan`` so that phones and tablets fetch their route again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete
@@ -65,11 +65,16 @@ def compute_plan(
     mode: str | None = None,
     actor: Actor | None = None,
     progress: Progress | None = None,
+    priority: str | None = None,
 ) -> dict[str, Any]:
-    """Compute and store the plan; rounds that have started keep their placements."""
+    """Compute and store the plan; rounds that have started keep their placements.
+
+    ``priority`` is "preferences" (wishes before fewer repeats, the default) or
+    "encounters"; None keeps the one of the last plan.
+    """
     event = event_for(session, actor, event_id, "organiser")
     return _plan_and_store(
-        session, event, actor, (seed, time_limit, mode), progress, "plan.compute"
+        session, event, actor, (seed, time_limit, mode, priority), progress, "plan.compute"
     )
 
 
@@ -89,7 +94,9 @@ def replan_open_rounds(
             "Every round of the parcours has started; there is nothing left to re-plan.",
             {"plan": ["no open rounds"]},
         )
-    return _plan_and_store(session, event, actor, (seed, time_limit, None), progress, "plan.replan")
+    return _plan_and_store(
+        session, event, actor, (seed, time_limit, None, None), progress, "plan.replan"
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,9 @@ class Prepared:
     offset: int
 
 
-def _prepare(session: Session, event: Event, mode: str | None) -> Prepared:
+def _prepare(
+    session: Session, event: Event, mode: str | None, priority: str | None = None
+) -> Prepared:
     """Build the instance: who is present, with the placements of started rounds fixed."""
     writable(event)
     segment = parcours_segment(session, event.id)
@@ -111,7 +120,11 @@ def _prepare(session: Session, event: Event, mode: str | None) -> Prepared:
     fixed = {(p, r): s for p, r, s, _ in stored_rows(session, segment.id) if r <= started}
     offset = started if started and not fixed else 0  # nothing kept: plan what is left
     mode = mode or segment.mode or "individual"
+    if priority is None:  # keep the organiser's last choice
+        last = latest_run(session, segment.id)
+        priority = str((last.metrics if last else {}).get("priority") or "preferences")
     inst = build_instance(event, segment, present_people(session, event.id), mode, fixed, offset)
+    inst = replace(inst, priority=priority)
     return Prepared(inst, event.id, segment.id, started, offset)
 
 
@@ -130,13 +143,13 @@ def _plan_and_store(
     session: Session,
     event: Event,
     actor: Actor | None,
-    options: tuple[int, float, str | None],
+    options: tuple[int, float, str | None, str | None],
     progress: Progress | None,
     action: str,
 ) -> dict[str, Any]:
     """Read the event, plan outside any transaction, then store the open rounds and announce."""
-    seed, time_limit, mode = options
-    prep = _prepare(session, event, mode)
+    seed, time_limit, mode, priority = options
+    prep = _prepare(session, event, mode, priority)
     session.commit()  # no transaction stays open while the planner runs for seconds
     result = _run(prep, seed, time_limit, progress)
     event = get_event(session, prep.event_id)
@@ -152,7 +165,7 @@ def _plan_and_store(
             seed=seed,
             seconds=result.metrics.get("seconds", 0.0),
         )
-    metrics.update(kept_rounds=prep.started, manual_moves=0)
+    metrics.update(kept_rounds=prep.started, manual_moves=0, priority=prep.inst.priority)
     run = PlanRun(
         event_id=event.id, segment_id=segment.id, mode=segment.mode, seed=seed, metrics=metrics
     )

@@ -37,7 +37,12 @@ HEADERS = {
     "phone": ("telefon", "phone", "tel", "telefonnummer", "handy", "mobil", "mobile"),
     "language": ("sprache", "language", "lang"),
     "interests": ("interessen", "interests", "stationen", "stations", "interesse"),
+    "avoid": ("meiden", "avoid", "nichtzu", "nichtbesuchen", "neverat"),
+    "stay_put": ("bleibt", "stayput", "ortsfest", "stationär", "stationaer", "immobil"),
+    "absent_rounds": ("abwesend", "absent", "absentrounds", "abwesenderunden", "away"),
 }
+YES = ("ja", "yes", "j", "y", "x", "1", "true", "wahr")
+NO = ("", "nein", "no", "n", "0", "false", "falsch", "-")
 KIND_WORDS = {
     "company": ("company", "unternehmen", "firma", "betrieb", "arbeitgeber", "employer"),
     "authority": ("authority", "behörde", "behoerde", "amt", "verwaltung", "kommune"),
@@ -177,6 +182,12 @@ def _row(
     data["kind"] = _word(raw.get("kind", ""), KIND_WORDS, "other", "kind", errors)
     data["language"] = _word(raw.get("language", ""), LANGUAGE_WORDS, "de", "language", errors)
     data["interests"] = _interests(raw.get("interests", ""), refs, errors)
+    data["avoid"] = _interests(raw.get("avoid", ""), refs, errors, "avoid")
+    stay = raw.get("stay_put", "").strip().lower()
+    if stay not in YES + NO:
+        errors.setdefault("stay_put", []).append(f"unknown value '{stay}': use ja or nein")
+    data["stay_put"] = stay in YES
+    data["absent_rounds"] = _rounds(raw.get("absent_rounds", ""), errors)
     try:
         data = CsvParticipantSchema().load(data)
     except ValidationError as err:
@@ -198,7 +209,23 @@ def _word(
     return default
 
 
-def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -> list[int]:
+def _rounds(value: str, errors: dict[str, list[str]]) -> list[int]:
+    """Return round numbers from "5, 6" or "3-4"."""
+    out: set[int] = set()
+    for part in re.split(r"[|,;\s]+", value.strip()):
+        low, dash, high = part.partition("-")
+        if part.isdigit() and 1 <= int(part) <= 100:
+            out.add(int(part))
+        elif dash and low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 100:
+            out.update(range(int(low), int(high) + 1))
+        elif part:
+            errors.setdefault("absent_rounds", []).append(f"not a round: '{part}'")
+    return sorted(out)
+
+
+def _interests(
+    value: str, refs: dict[str, int], errors: dict[str, list[str]], key: str = "interests"
+) -> list[int]:
     ids: list[int] = []
     for part in re.split(r"[|,;\n]", value):
         ref = part.strip().lower()
@@ -208,7 +235,7 @@ def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -
             if refs[ref] not in ids:
                 ids.append(refs[ref])
         else:
-            errors.setdefault("interests", []).append(f"no station '{part.strip()}'")
+            errors.setdefault(key, []).append(f"no station '{part.strip()}'")
     return ids
 
 

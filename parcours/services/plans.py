@@ -15,9 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parcours import planner
-from parcours.planner.model import norm_org
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound, Unprocessable
+from parcours.planner.model import norm_org
 from parcours.services.common import audit, get_event
 from parcours.services.plan_data import (
     announce,
@@ -158,8 +158,7 @@ def _feasible_history(inst: planner.Instance) -> planner.Instance:
         p.id: {
             s.id
             for s in inst.stations
-            if p.organisation
-            and norm_org(p.organisation) in {norm_org(o) for o in s.organisations}
+            if p.organisation and norm_org(p.organisation) in {norm_org(o) for o in s.organisations}
         }
         for p in inst.participants
     }

@@ -23,9 +23,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("stay_put", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch.add_column(
-            sa.Column("absent_rounds", sa.JSON(), nullable=False, server_default="[]")
-        )
+        batch.add_column(sa.Column("absent_rounds", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:

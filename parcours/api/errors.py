@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from parcours.domain.errors import ParcoursError
+from parcours.domain.errors import ParcoursError, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,19 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 
 
 def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
-    """Return the status and body for an expected failure."""
-    return err.status, error_body(err.code, err.message, err.fields)
+    """Return the status and body for an expected failure, in the request's language."""
+    from parcours.schemas.messages import localize_error
+
+    message, fields = localize_error(err.message, err.fields)
+    return err.status, error_body(err.code, message, fields)
+
+
+def retry_after(status: int, body: Any) -> dict[str, str]:
+    """Return the Retry-After header of a 429 answer (taken from its error fields)."""
+    if status != 429 or not isinstance(body, dict):
+        return {}
+    seconds = (body.get("error", {}).get("fields", {}).get("retry_after_s") or ["60"])[0]
+    return {"Retry-After": str(seconds)}
 
 
 def _wants_json() -> bool:
@@ -48,11 +59,14 @@ def register_api_errors(app: Flask) -> None:
     @app.errorhandler(ParcoursError)
     def _expected(err: ParcoursError) -> ResponseReturnValue:
         status, body = from_exception(err)
+        headers = {"Retry-After": str(err.retry_after)} if isinstance(err, TooMany) else {}
         if not _wants_json():
             from parcours.web.errors import error_page
 
-            return error_page(status, err.message)
-        return jsonify(body), status
+            page = make_response(error_page(status, body["error"]["message"]))
+            page.headers.update(headers)
+            return page
+        return jsonify(body), status, headers
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:
@@ -71,13 +85,20 @@ def register_api_errors(app: Flask) -> None:
         message = err.description or err.name
         if status == 413:
             message = "The request body is too large."
-        return jsonify(error_body(code, message)), status
+        from parcours.schemas.messages import translate
+
+        return jsonify(error_body(code, translate(message))), status
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> ResponseReturnValue:
         log.exception("unexpected error")
         if not _wants_json():
+            from flask_babel import gettext
+
             from parcours.web.errors import error_page
 
-            return error_page(500, "Something went wrong on our side.")
-        return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500
+            return error_page(500, gettext("Something went wrong on our side."))
+        from parcours.schemas.messages import translate
+
+        message = translate("Something went wrong on our side.")
+        return jsonify(error_body("internal_error", message)), 500

@@ -55,6 +55,8 @@ class MoveSchema(StrictSchema):
 class MoveFormSchema(MoveSchema):
     """The plan page's move form (strings from the form; the CSRF token passes through)."""
 
+    from_form = True
+
     participant_id = fields.Integer(required=True, validate=validate.Range(min=1))
     round = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
     station_id = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -63,6 +65,8 @@ class MoveFormSchema(MoveSchema):
 
 class PlanFormSchema(PlanRequestSchema):
     """The plan page's form: mode, seed and time limit as strings."""
+
+    from_form = True
 
     csrf_token = fields.String(load_default=None)
 
@@ -102,6 +106,12 @@ class PlanSchema(Schema):
     metrics = fields.Dict(keys=fields.String())
     assignments = fields.List(fields.Nested(AssignmentOut))
     groups = fields.List(fields.Nested(GroupOut))
+    changes = fields.Dict(
+        metadata={
+            "description": "re-plan only: kept_rounds, locked, and who was removed (absent), "
+            "placed, moved or is still unplaced, each as {participant_id, name}"
+        }
+    )
 
 
 class LockOut(Schema):

@@ -32,6 +32,16 @@ def station_follow_ups(
     return [(f, p) for f, p in rows]
 
 
+def sharing_with(session: Session, station_id: int, participant_id: int | None = None) -> set[int]:
+    """Return who shared their contact with a station (consent per person and station)."""
+    stmt = select(FollowUp.participant_id).where(
+        FollowUp.station_id == station_id, FollowUp.share_contact.is_(True)
+    )
+    if participant_id is not None:
+        stmt = stmt.where(FollowUp.participant_id == participant_id)
+    return set(session.scalars(stmt.distinct()))
+
+
 def contact_of(person: Participant, shared: bool) -> dict[str, Any]:
     """Return who asked: details only where the participant agreed, else a pseudonym."""
     out: dict[str, Any] = {"pseudonym": person.pseudonym}
@@ -51,6 +61,16 @@ def find_people(
         like = f"%{word.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(Participant.name.ilike(like) | Participant.organisation.ilike(like))
     return list(session.scalars(stmt.order_by(Participant.name).limit(limit)))
+
+
+def identify_person(
+    session: Session, actor: Actor, event_id: int, who: dict[str, Any], secret: str
+) -> Participant:
+    """Return the participant a scanned route card or badge names (a host picking a lead)."""
+    from parcours.services.kiosk import participant_for
+
+    event = require_event(session, actor, event_id, "host", "organiser", "facilitator")
+    return participant_for(session, event, who, secret)
 
 
 def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:

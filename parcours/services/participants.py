@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parcours.domain.errors import Invalid, NotFound
-from parcours.services.common import audit, issue_token, require_live
+from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
+from parcours.services.common import audit, issue_token
 from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.registration import check_room
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
 def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Participant, str]:
     """Register a participant by the event's join code; consent was checked by the schema."""
-    event = session.scalar(select(Event).where(Event.join_code == join_code.upper()))
+    event = session.scalar(  # locked (PostgreSQL): joins of one event count one at a time
+        select(Event).where(Event.join_code == join_code.upper()).with_for_update()
+    )
     if event is None:
         raise NotFound("No event with this join code.")
-    require_live(event)
+    check_room(session, event)  # open, not shredded, not full (409)
+    if data.get("email") and registered_email(session, event.id, data["email"]):
+        raise AlreadyRegistered(
+            "This e-mail address is already registered for this event.",
+            {"email": ["is already registered for this event"]},
+        )
     station_ids = set(session.scalars(select(Station.id).where(Station.event_id == event.id)))
     unknown = [i for i in data["interests"] if i not in station_ids]
     if unknown:
@@ -47,6 +57,44 @@ def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Partic
     session.commit()
     place_after_registration(session, event.id, participant.id)  # a route if a plan exists
     return participant, token.token
+
+
+def registered_email(session: Session, event_id: int, email: str) -> Participant | None:
+    """Return the participant of the event with this e-mail address (any case), if any."""
+    return session.scalar(
+        select(Participant)
+        .where(Participant.event_id == event_id)
+        .where(func.lower(Participant.email) == email.strip().lower())
+        .limit(1)
+    )
+
+
+def _name_key(name: str) -> str:
+    """Return a name folded for comparison: case, umlauts, accents, order of the words."""
+    text = name.casefold()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
+    return " ".join(sorted(text.split()))
+
+
+def likely_duplicates(people: list[Participant]) -> dict[int, list[Participant]]:
+    """Return, per participant, the others with the same name (folded) or the same e-mail."""
+    groups: dict[str, list[Participant]] = defaultdict(list)
+    for person in people:
+        key = _name_key(person.name)
+        if key:
+            groups["n:" + key].append(person)
+        if person.email:
+            groups["e:" + person.email.strip().lower()].append(person)
+    out: dict[int, list[Participant]] = defaultdict(list)
+    for members in groups.values():
+        for person in members:
+            for other in members:
+                if other.id != person.id and other not in out[person.id]:
+                    out[person.id].append(other)
+    return {pid: others for pid, others in out.items() if others}
 
 
 def list_participants(session: Session, event_id: int) -> list[Participant]:

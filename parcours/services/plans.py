@@ -18,7 +18,8 @@ from parcours import planner
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound, Unprocessable
 from parcours.planner.model import norm_org
-from parcours.services.common import audit, get_event
+from parcours.services.common import audit, get_event, require_live
+from parcours.services.plan_changes import describe_changes, fill_open_rounds
 from parcours.services.plan_data import (
     announce,
     build_instance,
@@ -33,7 +34,7 @@ from parcours.services.plan_data import (
     writable,
 )
 from parcours.services.plan_edits import lock_plan, move_participant, set_locked, unlock_plan
-from parcours.storage import Assignment, Event, PlanRun, Segment
+from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Progress = Callable[[float, dict[str, Any]], None]
 REPLANNERS = ("organiser", "facilitator")
@@ -96,17 +97,33 @@ def replan_open_rounds(
     time_limit: float = 5.0,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Re-plan the rounds not yet started for who is present now (no-shows out, latecomers in)."""
+    """Re-plan the rounds not yet started for who is present now (no-shows out, latecomers in).
+
+    A locked plan (its cards are printed) keeps every route of a present participant: only the
+    absent leave the open rounds and whoever has no station there gets one (nobody moves).
+    The answer carries ``changes``: who left, who was placed, whose route moved.
+    """
     event = event_for(session, actor, event_id, *REPLANNERS)
+    require_live(event)
     segment = parcours_segment(session, event.id)
-    if started_rounds(session, event, segment) >= segment.rounds:
+    started = started_rounds(session, event, segment)
+    if started >= segment.rounds:
         raise Conflict(
             "Every round of the parcours has started; there is nothing left to re-plan.",
             {"plan": ["no open rounds"]},
         )
-    return _plan_and_store(
-        session, event, actor, (seed, time_limit, None, None), progress, "plan.replan"
-    )
+    before = stored_rows(session, segment.id)
+    if event.plan_locked:
+        if latest_run(session, segment.id) is None:
+            raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
+        result = fill_open_rounds(session, actor, event, segment, started)
+    else:
+        options = (seed, time_limit, None, None)
+        result = _plan_and_store(session, event, actor, options, progress, "plan.replan")
+    segment = session.get(Segment, segment.id) or segment
+    result["changes"] = describe_changes(session, event.id, segment, before, started)
+    result["changes"]["locked"] = bool(event.plan_locked)
+    return result
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,23 @@ class Prepared:
     segment_id: int
     started: int
     offset: int
+    left_out: tuple[int, ...] = ()
+
+
+def who_fits(
+    people: list[Participant], keep: set[int], places: int
+) -> tuple[list[Participant], list[Participant]]:
+    """Split the present people into those the stations can hold each round and the rest.
+
+    People already walking (placed in a started round) come first, then everyone else in the
+    order they were added or registered: a flood of late registrations never costs anyone
+    their place, and never makes the plan fail.
+    """
+    if len(people) <= places:
+        return people, []
+    ordered = [p for p in people if p.id in keep] + [p for p in people if p.id not in keep]
+    chosen = {p.id for p in ordered[: max(0, places)]}
+    return [p for p in people if p.id in chosen], [p for p in people if p.id not in chosen]
 
 
 def later_parcours(session: Session, event_id: int) -> list[Segment]:
@@ -184,7 +218,7 @@ def _prepare(
     priority: str | None = None,
     segment: Segment | None = None,
 ) -> Prepared:
-    """Build the instance: who is present, with the placements of started rounds fixed.
+    """Build the instance: who is present (as many as fit), placements of started rounds fixed.
 
     A later parcours segment also gets the encounters and station visits of the
     parcours before it, to avoid them.
@@ -196,15 +230,18 @@ def _prepare(
     fixed = {(p, r): s for p, r, s, _ in stored_rows(session, segment.id) if r <= started}
     offset = started if started and not fixed else 0  # nothing kept: plan what is left
     mode = mode or segment.mode or "individual"
+    places = sum(max(0, s.capacity) for s in event.stations)
+    people, left_out = who_fits(present_people(session, event.id), {p for p, _r in fixed}, places)
+    inst = build_instance(event, segment, people, mode, fixed, offset)
     if priority is None:  # keep the organiser's last choice
         last = latest_run(session, segment.id)
         priority = str((last.metrics if last else {}).get("priority") or "preferences")
-    inst = build_instance(event, segment, present_people(session, event.id), mode, fixed, offset)
     inst = replace(inst, priority=priority)
     if not first:
         inst = replace(inst, mode=segment.mode or "individual", **_history(session, event, segment))
         inst = _feasible_history(inst)
-    return Prepared(inst, event.id, segment.id, started, offset)
+    ids = tuple(p.id for p in left_out)
+    return Prepared(inst, event.id, segment.id, started, offset, ids)
 
 
 def _run(prep: Prepared, seed: int, time_limit: float, progress: Progress | None) -> Any:
@@ -248,6 +285,8 @@ def _plan_and_store(
             seconds=result.metrics.get("seconds", 0.0),
         )
     metrics.update(kept_rounds=prep.started, manual_moves=0, priority=prep.inst.priority)
+    # who could not be placed because the stations are full (listed on the plan page too)
+    metrics.update(not_placed=len(prep.left_out), not_placed_ids=list(prep.left_out))
     run = PlanRun(
         event_id=event.id, segment_id=segment.id, mode=segment.mode, seed=seed, metrics=metrics
     )
@@ -261,6 +300,7 @@ def _plan_and_store(
         seed=seed,
         kept_rounds=prep.started,
         participants=len(prep.inst.participants),
+        not_placed=len(prep.left_out),
     )
     session.commit()
     announce(event.id, segment.id, action, prep.started)

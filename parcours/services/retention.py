@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,21 @@ def due_date(session: Session, event: Event) -> datetime | None:
     return due_at(event)
 
 
+def deletion_day(event: Event) -> date | None:
+    """Return the day (in the event's time zone) the personal data goes: the one date that the
+    join page promises, the privacy notice, the event and deletion pages show, and the
+    automatic shred keeps (it runs at ``due_at``, which falls on this day)."""
+    moment = due_at(event)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(ZoneInfo(event.timezone)).date()
+    except (KeyError, ValueError):
+        return moment.date()
+
+
 def due_events(session: Session, now: datetime) -> list[int]:
     """Return the ids of events past their retention period and not yet shredded."""
     events = session.scalars(
@@ -45,13 +61,14 @@ def due_events(session: Session, now: datetime) -> list[int]:
 
 
 def shred_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Shred every event that is due; return their ids (each commits on its own)."""
+    """Shred every event that is due; return the ids this call shredded (each commits on its
+    own; an event another process shreds at the same moment is left to that one)."""
     now = now or utcnow()
     done = []
     for event_id in due_events(session, now):
         try:
-            shred_event(session, event_id, by=SYSTEM, now=now)
-            done.append(event_id)
+            if not shred_event(session, event_id, by=SYSTEM, now=now).already:
+                done.append(event_id)  # not when another server process got there first
         except SQLAlchemyError:
             session.rollback()
             log.exception("automatic shred of event %s failed", event_id)

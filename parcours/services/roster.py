@@ -12,6 +12,7 @@ from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.common import audit, require_live
 from parcours.services.events import add_participant
+from parcours.services.participants import registered_email
 from parcours.services.plan_latecomers import place_after_registration
 from parcours.services.setup import organiser_event
 from parcours.storage import Event, Participant
@@ -44,6 +45,11 @@ def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Part
     event = organiser_event(session, actor, event_id)
     require_live(event)
     _check_station_ids(event, values)
+    if values.get("email") and registered_email(session, event.id, values["email"]):
+        raise Invalid(
+            "email: is already registered for this event",
+            {"email": ["is already registered for this event"]},
+        )
     person = _insert_person(session, event, values, "organiser")
     audit(session, event.id, actor.label, "participant.add", participant_id=person.id)
     session.commit()
@@ -86,6 +92,9 @@ def delete_person(session: Session, actor: Actor, event_id: int, participant_id:
     event.participants.remove(person)
     audit(session, event.id, actor.label, "participant.delete", participant_id=participant_id)
     session.commit()
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.participant_room(participant_id)])  # their link ended
 
 
 def import_people(

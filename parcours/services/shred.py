@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from parcours.services.scrub import personal_values, scrub_event
 from parcours.storage import (
     AccessToken,
     Announcement,
+    Event,
     EventStats,
     FollowUp,
     Lead,
@@ -28,6 +30,7 @@ from parcours.storage import (
 )
 
 SYSTEM = "system:retention"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,6 +57,20 @@ def shred_event(
     if event.shredded_at is not None:
         return ShredResult(event.id, event.shredded_at, already=True)
     now = now or utcnow()
+    # Claim the event by compare-and-set before anything else: with several server processes
+    # (each runs the retention task) or an organiser pressing the button at the same moment,
+    # exactly one shred runs; the other waits on the row, finds it taken and reports "already".
+    # The claim is rolled back with everything else if the shred fails.
+    claim = session.execute(
+        update(Event)
+        .where(Event.id == event_id, Event.shredded_at.is_(None))
+        .values(shredded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if _count(claim) != 1:
+        session.rollback()
+        done = session.scalar(select(Event.shredded_at).where(Event.id == event_id))
+        return ShredResult(event_id, done or now, already=True)
     _store_stats(session, event_id, compute_stats(session, event))
     values = personal_values(session, event_id)
     deleted = _delete_texts(session, event_id)
@@ -63,7 +80,21 @@ def shred_event(
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
+    _tell_closed(event_id)  # first, so open pages hear it before their sockets end
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
     return ShredResult(event_id, now, deleted=deleted)
+
+
+def _tell_closed(event_id: int) -> None:
+    """Tell every open page of the event that it is closed (they reload into the closed page)."""
+    from parcours.realtime import emit
+
+    try:
+        emit.to_event(event_id, "closed", {"event_id": event_id})
+    except Exception:  # the data is gone; a broken queue must not undo that
+        log.exception("could not tell the pages of event %s that it is closed", event_id)
 
 
 def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from parcours.schemas.after import ShredForm
 from parcours.schemas.common import load
 from parcours.services import exports, shred
 from parcours.services.report import report_data
-from parcours.services.retention import due_date
+from parcours.services.retention import deletion_day
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import local_time
 
@@ -32,6 +32,11 @@ STATION_DOWNLOADS = ("zip", "xlsx", "csv", "vcf", "html")
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"local_time": local_time}
+
+
+@bp.app_context_processor
+def _deletion_day() -> dict[str, Any]:
+    return {"deletion_day": deletion_day}  # one date on every page that names it
 
 
 @bp.get("/events/<int:event_id>/report")
@@ -100,7 +105,7 @@ def shred_page(event_id: int) -> ResponseReturnValue:
         event=event,
         tab="shred",
         errors=errors,
-        due=local_time_of(event, due_date(db.session(), event)),
+        due=deletion_day(event),
     )
     return html, status
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -11,12 +10,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from parcours.domain.errors import Invalid, NotFound
+from parcours.api.limits import JOIN_ADDRESS, check_address
+from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
 from parcours.services import participants as people
+from parcours.services import registration
+from parcours.services.retention import deletion_day
 from parcours.storage import Event, Organiser
+from parcours.web.public import code_form, normalise_code, unknown_code
 
 bp = Blueprint("join", __name__)
 TEXT_FIELDS = ("name", "organisation", "kind", "language")
@@ -24,7 +27,7 @@ OPTIONAL = ("email", "phone")
 
 
 def _event(join_code: str) -> Event:
-    event = db.session().scalar(select(Event).where(Event.join_code == join_code.strip().upper()))
+    event = db.session().scalar(select(Event).where(Event.join_code == normalise_code(join_code)))
     if event is None:
         raise NotFound(_("No event with this join code."))
     return event
@@ -46,9 +49,7 @@ def _context(event: Event) -> dict[str, Any]:
     from parcours.web.organiser.common import kind_labels
 
     organiser = db.session().get(Organiser, event.organiser_id) if event.organiser_id else None
-    delete_on = None
-    if event.starts_at is not None:
-        delete_on = (event.starts_at + timedelta(days=event.retention_days)).date()
+    delete_on = deletion_day(event)  # the same day the deletion page names and the shred keeps
     return {
         "event": event,
         "kind_labels": kind_labels(),
@@ -57,17 +58,47 @@ def _context(event: Event) -> dict[str, Any]:
     }
 
 
+def _refusal(event: Event) -> str | None:
+    """Return why nobody can register now (closed, full, deleted), or None."""
+    try:
+        registration.check_room(db.session(), event)
+    except Conflict as err:
+        if event.shredded_at is not None or err.fields.get("registration") == ["closed"]:
+            return _("Registration for this event is closed.")
+        return _("This event is full: all places are taken. Please ask the organisers.")
+    return None
+
+
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
-    event = _event(join_code)
-    closed = event.shredded_at is not None
+    code = normalise_code(join_code)
+    if not code:
+        return code_form()
+    if code != join_code and request.method == "GET":
+        return redirect(url_for("join.join_page", join_code=code))
+    try:
+        event = _event(code)
+    except NotFound:
+        return unknown_code(code)
+    if request.method == "POST":
+        check_address("join", JOIN_ADDRESS, request.remote_addr)  # 429 page with Retry-After
+    closed = _refusal(event)
     values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
     if request.method == "POST" and not closed:
         data = _form_data()
         try:
             loaded = load(JoinSchema(), data)
             _participant, token = people.join(db.session(), event.join_code, loaded)
+        except AlreadyRegistered:
+            db.session().rollback()  # nobody is created, and no link is handed out
+            return render_template("join/already.html", **_context(event)), 409
+        except Conflict:  # it filled up or closed a moment ago
+            db.session().rollback()
+            closed = _refusal(event) or _("Registration for this event is closed.")
+            return render_template(
+                "join/join.html", values=values, errors={}, closed=closed, **_context(event)
+            ), 409
         except Invalid as err:
             db.session().rollback()
             values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -17,6 +17,7 @@ from parcours.schemas.live import AnnouncementSchema, dump_state
 from parcours.services import clock, kiosk, live
 from parcours.services.common import get_event
 from parcours.storage import Station
+from parcours.web.closed import closed_for
 from parcours.web.kiosk_labels import bilingual, labels
 
 bp = Blueprint("kiosk", __name__)
@@ -50,12 +51,15 @@ def page_data(actor: Actor, token: str, station: Station) -> dict[str, Any]:
         "roster": KioskRosterOut().dump(kiosk.kiosk_roster(session, actor)),
         "station": {"id": station.id, "name": station.name, "topics": list(station.topics or [])},
         "idle_s": IDLE_S,
+        "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
     }
 
 
 @bp.get("/k/<token>")
 def kiosk_page(token: str) -> ResponseReturnValue:
     """Show the shared station tablet: names, then a note, a contact request or a check-in."""
+    if (closed := closed_for(token)) is not None:
+        return closed
     actor = kiosk_actor(token)
     session = db.session()
     station = session.get(Station, actor.station_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -17,6 +17,7 @@ from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, du
 from parcours.services import clock, live
 from parcours.services.common import get_event, role_token
 from parcours.storage import Event, Station
+from parcours.web.closed import closed_for
 from parcours.web.qr import qr_svg
 
 bp = Blueprint("participant", __name__)
@@ -64,6 +65,7 @@ def i18n() -> dict[str, str]:
         "pause": _("Pause"),
         "resume": _("Resume"),
         "sent": _("Sent."),
+        "processes": _("Phones per server process ({n} processes)"),
     }
 
 
@@ -76,6 +78,7 @@ def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> 
         "token": request.view_args["token"] if request.view_args else "",
         "state": dump_state(clock.state_of(session, event.id)),
         "announcements": AnnouncementSchema(many=True).dump(news),
+        "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
         **data,
     }
     html = render_template(template, event=event, data=data, i18n=i18n(), **context)
@@ -96,15 +99,22 @@ def join_url(event: Event) -> str:
 @bp.get("/p/<token>")
 def phone(token: str) -> ResponseReturnValue:
     """Show the participant's phone page: where to go now and next, the clock, the route."""
+    from parcours.web.checkin import remember
+
+    if (closed := closed_for(token)) is not None:
+        return closed
     actor = _actor(token, "participant")
     data = live.build_me(db.session(), actor)
     me = {**data, **MeSchema().dump(data)}
-    return _page("live/phone.html", actor, {"me": me}, me=me)
+    # a station's check-in QR opened by the camera app (/c/CODE) finds this phone's page
+    return remember(make_response(_page("live/phone.html", actor, {"me": me}, me=me)), token)
 
 
 @host_bp.get("/h/<token>")
 def host(token: str) -> ResponseReturnValue:
     """Show the station host's tablet page: the clock and who is expected this round."""
+    if (closed := closed_for(token)) is not None:
+        return closed
     actor = _actor(token, "host")
     assert actor.station_id is not None
     session = db.session()
@@ -116,6 +126,8 @@ def host(token: str) -> ResponseReturnValue:
 @facilitator_bp.get("/f/<token>")
 def console(token: str) -> ResponseReturnValue:
     """Show the facilitator's console: run of show, controls, announcements, screen preview."""
+    if (closed := closed_for(token)) is not None:
+        return closed
     actor = _actor(token, "facilitator", "organiser")
     session = db.session()
     screen_token = role_token(session, actor.event_id, "screen")
@@ -135,6 +147,8 @@ def console(token: str) -> ResponseReturnValue:
 @screen_bp.get("/s/<token>")
 def screen(token: str) -> ResponseReturnValue:
     """Show the projector screen: countdown, round, rotation board, join QR code."""
+    if (closed := closed_for(token)) is not None:
+        return closed
     actor = _actor(token, "screen", "facilitator", "organiser")
     session = db.session()
     event = get_event(session, actor.event_id)

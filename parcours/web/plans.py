@@ -12,6 +12,7 @@ from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports.svg import column_chart
 from parcours.extensions import db
 from parcours.schemas.common import load
+from parcours.schemas.messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plan_views, plans
 from parcours.services.plan_data import latest_run
@@ -72,8 +73,9 @@ def _start(event_id: int, kind: str) -> ResponseReturnValue:
             options.pop("csrf_token", None)
     except Invalid as err:
         if _wants_json():
-            return jsonify({"status": "failed", "message": err.message, "fields": err.fields}), 400
-        flash(err.message, "error")
+            message, fields = localize_error(err.message, err.fields)
+            return jsonify({"status": "failed", "message": message, "fields": fields}), 400
+        flash(translate(err.message), "error")
         return redirect(url_for("plans.plan_page", event_id=event.id))
     job = registry().start(event.id, kind, actor, options)
     status_url = url_for("plans.job_status", event_id=event.id, job_id=job.id)
@@ -104,7 +106,11 @@ def job_status(event_id: int, job_id: str) -> ResponseReturnValue:
     job = registry().get(job_id, event.id)
     if job is None:
         raise NotFound(_("No such planning job (the server may have restarted)."))
-    return jsonify(job.as_json()), 200, {"Cache-Control": "no-store"}
+    body = job.as_json()
+    if body.get("message"):
+        body["message"], fields = localize_error(body["message"], {"plan": body["problems"]})
+        body["problems"] = fields["plan"]
+    return jsonify(body), 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/events/<int:event_id>/plan/move")
@@ -119,7 +125,7 @@ def move(event_id: int) -> ResponseReturnValue:
         )
     except ParcoursError as err:
         db.session().rollback()
-        flash(err.message, "error")
+        flash(translate(err.message), "error")
     else:
         flash(_("Moved. The metrics below are up to date."), "success")
     return redirect(url_for("plans.plan_page", event_id=event.id) + "#metrics")
@@ -130,13 +136,14 @@ def move(event_id: int) -> ResponseReturnValue:
 def lock(event_id: int) -> ResponseReturnValue:
     """Lock or unlock the plan."""
     event, actor = event_actor(event_id)
-    form = request.form.to_dict()
-    form.pop("csrf_token", None)
+    wanted = request.form.get("locked", "true").strip().lower() in ("1", "true", "on", "yes")
     try:
-        locked = plans.set_locked(db.session(), actor, event.id, load(LockSchema(), form)["locked"])
+        locked = plans.set_locked(
+            db.session(), actor, event.id, load(LockSchema(), {"locked": wanted})["locked"]
+        )
     except ParcoursError as err:
         db.session().rollback()
-        flash(err.message, "error")
+        flash(translate(err.message), "error")
     else:
         flash(_("The plan is locked.") if locked else _("The plan is unlocked."), "success")
     return redirect(url_for("plans.plan_page", event_id=event.id))

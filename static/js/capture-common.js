@@ -45,7 +45,7 @@ export function el(tag, className, content) {
   return node;
 }
 
-function describe(kind, body, result, stations, label) {
+function describe(kind, body, result, stations, label, state) {
   const station = stations.get(Number(body.station_id ?? (result && result.station_id)));
   switch (kind) {
     case "note":
@@ -55,6 +55,7 @@ function describe(kind, body, result, stations, label) {
         .filter(Boolean).join(" · "), extra: body.message };
     case "check_in": {
       const name = (result && result.station_name) || body.station_code;
+      if (state === "failed") return { main: text("check_in_code", { code: body.station_code }), meta: "" };
       return { main: text("checked_in_at", { station: name }), meta: "" };
     }
     case "wall_card":
@@ -72,7 +73,7 @@ function item(row, box, stations) {
   li.dataset.state = state;
   li.dataset.kind = kind;
   li.dataset.clientId = body.client_id;
-  const what = describe(kind, body, result, stations, label);
+  const what = describe(kind, body, result, stations, label, state);
   const head = el("p", "capture-item-head");
   head.append(el("span", "capture-kind", text(kind)), el("span", `badge capture-state`, text(state)));
   li.append(head, el("p", "capture-text", what.main));

@@ -4,13 +4,17 @@ import { live } from "./live-core.js";
 import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
 import { el, mountLog, text, whenReady } from "./capture-common.js";
+import { mountScanButton, personalCode } from "./scanner.js";
 
 const $ = (id) => document.getElementById(id);
 let chosen = null;
 
 function choose(person) {
   chosen = person;
-  $("lead-chosen").textContent = person ? text("chosen", { name: person.name }) : "";
+  const pseudonym = person ? `P-${String(person.id).padStart(4, "0")}` : "";
+  $("lead-chosen").textContent = person
+    ? `${text("chosen", { name: person.name })} ${text("chosen_pseudonym", { name: person.name, pseudonym })}`
+    : "";
   $("lead-error").hidden = true;
   for (const button of document.querySelectorAll(".lead-person")) {
     button.setAttribute("aria-checked", String(Boolean(person) && button.dataset.id === String(person.id)));
@@ -113,10 +117,33 @@ function mountFollowUps(eventId, stationId) {
   };
   live.on("follow_up", (row) => {
     rows.set(row.id, row);
+    // consent is per person and station: their other requests show the same details now
+    const who = row.participant || {};
+    for (const other of rows.values()) {
+      if (other.participant && other.participant.pseudonym === who.pseudonym) {
+        other.participant = who;
+        other.contact_shared = row.contact_shared;
+      }
+    }
     draw();
   });
   live.onReconnect(load);
   load();
+}
+
+/** Pick the lead's participant from their badge or route card, read by the tablet's camera. */
+function mountLeadScan(eventId) {
+  const error = (key) => {
+    $("lead-scan-error").textContent = key ? text(key) : "";
+    $("lead-scan-error").hidden = !key;
+  };
+  mountScanButton("lead-scan", personalCode, async (who) => {
+    error(null);
+    const { status, body } = await live.api("POST", `/events/${eventId}/people/identify`, who)
+      .catch(() => ({}));
+    if (status === 200) choose(body);
+    else error(status >= 400 && status < 500 ? "scan_unknown" : "scan_offline");
+  }, { onFail: () => error("scan_no_camera") });
 }
 
 async function showQr(eventId, stationId) {
@@ -143,6 +170,7 @@ whenReady(() => {
   drawRoster(live.data.roster);
   live.on("roster", drawRoster);
   mountSearch(eventId);
+  mountLeadScan(eventId);
   mountFollowUps(eventId, stationId);
   showQr(eventId, stationId);
   box.watch(() => live.socket);

@@ -5,7 +5,7 @@ import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
 import { mountLog, readJson, text, whenReady } from "./capture-common.js";
 import { mountPhoneWall } from "./capture-wall.js";
-import { mountScanner } from "./capture-scan.js";
+import { mountScanButton, stationCode } from "./scanner.js";
 
 const $ = (id) => document.getElementById(id);
 const OTHER = "__other__";
@@ -61,9 +61,32 @@ function mountForms(box, stations) {
     form.share_contact.checked = false;
   });
   onSubmit("check-in-form", (form) => {
-    box.add("check_in", { station_code: form.station_code.value.trim().toUpperCase() });
+    if (!checkIn(box, stations, form.station_code.value)) return false;
     form.station_code.value = "";
+    return true;
   });
+}
+
+/** Check a typed or scanned station code against the event's stations before keeping it:
+ * a wrong code is answered at once and plainly, and nothing is saved. */
+function checkIn(box, stations, raw) {
+  const code = String(raw || "").replace(/[\s\-]+/g, "").toUpperCase();
+  const known = stations.find((s) => String(s.code || "").toUpperCase() === code);
+  const input = $("check-in-code");
+  const problem = $("check-in-error");
+  if (!known) {
+    problem.textContent = code ? text("wrong_code", { code }) : text("no_code");
+    problem.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    const saved = $("check-in-form").querySelector(".capture-saved");
+    if (saved) saved.textContent = "";
+    input.focus();
+    return false;
+  }
+  problem.hidden = true;
+  input.removeAttribute("aria-invalid");
+  box.add("check_in", { station_code: code });
+  return true;
 }
 
 /** Keep the note's station on the station of the current round until the user picks one. */
@@ -85,8 +108,8 @@ function onSubmit(id, handle) {
   const form = $(id);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!form.reportValidity()) return;
-    handle(form);
+    if (form.id !== "check-in-form" && !form.reportValidity()) return;
+    if (handle(form) === false) return;
     flash(form);
   });
 }
@@ -100,6 +123,16 @@ function flash(form) {
     form.append(note);
   }
   note.textContent = text("saved");
+}
+
+/** Check in with the code of a station's QR code that the phone's camera app opened (/c/CODE
+ * sends the phone here with #check-in=CODE); the hash is dropped so a reload does not repeat it. */
+function checkInFromLink(checkIn) {
+  const match = /^#check-in=([0-9A-Za-z-]{2,16})$/.exec(location.hash);
+  if (!match) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  checkIn(match[1].toUpperCase());
+  $("check-in-form").scrollIntoView({ block: "center" });
 }
 
 function serverRecords(me) {
@@ -118,10 +151,17 @@ whenReady(() => {
   mountForms(box, stations);
   mountLog(box, { server: serverRecords(live.data.me || {}), stations: names });
   mountPhoneWall(box);
-  mountScanner($("check-in-code"), (code) => {
-    box.add("check_in", { station_code: code });
-    flash($("check-in-form"));
+  const scanned = (code) => {
+    $("check-in-code").value = code;
+    if (checkIn(box, stations, code)) flash($("check-in-form"));
+  };
+  mountScanButton("scan", stationCode, scanned, {
+    onFail: () => {
+      $("check-in-code").placeholder = text("scan_failed");
+      $("check-in-code").focus();
+    },
   });
+  checkInFromLink(scanned);
   box.watch(() => live.socket);
   window.parcoursOutbox = box; // for the page's tests and the kiosk mode
   prepareOffline("/p/");

@@ -1,4 +1,5 @@
-// Facilitator console: re-plan the open rounds through the API with the console's own token.
+// Facilitator console: re-plan the open rounds through the API with the console's own token,
+// then say what moved (kept rounds, who left, who was placed, whose route changed).
 const box = document.getElementById("plan-replan");
 const button = box?.querySelector("[data-replan]");
 const status = box?.querySelector("[data-replan-status]");
@@ -9,6 +10,38 @@ function token() {
   return block ? JSON.parse(block.textContent).token : "";
 }
 
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+}
+
+function line(key, people) {
+  const p = document.createElement("p");
+  p.dataset.change = key;
+  p.textContent = fill(t[key], { names: people.map((x) => x.name).join(", ") });
+  return p;
+}
+
+export function showChanges(target, changes) {
+  const lines = [];
+  const head = document.createElement("p");
+  head.textContent = t.done + (changes.kept_rounds ? " " + fill(t.kept, { n: changes.kept_rounds }) : "");
+  lines.push(head);
+  let any = false;
+  for (const key of ["removed", "placed", "moved", "unplaced"]) {
+    if ((changes[key] || []).length) {
+      lines.push(line(key, changes[key]));
+      if (key !== "unplaced") any = true;
+    }
+  }
+  if (!any) {
+    const none = document.createElement("p");
+    none.dataset.change = "none";
+    none.textContent = t.none;
+    lines.push(none);
+  }
+  target.replaceChildren(...lines);
+}
+
 button?.addEventListener("click", async () => {
   if (!window.confirm(t.confirm)) return;
   button.disabled = true;
@@ -16,7 +49,11 @@ button?.addEventListener("click", async () => {
   try {
     const response = await fetch(box.dataset.url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token()}` },
+      headers: {
+        "Content-Type": "application/json",
+        "Accept-Language": document.documentElement.lang || "de",
+        Authorization: `Bearer ${token()}`,
+      },
       body: "{}",
     });
     const body = await response.json();
@@ -25,9 +62,8 @@ button?.addEventListener("click", async () => {
       status.textContent = `${t.failed} ${[body.error?.message, ...lines].filter(Boolean).join(" · ")}`;
       return;
     }
-    const kept = body.metrics?.kept_rounds || 0;
-    const people = new Set(body.assignments.filter((a) => a.round > kept).map((a) => a.participant_id));
-    status.textContent = `${t.done} (${people.size} · ${kept + 1}–${body.metrics?.rounds ?? ""})`;
+    showChanges(status, body.changes || {});
+    document.dispatchEvent(new CustomEvent("parcours:replanned"));
   } catch (err) {
     status.textContent = `${t.failed} ${err}`;
   } finally {

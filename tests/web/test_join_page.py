@@ -22,12 +22,18 @@ def count(app: Any) -> int:
         return len(db.session().scalars(select(Participant)).all())
 
 
-def test_form_shows_stations_and_consent(client: Any, info: dict[str, Any]) -> None:
+def test_form_shows_stations_and_consent(app: Any, client: Any, info: dict[str, Any]) -> None:
+    from parcours.services.retention import deletion_day
+    from parcours.storage import Event
+
     html = client.get(f"/join/{info['join_code']}?lang=en").get_data(as_text=True)
     for station in info["stations"]:
         assert f'name="interests" value="{station["id"]}"' in html
     assert 'name="consent"' in html
-    assert "30 days after the event (on 17.10.2026)" in html
+    with app.app_context():  # the one deletion day (the event was entered after its start)
+        day = deletion_day(db.session().get(Event, info["event_id"]))
+    assert day is not None
+    assert f"30 days after the event (on {day:%d.%m.%Y})" in html
     assert "only if you ask it to contact you" in html
     assert f"/privacy/{info['join_code']}" in html
     assert 'name="csrf_token"' in html
@@ -87,4 +93,24 @@ def test_privacy_page(client: Any, info: dict[str, Any]) -> None:
 def test_unknown_code(client: Any) -> None:
     assert client.get("/join/NOPE99").status_code == 404
     assert client.get("/privacy/NOPE99").status_code == 404
-    assert client.get("/?code=abc123").location == "/join/ABC123"
+    answer = client.get("/?code=abc 123")  # back to the form, with the code and a message
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 404 and answer.location is None
+    assert 'value="ABC123"' in html and "no event with the code ABC123" in html
+
+
+def test_codes_typed_on_a_phone_are_normalised(client: Any, info: dict[str, Any]) -> None:
+    code = info["join_code"]
+    spaced = " ".join(code.lower())  # as read from the projector's widely spaced letters
+    assert client.get("/", query_string={"code": spaced}).location == f"/join/{code}"
+    assert client.get(f"/join/{code.lower()}").location == f"/join/{code}"
+    assert client.get(f"/join/{code[:3]} {code[3:]}").location == f"/join/{code}"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("de", "Anmeldecode"), ("en", "Join code")])
+def test_join_without_a_code_asks_for_it(client: Any, lang: str, words: str) -> None:
+    for url in ("/join", "/join/"):
+        answer = client.get(url, headers={"Accept-Language": lang})
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and words in html and 'id="code-form"' in html
+        assert "Not Found" not in html

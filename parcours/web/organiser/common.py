@@ -38,8 +38,11 @@ def local_input(event: Event) -> str:
 
 def form_failed(template: str, err: Invalid, **context: Any) -> ResponseReturnValue:
     """Render the form again with the submitted values and the field errors (status 400)."""
+    from parcours.schemas.messages import localize_error
+
     context.setdefault("values", request.form)
-    return render_template(template, errors=err.fields, message=err.message, **context), 400
+    message, fields = localize_error(err.message, err.fields)
+    return render_template(template, errors=fields, message=message, **context), 400
 
 
 def kind_labels() -> dict[str, str]:

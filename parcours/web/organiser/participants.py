@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -15,11 +15,12 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
 from parcours.services import roster
-from parcours.services.participants import token_of
+from parcours.services.participants import likely_duplicates, token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import parse_csv
+from parcours.web.uploads import upload
 
 LISTS = ("interests", "must_visit", "avoid")
 
@@ -35,6 +36,17 @@ def _rounds_text(value: str) -> list[str]:
         elif part:
             out.append(part)
     return out
+
+
+def _closed(event: Event) -> ResponseReturnValue | None:
+    """Send any form of a shredded event back to the (read-only) list."""
+    if event.shredded_at is None:
+        return None
+    flash(
+        _("This event is closed: its personal data has been deleted; nothing can be added."),
+        "error",
+    )
+    return redirect(url_for("organiser.participants", event_id=event.id))
 
 
 def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
@@ -82,7 +94,11 @@ def participants(event_id: int) -> ResponseReturnValue:
     event, _actor = event_actor(event_id)
     names = {s.id: s.name for s in event.stations}
     return render_template(
-        "organiser/participants.html", event=event, tab="participants", station_names=names
+        "organiser/participants.html",
+        event=event,
+        tab="participants",
+        station_names=names,
+        duplicates=likely_duplicates(list(event.participants)),
     )
 
 
@@ -91,6 +107,8 @@ def participants(event_id: int) -> ResponseReturnValue:
 def new_participant(event_id: int) -> ResponseReturnValue:
     """Add a participant."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     if request.method == "POST":
         try:
             person = roster.add_person(db.session(), actor, event.id, _submitted())
@@ -125,6 +143,8 @@ def _person_failed(event: Event, person: Participant | None, err: Invalid) -> Re
 def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Edit a participant and show their personal link."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     person = db.session().get(Participant, participant_id)
     if person is None or person.event_id != event.id:
         raise NotFound(_("No such participant."))
@@ -153,22 +173,26 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     roster.delete_person(db.session(), actor, event.id, participant_id)
     flash(_("The participant was removed."), "success")
     return redirect(url_for("organiser.participants", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@upload()
 @login_required
 def import_participants(event_id: int) -> ResponseReturnValue:
     """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
     event, _actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
-    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
-    upload = request.files.get("file")
-    raw = upload.read() if upload is not None else b""
+    sent = request.files.get("file")
+    raw = sent.read() if sent is not None else b""
     if not raw.strip():
         context["errors"] = {"file": [_("Please choose a CSV file.")]}
         return render_template("organiser/import.html", result=None, **context), 400
@@ -183,12 +207,13 @@ def _parse(event: Event, raw: bytes) -> Any:
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
+@upload(factor=2)  # the previewed file comes back base64-encoded in a form field
 @login_required
 def confirm_import(event_id: int) -> ResponseReturnValue:
     """Save the good rows of the previewed CSV."""
     event, actor = event_actor(event_id)
-    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"] * 2
-    request.max_form_memory_size = current_app.config["MAX_UPLOAD_LENGTH"] * 2
+    if (closed := _closed(event)) is not None:
+        return closed
     try:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):

@@ -1,14 +1,14 @@
 """planner rules: station organisation; participant avoid, stay put, absent rounds
 
 Revision ID: 0002_h12
-Revises: 0001
+Revises: 0002_h10b
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_h12"
-down_revision = "0001"
+down_revision = "0002_h10b"
 branch_labels = None
 depends_on = None
 

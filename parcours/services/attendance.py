@@ -1,0 +1,121 @@
+"""Who is here: the console's attendance list, bulk present/absent, and late arrivals.
+
+Marking someone absent takes them out of the rounds not yet started (nobody else moves);
+marking someone present again, or a person who registered after the plan was made, gets a
+route in the open rounds at once (the latecomer rule). Both work on a locked plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Invalid
+from parcours.services.clock import load_snapshot
+from parcours.services.common import audit, require_event, require_live
+from parcours.services.plan_changes import drop_open_rows, remeasure
+from parcours.services.plan_data import announce, started_rounds, stored_rows
+from parcours.services.plan_latecomers import place_latecomer
+from parcours.services.plan_views import first_parcours
+from parcours.storage import AuditEntry, Participant, PlanRun
+
+STAFF = ("organiser", "facilitator")
+ARRIVED = "attendance.arrived"
+
+
+def _first_plan(session: Session, event_id: int) -> datetime | None:
+    return session.scalar(
+        select(PlanRun.created_at).where(PlanRun.event_id == event_id).order_by(PlanRun.id).limit(1)
+    )
+
+
+def _arrived(session: Session, event_id: int) -> set[int]:
+    """Return who was marked as arrived late on the console."""
+    rows = session.scalars(
+        select(AuditEntry.detail).where(
+            AuditEntry.event_id == event_id, AuditEntry.action == ARRIVED
+        )
+    )
+    return {int(i) for detail in rows for i in (detail or {}).get("participant_ids", [])}
+
+
+def attendance(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
+    """Return everyone of the event with present/absent, late, and their open-round places."""
+    event = require_event(session, actor, event_id, *STAFF)
+    segment = first_parcours(event)
+    started = started_rounds(session, event, segment) if segment else 0
+    open_rounds = (segment.rounds - started) if segment else 0
+    placed: dict[int, int] = defaultdict(int)
+    if segment is not None:
+        for pid, rnd, _sid, _group in stored_rows(session, segment.id):
+            if rnd > started:
+                placed[pid] += 1
+    planned_at = _first_plan(session, event.id)
+    arrived = _arrived(session, event.id)
+    people = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "organisation": p.organisation,
+            "kind": p.kind,
+            "present": bool(p.present),
+            "late": p.id in arrived
+            or (planned_at is not None and p.created_at is not None and p.created_at > planned_at),
+            "open_places": placed[p.id],
+        }
+        for p in sorted(event.participants, key=lambda p: (p.name.casefold(), p.id))
+    ]
+    return {
+        "event_id": event.id,
+        "closed": event.shredded_at is not None,
+        "locked": bool(event.plan_locked),
+        "kept_rounds": started,
+        "open_rounds": open_rounds,
+        "present": sum(1 for p in people if p["present"]),
+        "participants": people,
+    }
+
+
+def set_attendance(
+    session: Session, actor: Actor, event_id: int, ids: list[int], present: bool
+) -> dict[str, Any]:
+    """Mark people present or absent; the absent leave the open rounds, arrivals get a route."""
+    event = require_event(session, actor, event_id, *STAFF)
+    require_live(event)
+    wanted = sorted(set(ids))
+    people = list(
+        session.scalars(
+            select(Participant).where(Participant.event_id == event.id, Participant.id.in_(wanted))
+        )
+    )
+    unknown = sorted(set(wanted) - {p.id for p in people})
+    if unknown:
+        raise Invalid(
+            "participant_ids: no such participant",
+            {"participant_ids": [f"no participant with id {i}" for i in unknown]},
+        )
+    changed = [p.id for p in people if bool(p.present) != present]
+    for person in people:
+        person.present = present
+    segment = first_parcours(event)
+    started = started_rounds(session, event, segment) if segment else 0
+    dropped = 0
+    if segment is not None and not present:
+        dropped = drop_open_rows(session, segment, changed, started)
+    label = actor.label
+    audit(session, event.id, label, "attendance.set", present=present, participant_ids=changed)
+    if present and changed and load_snapshot(session, event).fields.phase != "not_started":
+        audit(session, event.id, label, ARRIVED, participant_ids=changed)
+    session.commit()
+    if segment is not None and present:
+        for pid in changed:
+            place_latecomer(session, event.id, pid)  # announces to whom it concerns
+    elif segment is not None and dropped:
+        remeasure(session, event, segment, started)
+        announce(event.id, segment.id, "attendance.absent", started)
+    return {"changed": changed, **attendance(session, actor, event.id)}

@@ -1,0 +1,30 @@
+"""The page every link of an event shows once its personal data is deleted: closed, no input."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from parcours.extensions import db
+from parcours.storage import AccessToken, Event
+
+HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def closed_page(event: Event) -> ResponseReturnValue:
+    """Render the closed page of a shredded event (410 Gone: nothing can be entered)."""
+    from parcours.web.after import local_time_of
+
+    deleted = local_time_of(event, event.shredded_at)
+    return render_template("closed.html", event=event, deleted=deleted), 410, HEADERS
+
+
+def closed_for(token: str) -> ResponseReturnValue | None:
+    """Return the closed page if the token (revoked or not) belongs to a shredded event."""
+    session = db.session()
+    event_id = session.scalar(select(AccessToken.event_id).where(AccessToken.token == token))
+    event = session.get(Event, event_id) if event_id is not None else None
+    if event is None or event.shredded_at is None:
+        return None
+    return closed_page(event)

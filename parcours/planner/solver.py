@@ -99,6 +99,7 @@ def plan(
             }
     metrics["seconds"] = round(time.perf_counter() - budget.started, 3)
     metrics["seed"] = seed
+    metrics["priority"] = inst.priority
     metrics.update(stats)
     if progress is not None:
         progress(1.0, metrics)

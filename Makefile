@@ -7,16 +7,16 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
-JS     := static/vendor/socket.io.min.js
+JS     := static/vendor/socket.io.min.js static/vendor/jsQR.js
 
-.PHONY: run test install install-dev lint format bench clean chromium translations
+.PHONY: run test install install-dev lint format bench clean chromium proxies translations
 
 run: install $(JS)
 	$(BIN)/parcours db upgrade
 	$(BIN)/parcours demo
 	PORT=$(PORT) $(BIN)/parcours serve --port $(PORT)
 
-test: install-dev $(JS) chromium
+test: install-dev $(JS) chromium proxies
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -40,7 +40,16 @@ node_modules/socket.io-client/dist/socket.io.min.js: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(JS): node_modules/socket.io-client/dist/socket.io.min.js
+node_modules/jsqr/dist/jsQR.js: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/socket.io.min.js: node_modules/socket.io-client/dist/socket.io.min.js
+	mkdir -p static/vendor
+	cp $< $@
+
+# The QR decoder for phones without BarcodeDetector, loaded only when someone taps "scan".
+static/vendor/jsQR.js: node_modules/jsqr/dist/jsQR.js
 	mkdir -p static/vendor
 	cp $< $@
 
@@ -50,6 +59,13 @@ chromium:
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Chromium missing and apt unusable: browser tests will be skipped"; fi
+
+# Debian's nginx and Caddy for the venue tests (tests/venue: the configs in deploy/ run for real).
+proxies:
+	@if command -v caddy >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light caddy; \
+	else echo "nginx or caddy missing and apt unusable: proxy tests will be skipped"; fi
 
 lint:
 	$(BIN)/ruff check .

@@ -72,7 +72,7 @@ def serve_app(
         **os.environ,
         "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
         "PARCOURS_ASYNC_MODE": mode,
-        "PARCOURS_SECRET_KEY": "bench",
+        "PARCOURS_SECRET_KEY": "bench-secret-of-at-least-32-characters",
         "PYTHONUNBUFFERED": "1",
     }
     cli = [sys.executable, "-m", "parcours"]

@@ -4,7 +4,10 @@ The event: 1,000 participants, 30 stations, 8 rounds (8,000 planned visits and a
 check-ins), 20,000 notes, 20,000 follow-ups and 2,000 leads, bulk-inserted into a temporary
 SQLite database. Each export is written to a file, as `parcours export` does.
 
-Run: ``python bench/export.py [--participants N] [--notes N] [--follow-ups N] [--append]``.
+Run: ``python bench/export.py [--participants N] [--notes N] [--follow-ups N] [--writers]
+[--append]``.
+``--writers`` also times the event XLSX and the all-packs ZIP with openpyxl (write-only) and
+XlsxWriter (constant_memory) swapped in for the streamed writer, interleaved in one run.
 ``--append`` adds the figures to BENCHMARKS.md under "Export".
 """
 
@@ -120,12 +123,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--notes", type=int, default=20000)
     parser.add_argument("--follow-ups", type=int, default=20000)
+    parser.add_argument("--writers", action="store_true")
     parser.add_argument("--append", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite"
         migrate.upgrade(url)
-        app = create_app({"DATABASE_URL": url, "ASYNC_MODE": "threading", "SECRET_KEY": "bench"})
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "ASYNC_MODE": "threading",
+                "SECRET_KEY": "bench-secret-of-at-least-32-characters",
+            }
+        )
         with app.app_context():
             session = db.session()
             start = time.perf_counter()
@@ -134,6 +144,8 @@ def main() -> None:
             fill(session, event.id, args.rounds, args.notes, args.follow_ups)
             print(f"synthetic event built in {time.perf_counter() - start:.1f} s", flush=True)
             rows = run_all(session, event.id, Path(tmp))
+            if args.writers:
+                rows += compare_writers(session, event.id, Path(tmp))
     report(args, rows)
 
 
@@ -163,6 +175,38 @@ def run_all(session: Any, event_id: int, tmp: Path) -> list[tuple[str, float, fl
     return rows
 
 
+def compare_writers(session: Any, event_id: int, tmp: Path) -> list[tuple[str, float, float, int]]:
+    """Time the event XLSX and the packs ZIP with each XLSX writer, interleaved, best of two."""
+    from bench.xlsx_writers import WRITERS
+    from parcours.exports import xlsx
+
+    actor = Actor(role="organiser", event_id=event_id)
+    writers = {"streamed": xlsx.write_workbook, **WRITERS}
+    best: dict[str, tuple[float, float, int]] = {}
+    try:
+        for _repeat in range(2):
+            for name, writer in writers.items():
+                xlsx.write_workbook = writer  # write_event/write_station look it up at call time
+                for fmt in ("xlsx", "zip"):
+                    path = tmp / "out.bin"
+
+                    def run(fmt: str = fmt, path: Path = path) -> None:
+                        with path.open("wb") as out:
+                            exports.export_event(session, actor, event_id, fmt, out)
+                        session.expire_all()
+
+                    start = time.perf_counter()
+                    run()
+                    seconds = time.perf_counter() - start
+                    key = f"event {fmt} ({name})"
+                    if key not in best or seconds < best[key][0]:
+                        best[key] = (seconds, 0.0, path.stat().st_size)
+                    print(f"{key:28} {seconds:6.2f} s", flush=True)
+    finally:
+        xlsx.write_workbook = writers["streamed"]
+    return [(k, s, p, n) for k, (s, p, n) in best.items()]
+
+
 def report(args: argparse.Namespace, rows: list[tuple[str, float, float, int]]) -> None:
     """Print the Markdown section and append it to BENCHMARKS.md with --append."""
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -182,7 +226,8 @@ def report(args: argparse.Namespace, rows: list[tuple[str, float, float, int]]) 
         "| --- | ---: | ---: | ---: |",
     ]
     for name, seconds, peak, size in rows:
-        lines.append(f"| {name} | {seconds:.2f} s | {peak:.1f} MiB | {size / 2**20:.1f} MiB |")
+        traced = f"{peak:.1f} MiB" if peak else "not traced"
+        lines.append(f"| {name} | {seconds:.2f} s | {traced} | {size / 2**20:.1f} MiB |")
     lines += ["", f"Whole process (building the event included): max RSS {maxrss:.0f} MiB.", ""]
     text = "\n".join(lines)
     print(text)

@@ -6,7 +6,9 @@ import os
 from typing import Any
 
 from flask import Flask, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from parcours.config import ROOT, Config
 from parcours.extensions import babel, csrf, db, socketio
@@ -16,7 +18,7 @@ LOCALES = ("de", "en")
 
 def make_flask(config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask object with settings from the environment, then overrides."""
-    app = Flask(
+    app = ParcoursFlask(
         "parcours",
         root_path=str(ROOT / "parcours"),
         template_folder=str(ROOT / "templates"),
@@ -29,7 +31,32 @@ def make_flask(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = BoundedInt
     return app
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where input nested too deep is invalid JSON (400), not a RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON is nested too deeply.") from None
+
+
+class ParcoursFlask(Flask):
+    """Flask with the safe JSON provider."""
+
+    json_provider_class = SafeJSONProvider
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` path parts up to the database's BIGINT; larger ones are simply not found."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale() -> str:
@@ -62,6 +89,20 @@ def register_extensions(app: Flask) -> None:
         # transport cap above the body cap, so an oversize write is acked {status: 413}
         # (parcours.api.limits) instead of the socket being dropped
         max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
+    )
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind PARCOURS_PROXY_HOPS reverse proxies, read the client's address and scheme from
+    their X-Forwarded-* headers (werkzeug's ProxyFix), so rate limits count per client and
+    links say https. Wraps the Socket.IO middleware too, so sockets see the same."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops <= 0:
+        return
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
     )
 
 

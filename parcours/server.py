@@ -23,6 +23,35 @@ def raise_file_limit(wanted: int) -> None:
         pass
 
 
+def check_tls(cert: str | None, key: str | None) -> str | None:
+    """Return what is wrong with a certificate/key pair (None if both load, or neither is set)."""
+    if not cert and not key:
+        return None
+    if not cert or not key:
+        return "HTTPS needs both a certificate (--certfile) and its key (--keyfile)"
+    import ssl
+    from pathlib import Path
+
+    for path in (cert, key):
+        if not Path(path).is_file():
+            return f"cannot read {path}"
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (ssl.SSLError, OSError) as err:
+        return f"certificate {cert} and key {key} do not load: {err}"
+    return None
+
+
+def tls_options(app: Any) -> dict[str, Any]:
+    """Return the options that make socketio.run serve HTTPS (none without a certificate)."""
+    cert, key = app.config.get("TLS_CERT"), app.config.get("TLS_KEY")
+    if not cert:
+        return {}
+    if app.config["ASYNC_MODE"] == "threading":
+        return {"ssl_context": (cert, key)}
+    return {"certfile": cert, "keyfile": key}
+
+
 def serve(app: Any, host: str, port: int | None) -> None:
     """Serve app on host:port with the configured async mode."""
     port = port or int(os.environ.get("PORT", "5000"))
@@ -36,11 +65,16 @@ def serve(app: Any, host: str, port: int | None) -> None:
         options["log_output"] = os.environ.get("PARCOURS_ACCESS_LOG") == "1"  # run() maps it to log
     else:
         options["allow_unsafe_werkzeug"] = True
+    options.update(tls_options(app))
     from parcours.realtime.ticker import start_ticker
 
     start_ticker(app)
     from parcours.services.retention import start_retention
 
     start_retention(app)  # deletes personal data retention_days after each event
-    print(f"parcours serving on http://{host}:{port} ({mode})", flush=True)
+    from parcours.realtime.revoke import start_listener
+
+    start_listener(app)  # ends sockets whose token another process revoked
+    scheme = "https" if app.config.get("TLS_CERT") else "http"
+    print(f"parcours serving on {scheme}://{host}:{port} ({mode})", flush=True)
     socketio.run(app, **options)

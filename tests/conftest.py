@@ -39,7 +39,7 @@ def app(database_url: str) -> Iterator[Any]:
             "DATABASE_URL": database_url,
             "ASYNC_MODE": "threading",
             "TESTING": True,
-            "SECRET_KEY": "test",
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
             "WTF_CSRF_ENABLED": False,
             "AUTO_ADVANCE": False,
             "SERVER_NAME": None,
@@ -93,6 +93,11 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def plain(person: dict[str, Any]) -> str:
+    """Return a participant's personal code as stored (the --json prints it as ABCD-EFGH)."""
+    return str(person["personal_code"]).replace("-", "")
+
+
 def missing(reason: str) -> None:
     """Skip on a laptop without the part; in CI (CI=true) a missing part fails the run."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -120,7 +125,7 @@ class Server:
             **os.environ,
             "PARCOURS_DATABASE_URL": self.database_url,
             "PARCOURS_ASYNC_MODE": mode,
-            "PARCOURS_SECRET_KEY": "test-server",
+            "PARCOURS_SECRET_KEY": "test-server-secret-of-at-least-32-characters",
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

@@ -16,6 +16,13 @@ from parcours.extensions import db
 api_bp = Blueprint("api", __name__)
 
 
+def _error(err: ParcoursError) -> ResponseReturnValue:
+    from parcours.api.errors import from_exception
+
+    status, body = from_exception(err)
+    return jsonify(body), status
+
+
 def _view(op: registry.Operation) -> Any:
     def view(**params: Any) -> ResponseReturnValue:
         session = db.session()
@@ -32,13 +39,21 @@ def _view(op: registry.Operation) -> Any:
         body = None
         if request.method in ("POST", "PUT", "PATCH"):
             body = request.get_json(silent=True)
+            if body is None and request.data:
+                from parcours.domain.errors import Invalid
+
+                return _error(
+                    Invalid("The request body is not valid JSON.", {"_schema": ["must be JSON"]})
+                )
             if body is None:
-                body = {} if not request.data else "not json"
+                body = {}
         call = registry.Call(session, actor, params, body, dict(request.args))
         status, result = registry.run(op, call)
         if isinstance(result, Response):
             return result
-        return jsonify(result), status
+        from parcours.api.errors import retry_after
+
+        return jsonify(result), status, retry_after(status, result)
 
     view.__name__ = f"op_{op.name}"
     return view

@@ -39,6 +39,9 @@ def download(write: Callable[[IO[bytes]], str]) -> Response:
     return file_response(data, filename)
 
 
+SUMMARY_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
 def file_response(data: IO[bytes], filename: str) -> Response:
     """Return a download of a written file; never cached (it holds personal data)."""
     data.seek(0)
@@ -52,6 +55,8 @@ def file_response(data: IO[bytes], filename: str) -> Response:
         etag=False,
     )
     response.headers["Cache-Control"] = "no-store"
+    if ext == "html":  # the printable summary: its own styles inline, no script at all
+        response.headers["Content-Security-Policy"] = SUMMARY_CSP
     return response
 
 

@@ -12,19 +12,25 @@ from parcours.storage import AccessToken
 
 def actor_for_token(session: Session, token: str | None) -> Actor:
     """Return the Actor a token stands for, or raise Unauthorized."""
-    if not token:
+    return token_actor(session, token)[0]
+
+
+def token_actor(session: Session, token: str | None) -> tuple[Actor, int]:
+    """Return the Actor a token stands for and the token's row id, or raise Unauthorized."""
+    if not token or not isinstance(token, str):
         raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
     row = session.scalar(
         select(AccessToken).where(AccessToken.token == token, AccessToken.revoked_at.is_(None))
     )
     if row is None:
         raise Unauthorized("The token is unknown or was revoked.")
-    return Actor(
+    actor = Actor(
         role=row.role,
         event_id=row.event_id,
         station_id=row.station_id,
         participant_id=row.participant_id,
     )
+    return actor, row.id
 
 
 def bearer(header: str | None) -> str | None:

@@ -79,7 +79,39 @@ def tell_station(call: Call, row: Any) -> None:
     """Send a new contact request to its station's host devices (never to a kiosk)."""
     person = call.session.get(Participant, row.participant_id)
     if person is not None:
-        emit.to_station(row.station_id, "follow_up", station_follow_up(row, person))
+        shared = capture_lists.sharing_with(call.session, row.station_id, person.id)
+        emit.to_station(
+            row.station_id, "follow_up", station_follow_up(row, person, person.id in shared)
+        )
+
+
+@operation(
+    "withdraw_consent",
+    "POST",
+    "/follow-ups/<int:follow_up_id>/withdraw-consent",
+    summary="Stop sharing your contact details with the station of one of your contact requests "
+    "(consent is per person and station: all your requests to it stop sharing)",
+    roles=("participant",),
+    response=FollowUpOut,
+    socket="withdraw_consent",
+    **WRITE,
+)
+def withdraw_consent(call: Call) -> Result:
+    assert call.actor is not None
+    follow_up_id = call.params.get("follow_up_id")
+    if isinstance(follow_up_id, bool) or not isinstance(follow_up_id, int) or follow_up_id < 1:
+        raise Invalid(
+            "follow_up_id: must be the id of a contact request",
+            {"follow_up_id": ["must be a positive integer"]},
+        )
+    row, changed = capture.withdraw_consent(call.session, call.actor, follow_up_id)
+    person = call.session.get(Participant, row.participant_id)
+    if changed and person is not None:  # the station's tablets show the pseudonym from now on
+        for item in changed:
+            emit.to_station(item.station_id, "follow_up", station_follow_up(item, person, False))
+    body = FOLLOW_UP_OUT.dump(row)
+    call.session.rollback()  # end the read transaction
+    return 200, body
 
 
 @operation(
@@ -136,11 +168,15 @@ def push_roster(call: Call, station_id: int) -> None:
     call.session.rollback()  # end the read transaction
 
 
-def station_follow_up(row: FollowUp, person: Participant) -> dict[str, Any]:
-    """Return a follow-up as the station sees it: contact details only with consent."""
+def station_follow_up(row: FollowUp, person: Participant, shared: bool) -> dict[str, Any]:
+    """Return a follow-up as the station sees it: contact details only with consent.
+
+    shared: the person agreed to share their contact with this station (in any request).
+    """
     return {
         **STATION_FOLLOW_UP_OUT.dump(row),
-        "participant": capture_lists.contact_of(person, row.share_contact),
+        "participant": capture_lists.contact_of(person, shared),
+        "contact_shared": shared,
     }
 
 
@@ -161,7 +197,8 @@ def station_follow_ups(call: Call) -> Result:
     )
     if fmt and fmt != "json":
         return _station_pack(call, fmt)
-    return 200, [station_follow_up(row, person) for row, person in rows]
+    shared = capture_lists.sharing_with(call.session, call.params["station_id"])
+    return 200, [station_follow_up(row, person, person.id in shared) for row, person in rows]
 
 
 def _station_pack(call: Call, fmt: str) -> Result:
@@ -197,7 +234,8 @@ def find_people(call: Call) -> Result:
     "station_check_in_qr",
     "GET",
     "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
-    summary="The QR code (SVG) participants scan to check in at a station: it holds its code",
+    summary="The QR code (SVG) participants scan to check in at a station: it holds the address"
+    " /c/<code> (a camera app opens it; the page's scanner reads the code from it)",
     roles=("host", "organiser", "facilitator"),
     raw=True,
 )
@@ -215,6 +253,9 @@ def station_check_in_qr(call: Call) -> Result:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")
     out = io.BytesIO()
-    segno.make(station.code, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
+    from parcours.web.checkin import check_in_url
+
+    url = check_in_url(station.code)
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
     headers = {"Cache-Control": "private, max-age=3600"}
     return 200, Response(out.getvalue(), mimetype="image/svg+xml", headers=headers)

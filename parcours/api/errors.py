@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from parcours.domain.errors import ParcoursError
+from parcours.domain.errors import ParcoursError, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,14 @@ def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
     return err.status, error_body(err.code, message, fields)
 
 
+def retry_after(status: int, body: Any) -> dict[str, str]:
+    """Return the Retry-After header of a 429 answer (taken from its error fields)."""
+    if status != 429 or not isinstance(body, dict):
+        return {}
+    seconds = (body.get("error", {}).get("fields", {}).get("retry_after_s") or ["60"])[0]
+    return {"Retry-After": str(seconds)}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -51,11 +59,14 @@ def register_api_errors(app: Flask) -> None:
     @app.errorhandler(ParcoursError)
     def _expected(err: ParcoursError) -> ResponseReturnValue:
         status, body = from_exception(err)
+        headers = {"Retry-After": str(err.retry_after)} if isinstance(err, TooMany) else {}
         if not _wants_json():
             from parcours.web.errors import error_page
 
-            return error_page(status, body["error"]["message"])
-        return jsonify(body), status
+            page = make_response(error_page(status, body["error"]["message"]))
+            page.headers.update(headers)
+            return page
+        return jsonify(body), status, headers
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:

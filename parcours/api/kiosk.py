@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request, url_for
 
 from parcours.api.auth import bearer
 from parcours.api.capture import created, push_roster, tell_station
+from parcours.api.limits import KIOSK_PINS, FailureGuard
+from parcours.api.limits import guard as guard_named
 from parcours.api.registry import Call, Result, operation
+from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
     KioskCheckInIn,
     KioskExitOut,
     KioskFollowUpIn,
+    KioskFoundOut,
     KioskNoteIn,
     KioskPersonOut,
     KioskPinIn,
@@ -27,13 +33,17 @@ WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
 
 
-def guard() -> kiosk.PinGuard:
-    """Return the app's counter of wrong kiosk codes."""
-    found = current_app.extensions.get(GUARD_KEY)
-    if not isinstance(found, kiosk.PinGuard):
-        found = kiosk.PinGuard()
-        current_app.extensions[GUARD_KEY] = found
+def guard() -> FailureGuard:
+    """Return the app's counter of wrong kiosk codes (5 a minute per kiosk token)."""
+    found = guard_named("kiosk_pins", KIOSK_PINS)
+    current_app.extensions[GUARD_KEY] = found
     return found
+
+
+def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
+    """Show an entry made in a participant's name at a kiosk on their phone at once."""
+    if participant_id is not None:
+        emit.to_participant(participant_id, "kiosk_entry", {"kind": kind, "record": record})
 
 
 def secret() -> str:
@@ -91,23 +101,27 @@ def kiosk_roster(call: Call) -> Result:
     "kiosk_people",
     "GET",
     "/kiosk/people",
-    summary="Find a participant by name (?q=) at the kiosk: names and organisations only",
+    summary="Find a participant by name (?q=) at the kiosk: names and organisations only; "
+    "here=false: not at this station now, so an entry needs their personal code",
     roles=("kiosk",),
-    response=KioskPersonOut,
+    response=KioskFoundOut,
     query=("q",),
 )
 def kiosk_people(call: Call) -> Result:
     assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
     rows = kiosk.find_people(call.session, call.actor, query)
-    return 200, KioskPersonOut(many=True).dump(rows)
+    here = kiosk.here_now(call.session, call.actor) if rows else set()
+    found = [{**KioskPersonOut().dump(p), "here": p.id in here} for p in rows]
+    return 200, KioskFoundOut(many=True).dump(found)
 
 
 @operation(
     "kiosk_identify",
     "POST",
     "/kiosk/identify",
-    summary="Name the participant of a scanned route card or badge (name and organisation only)",
+    summary="Name the participant of a scanned route card or badge, or of a typed personal code "
+    "(name and organisation only)",
     roles=("kiosk",),
     request=WhoIn,
     response=KioskPersonOut,
@@ -135,14 +149,18 @@ def kiosk_note(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskNoteIn(), call.body)
     note, fresh = kiosk.kiosk_note(call.session, call.actor, data, secret())
-    return created(fresh), NoteOut().dump(note)
+    body = NoteOut().dump(note)
+    if fresh:
+        tell_participant(note.participant_id, "note", body)
+    return created(fresh), body
 
 
 @operation(
     "kiosk_follow_up",
     "POST",
     "/kiosk/follow-ups",
-    summary="Ask the kiosk's station to contact the participant named in the body, as their own",
+    summary="Ask the kiosk's station to contact the participant named in the body, as their own; "
+    "contact details are shared only when their own code names them (else: pseudonym)",
     roles=("kiosk",),
     request=KioskFollowUpIn,
     response=FollowUpOut,
@@ -153,9 +171,11 @@ def kiosk_follow_up(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskFollowUpIn(), call.body)
     row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
+    body = FollowUpOut().dump(row)
     if fresh:
         tell_station(call, row)
-    return created(fresh), FollowUpOut().dump(row)
+        tell_participant(row.participant_id, "follow_up", body)
+    return created(fresh), body
 
 
 @operation(
@@ -176,5 +196,6 @@ def kiosk_check_in(call: Call) -> Result:
     station = call.session.get(Station, row.station_id)
     body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
     if fresh:
+        tell_participant(row.participant_id, "check_in", body)
         push_roster(call, row.station_id)
     return created(fresh), body

@@ -1,17 +1,35 @@
-"""Limits on writes: a token bucket per token (429) and a body-size cap for the socket (413)."""
+"""Limits: writes per token, joins per address, wrong codes and failed logins (429), body size.
+
+The counting is done by the `limits` library (moving windows). With `PARCOURS_MESSAGE_QUEUE`
+set, every process of a deployment counts in the same Redis (keys under the deployment's
+channel), so a limit holds however many processes there are; otherwise the counts live in
+this process. If Redis cannot be reached, a limit lets the request through and logs it: the
+event goes on rather than every write failing.
+"""
 
 from __future__ import annotations
 
 import json
-import threading
+import logging
+import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
+from limits import RateLimitItem, parse
+from limits.errors import StorageError
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from parcours.domain.errors import ParcoursError, TooMany
 
-EXTENSION_KEY = "parcours_rate_limiter"
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "parcours_limits"
+KIOSK_PINS = "5/minute"  # wrong kiosk codes per kiosk token
+LOGIN_ACCOUNT = "5/5 minutes"  # failed logins per e-mail address: then a lock of up to 5 min
+LOGIN_ADDRESS = "30/5 minutes"  # failed logins per client address (any e-mail)
+JOIN_ADDRESS = "150/2 minutes"  # self-registrations per client address (a venue NAT)
 
 
 class TooLarge(ParcoursError):
@@ -21,70 +39,127 @@ class TooLarge(ParcoursError):
     code = "payload_too_large"
 
 
-class RateLimiter:
-    """Token buckets, one per key: `per_minute` writes a minute, bursts up to `burst`.
+def too_many(message: str, wait: float) -> TooMany:
+    """Return the 429 error saying how many seconds to wait (also sent as Retry-After)."""
+    seconds = max(1, math.ceil(wait))
+    fields = {"retry_after_s": [str(seconds)]}
+    return TooMany(f"{message} Try again in {seconds} s.", fields, retry_after=seconds)
 
-    The buckets live in this process only (each server process counts on its own).
-    """
 
-    def __init__(self, per_minute: int, burst: int | None = None) -> None:
-        self.per_minute = per_minute
-        self.burst = burst or per_minute
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-        self._last_prune = time.monotonic()
+class Limits:
+    """Moving-window counters in one storage: Redis (shared) or this process's memory."""
 
-    def take(self, key: str, now: float | None = None) -> float:
-        """Take one token for key; return 0 if allowed, else the seconds to wait."""
-        if self.per_minute <= 0:
+    def __init__(self, uri: str | None = None, prefix: str = "parcours") -> None:
+        self.shared = bool(uri)
+        if uri:
+            storage = storage_from_string(uri, key_prefix=f"{prefix}:limits", wrap_exceptions=True)
+        else:
+            storage = storage_from_string("memory://")
+        self.window = MovingWindowRateLimiter(storage)
+
+    def hit(self, rule: str, *keys: str) -> float:
+        """Count one for keys under rule; return 0 if allowed, else the seconds to wait."""
+        item = parse(rule)
+        try:
+            if self.window.hit(item, *keys):
+                return 0.0
+            return self._wait(item, *keys)
+        except StorageError:
+            log.exception("rate limit storage unreachable; letting the request through")
             return 0.0
-        now = time.monotonic() if now is None else now
-        rate = self.per_minute / 60.0
-        with self._lock:
-            tokens, since = self._buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - since) * rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                return (1.0 - tokens) / rate
-            self._buckets[key] = (tokens - 1.0, now)
-            self._prune(now)
-        return 0.0
 
-    def _prune(self, now: float) -> None:
-        """Forget buckets that have filled up again (called with the lock held)."""
-        if now - self._last_prune < 60 or len(self._buckets) < 1000:
-            return
-        full = self.burst * 60.0 / self.per_minute
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full}
-        self._last_prune = now
+    def blocked(self, rule: str, *keys: str) -> float:
+        """Return the seconds to wait while keys have used up rule (0: not blocked); count none."""
+        item = parse(rule)
+        try:
+            if self.window.test(item, *keys):
+                return 0.0
+            return self._wait(item, *keys)
+        except StorageError:
+            log.exception("rate limit storage unreachable; letting the request through")
+            return 0.0
+
+    def clear(self, rule: str, *keys: str) -> None:
+        """Forget what keys counted under rule."""
+        try:
+            self.window.clear(parse(rule), *keys)
+        except StorageError:
+            log.exception("rate limit storage unreachable; could not clear a count")
+
+    def _wait(self, item: RateLimitItem, *keys: str) -> float:
+        reset = self.window.get_window_stats(item, *keys).reset_time
+        return max(1.0, reset - time.time())
 
 
-def limiter() -> RateLimiter | None:
-    """Return the app's limiter (made on first use from RATE_LIMIT_PER_MINUTE)."""
+@dataclass
+class FailureGuard:
+    """Count failures (wrong codes, wrong passwords) per key: at most `rule`, then 429."""
+
+    limits: Limits
+    rule: str
+    name: str
+
+    def check(self, key: str) -> None:
+        """Raise TooMany while the key has used up its failures."""
+        wait = self.limits.blocked(self.rule, self.name, key)
+        if wait:
+            raise too_many("Too many wrong attempts.", wait)
+
+    def failed(self, key: str) -> None:
+        """Count one failure for the key."""
+        self.limits.hit(self.rule, self.name, key)
+
+    def clear(self, key: str) -> None:
+        """Forget the failures of a key (it succeeded)."""
+        self.limits.clear(self.rule, self.name, key)
+
+
+def app_limits() -> Limits | None:
+    """Return the app's counters (made on first use: Redis with a message queue, else memory)."""
     if not has_app_context():
         return None
-    app = current_app
-    per_minute = int(app.config.get("RATE_LIMIT_PER_MINUTE", 120))
-    burst = app.config.get("RATE_LIMIT_BURST")
-    found = app.extensions.get(EXTENSION_KEY)
-    if not isinstance(found, RateLimiter) or found.per_minute != per_minute:
-        found = RateLimiter(per_minute, int(burst) if burst else None)
-        app.extensions[EXTENSION_KEY] = found
+    found = current_app.extensions.get(EXTENSION_KEY)
+    if not isinstance(found, Limits):
+        uri = current_app.config.get("RATE_LIMIT_STORAGE") or current_app.config.get(
+            "MESSAGE_QUEUE"
+        )
+        prefix = str(current_app.config.get("MESSAGE_QUEUE_CHANNEL") or "parcours")
+        found = Limits(uri, prefix)
+        current_app.extensions[EXTENSION_KEY] = found
+    return found
+
+
+def guard(name: str, rule: str) -> FailureGuard:
+    """Return the failure counter `name` of the app (one per name, shared storage)."""
+    limits = app_limits()
+    assert limits is not None, "guards need the app"
+    key = f"parcours_guard_{name}"
+    found = current_app.extensions.get(key)
+    if not isinstance(found, FailureGuard) or found.limits is not limits or found.rule != rule:
+        found = FailureGuard(limits, rule, name)
+        current_app.extensions[key] = found
     return found
 
 
 def check_rate(key: str) -> None:
-    """Raise TooMany if the key sends faster than the configured rate."""
-    found = limiter()
-    if found is None:
+    """Raise TooMany if the key (a token) writes faster than RATE_LIMIT_PER_MINUTE."""
+    limits = app_limits()
+    per_minute = int(current_app.config.get("RATE_LIMIT_PER_MINUTE", 120)) if limits else 0
+    if limits is None or per_minute <= 0:
         return
-    wait = found.take(key)
-    if wait > 0:
-        seconds = max(1, round(wait + 0.5))
-        raise TooMany(
-            f"Too many requests from this token; try again in {seconds} s.",
-            {"retry_after_s": [str(seconds)]},
-        )
+    wait = limits.hit(f"{per_minute}/minute", "token", key)
+    if wait:
+        raise too_many("Too many requests from this token.", wait)
+
+
+def check_address(name: str, rule: str, address: str | None) -> None:
+    """Raise TooMany if one client address does `name` more often than rule allows."""
+    limits = app_limits()
+    if limits is None or not rule:
+        return
+    wait = limits.hit(rule, name, address or "unknown")
+    if wait:
+        raise too_many("Too many requests from this address.", wait)
 
 
 def check_size(body: Any) -> None:

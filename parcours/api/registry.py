@@ -58,6 +58,7 @@ API_MODULES = (
     "parcours.api.plans",
     "parcours.api.after",
     "parcours.api.kiosk",
+    "parcours.api.links",
     "parcours.api.attendance",
 )
 

@@ -66,7 +66,13 @@ class Unprocessable(ParcoursError):
 
 
 class TooMany(ParcoursError):
-    """The token sends too fast."""
+    """The caller sends too fast, or failed too often; ``retry_after`` says for how long (s)."""
 
     status = 429
     code = "rate_limited"
+
+    def __init__(
+        self, message: str, fields: dict[str, Any] | None = None, retry_after: int = 60
+    ) -> None:
+        super().__init__(message, fields)
+        self.retry_after = retry_after

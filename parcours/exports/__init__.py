@@ -12,13 +12,14 @@ from typing import Any
 FORMATS = ("csv", "xlsx", "json", "vcf", "zip")
 STATION_FORMATS = ("csv", "xlsx", "vcf", "zip")
 
+# text/* types get "; charset=utf-8" from Werkzeug: naming it here too would say it twice
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
-    "vcf": "text/vcard; charset=utf-8",
+    "vcf": "text/vcard",
     "zip": "application/zip",
-    "html": "text/html; charset=utf-8",
+    "html": "text/html",
 }
 
 

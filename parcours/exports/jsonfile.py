@@ -49,6 +49,8 @@ def event_head(scope: ExportScope) -> dict[str, Any]:
         retention_days=event.retention_days,
         auto_advance=event.auto_advance,
     )
+    if event.max_participants is not None:
+        head["max_participants"] = event.max_participants
     return head
 
 

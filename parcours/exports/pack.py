@@ -43,13 +43,16 @@ def _entry(zf: zipfile.ZipFile, name: str) -> IO[bytes]:
 def add_pack(zf: zipfile.ZipFile, scope: ExportScope, prefix: str = "") -> None:
     """Add one station's pack to an open ZIP file, under prefix."""
     names = pack_names(scope)
+    breathe = scope.pause or (lambda: None)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL) as book:
         xlsx.write_station(book, scope)
         book.seek(0)
         with _entry(zf, prefix + names["xlsx"]) as entry:
             shutil.copyfileobj(book, entry)
+    breathe()
     with _entry(zf, prefix + names["vcf"]) as entry:
         vcard.write_cards(entry, scope)
+    breathe()
     zf.writestr(prefix + names["html"], render_summary(scope).encode("utf-8"))
 
 

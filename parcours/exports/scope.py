@@ -24,6 +24,13 @@ KIND_LABELS = {
 }
 
 
+VIA_LABELS = {
+    "phone": _l("own phone"),
+    "tablet": _l("station tablet (host)"),
+    "kiosk": _l("station tablet (kiosk)"),
+}
+
+
 @dataclass(frozen=True)
 class Person:
     """The fields of a participant an export may show."""
@@ -83,6 +90,10 @@ class ExportScope:
         """Return the label of a kind of organisation, or Yes/No for a bool."""
         return self.memo(key, lambda: yes_no(key) if isinstance(key, bool) else kind_label(key))
 
+    def via(self, key: str | None) -> str:
+        """Return where a record was entered, in the current language (kiosk entries say so)."""
+        return self.memo(("via", key), lambda: str(VIA_LABELS.get(key or "", key or "")))
+
     def for_station(self, station_id: int) -> ExportScope:
         """Return the same event's scope for one station, sharing the lookups."""
         other = ExportScope.__new__(ExportScope)
@@ -125,7 +136,14 @@ class ExportScope:
 
     @property
     def consent(self) -> set[tuple[int, int]]:
-        """Return the (participant, station) pairs where the participant agreed to share."""
+        """Return the (participant, station) pairs where the participant agreed to share.
+
+        The consent rule, the same on the host's tablet, in every export and in the report:
+        consent is per person and station. Once a person agreed, in any of their contact
+        requests to a station, that station sees their name and contact details on all of their
+        records with it (requests and its leads about them); until then, and after the person
+        withdrew it, a pseudonym.
+        """
         if self._consent is None:
             rows = self.session.execute(
                 select(FollowUp.participant_id, FollowUp.station_id)

@@ -25,11 +25,25 @@ FOLLOW_UPS = Table(
     (WHEN, STATION, *PERSON, _l("Topic"), _l("Message"), _l("Contact shared"), _l("Via")),
     follow_up_rows,
 )
-LEADS = Table("leads", _l("Leads"), (WHEN, STATION, *PERSON, _l("Topic"), _l("Note")), lead_rows)
+LEADS = Table(
+    "leads",
+    _l("Leads"),
+    (WHEN, STATION, *PERSON, _l("Topic"), _l("Note"), _l("Contact shared")),
+    lead_rows,
+)
 CONTACTS = Table(
     "contacts",
     _l("Follow-ups and leads"),
-    (_l("Record"), WHEN, STATION, *PERSON, _l("Topic"), _l("Text"), _l("Contact shared")),
+    (
+        _l("Record"),
+        WHEN,
+        STATION,
+        *PERSON,
+        _l("Topic"),
+        _l("Text"),
+        _l("Contact shared"),
+        _l("Via"),
+    ),
     contact_rows,
 )
 NOTES = Table(

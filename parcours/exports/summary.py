@@ -34,7 +34,9 @@ def station_figures(scope: ExportScope) -> dict[str, Any]:
         "planned_visits": _count(scope, Assignment),
         "check_ins": _count(scope, CheckIn),
         "follow_ups": _count(scope, FollowUp),
-        "contacts_shared": _count(scope, FollowUp, FollowUp.share_contact.is_(True)),
+        "contacts_shared": len(
+            {pid for pid, sid in scope.consent if sid == scope.station_id}
+        ),  # people who shared with this station (the consent rule: per person and station)
         "leads": _count(scope, Lead),
         "topics": [(str(t), int(n)) for t, n in topics],
     }
@@ -43,13 +45,13 @@ def station_figures(scope: ExportScope) -> dict[str, Any]:
 def contact_list(scope: ExportScope) -> list[dict[str, Any]]:
     """Return the first follow-ups as the summary lists them (pseudonym without consent)."""
     stmt = (
-        select(FollowUp.participant_id, FollowUp.topic, FollowUp.share_contact)
+        select(FollowUp.participant_id, FollowUp.topic, FollowUp.share_contact, FollowUp.via)
         .where(FollowUp.event_id == scope.event.id, FollowUp.station_id == scope.station_id)
         .order_by(FollowUp.id)
         .limit(LIST_LIMIT)
     )
     out = []
-    for participant_id, topic, _shared in scope.session.execute(stmt):
+    for participant_id, topic, _shared, via in scope.session.execute(stmt):
         shown = scope.shown(participant_id, scope.station_id)
         person = scope.people.get(participant_id)
         out.append(
@@ -59,6 +61,7 @@ def contact_list(scope: ExportScope) -> list[dict[str, Any]]:
                 "kind": kind_label(person.kind) if person else "",
                 "contact": " · ".join(x for x in (shown.email, shown.phone) if x),
                 "topic": topic,
+                "via": scope.via(via),
             }
         )
     return out

@@ -57,6 +57,11 @@ def _person_cells(scope: ExportScope, participant_id: int | None, station_id: in
     return [shown.name, shown.organisation, kind, shown.email, shown.phone]
 
 
+def _shared(scope: ExportScope, participant_id: int | None, station_id: int | None) -> str:
+    """Return Yes/No: does the station see this person's contact details (the consent rule)."""
+    return scope.word(scope.shown(participant_id, station_id).consented)
+
+
 def _follow_up_query(scope: ExportScope) -> Select[Any]:
     stmt = select(
         FollowUp.created_at,
@@ -90,8 +95,8 @@ def follow_up_rows(scope: ExportScope) -> Iterator[Row]:
             *_person_cells(scope, r.participant_id, r.station_id),
             r.topic,
             r.message,
-            scope.word(bool(r.share_contact)),
-            r.via,
+            _shared(scope, r.participant_id, r.station_id),
+            scope.via(r.via),
         ]
 
 
@@ -104,6 +109,7 @@ def lead_rows(scope: ExportScope) -> Iterator[Row]:
             *_person_cells(scope, r.participant_id, r.station_id),
             r.topic,
             r.note,
+            _shared(scope, r.participant_id, r.station_id),
         ]
 
 
@@ -111,9 +117,10 @@ def contact_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield follow-ups and leads in one list (the CSV export)."""
     follow_up, lead = _("Follow-up"), _("Lead")
     for row in follow_up_rows(scope):
-        yield [follow_up, *row[:10]]
+        yield [follow_up, *row]
+    tablet = scope.via("tablet")
     for row in lead_rows(scope):
-        yield [lead, *row, ""]
+        yield [lead, *row, tablet]
 
 
 def _author(scope: ExportScope, author: str) -> str:
@@ -148,7 +155,7 @@ def note_rows(scope: ExportScope) -> Iterator[Row]:
             r.round,
             about,
             r.text,
-            r.via,
+            scope.via(r.via),
         ]
 
 
@@ -171,7 +178,7 @@ def visit_rows(scope: ExportScope) -> Iterator[Row]:
     for r in _stream(scope, checks.order_by(CheckIn.id)):
         name = scope.station_name(r.station_id)
         pseudonym = scope.pseudonym(r.participant_id)
-        yield [checked, r.round, name, pseudonym, scope.local(r.created_at), r.via]
+        yield [checked, r.round, name, pseudonym, scope.local(r.created_at), scope.via(r.via)]
 
 
 def participant_rows(scope: ExportScope) -> Iterator[Row]:

@@ -71,23 +71,31 @@ def _note(scope: ExportScope, requests: list[Any]) -> str:
     parts = [scope.event.title]
     for r in requests:
         text = f"{scope.station_name(r.station_id)}: {r.topic}"
+        if r.via == "kiosk":  # kiosk entries stay marked as such in every export
+            text += f" ({scope.via(r.via)})"
         parts.append(text + (f" – {r.message}" if r.message else ""))
     return "\n".join(parts) if len(parts) > 1 else _("Met at %(event)s", event=parts[0])
 
 
 def consented_requests(scope: ExportScope) -> Iterator[tuple[Person, list[Any]]]:
-    """Yield each participant who agreed to share, with their requests, for the scope."""
+    """Yield each participant who agreed to share, with their requests, for the scope.
+
+    The consent rule (ExportScope.consent): per person and station, so a card lists every
+    request of the person to a station they shared their contact with.
+    """
     stmt = select(
-        FollowUp.participant_id, FollowUp.station_id, FollowUp.topic, FollowUp.message
-    ).where(FollowUp.event_id == scope.event.id, FollowUp.share_contact.is_(True))
+        FollowUp.participant_id, FollowUp.station_id, FollowUp.topic, FollowUp.message, FollowUp.via
+    ).where(FollowUp.event_id == scope.event.id)
     if scope.station_id is not None:
         stmt = stmt.where(FollowUp.station_id == scope.station_id)
     stmt = stmt.order_by(FollowUp.participant_id, FollowUp.id)
     rows = scope.session.execute(stmt, execution_options={"yield_per": 500})
+    consent = scope.consent
     for participant_id, group in groupby(rows, key=lambda r: r.participant_id):
         person = scope.people.get(participant_id)
-        if person is not None:
-            yield person, list(group)
+        shared = [r for r in group if (r.participant_id, r.station_id) in consent]
+        if person is not None and shared:
+            yield person, shared
 
 
 def write_cards(out: IO[bytes], scope: ExportScope) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from parcours.planner.assign import assign
 from parcours.planner.bounds import forced_repeats, min_pairs
 from parcours.planner.construct import Class, by_flow, clear, greedy
-from parcours.planner.fields import field_hint, field_words
+from parcours.planner.designs import starts
 from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem
 from parcours.planner.search import Budget, Search
@@ -58,20 +58,18 @@ def targets(st: State, forced: int) -> Targets:
     return Targets(forced, pref_best, pref_total, lower)
 
 
-def preference_hint(prob: Problem, order: list[int]) -> list[list[int]] | None:
-    """Return field lines dealt to participants so that they win the most preferences.
+def _masks(words: list[list[int]]) -> list[int]:
+    return [sum(1 << s for s in w if s >= 0) for w in words]
 
-    Any line of the affine plane meets any other at most once, so *which* participant
-    walks *which* line is free: a minimum-cost assignment (Hungarian method) gives
-    each participant a line through as many of its must-visits and interests as
-    possible.  None when nobody has a preference or the plane has too few lines.
+
+def _deal(prob: Problem, words: list[list[int]]) -> list[list[int]]:
+    """Return ``words`` dealt to participants so that they win the most preferences.
+
+    Any two routes of a construction meet at most once, so *which* participant walks
+    *which* route is free: a minimum-cost assignment (Hungarian method) gives each
+    participant a route through as many of its must-visits and interests as possible.
     """
-    if not any(prob.interests) and not any(prob.must):
-        return None
-    words = field_words(prob.rounds, order)
-    if len(words) < prob.n:
-        return None
-    masks = [sum(1 << s for s in w) for w in words]
+    masks = _masks(words)
     big = 4 * (prob.rounds + 1)
     cost = [
         [
@@ -83,29 +81,72 @@ def preference_hint(prob: Problem, order: list[int]) -> list[list[int]] | None:
     return [words[w] for w in assign(cost)]
 
 
-def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets]:
-    """Return the cheapest greedy start (with and without a field hint) and its targets."""
+def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
+    """Return ``words`` with stations renamed so that preferences and capacities fit best."""
+    m = prob.m
+    usable = [s for s in range(m) if prob.cap[s] > 0]
+    loads = [[0] * m for _ in range(prob.rounds)]
+    for w in words:
+        for r, s in enumerate(w):
+            if s >= 0:
+                loads[r][s] += 1
+    big = 4 * (prob.rounds + 1)
+    gain = [[0] * m for _ in range(m)]
+    for p, w in enumerate(words):
+        for s in {x for x in w if x >= 0}:
+            row = gain[s]
+            for t in usable:
+                row[t] += big * (prob.must[p] >> t & 1) + (prob.interests[p] >> t & 1)
+    huge = 1 << 30
+    cost = [
+        [
+            huge * sum(max(0, loads[r][i] - prob.cap[j]) for r in range(prob.rounds))
+            - 2 * gain[i][j]
+            - int(i == j)
+            for j in usable
+        ]
+        for i in usable
+    ]
+    perm = assign(cost)
+    rename = {i: usable[perm[k]] for k, i in enumerate(usable)}
+    return [[rename[s] if s >= 0 else -1 for s in w] for w in words]
+
+
+def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
+    """Return zero-repeat starts from MOLS (see ``designs``), fitted to preferences."""
+    usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
+    caps = [prob.cap[s] for s in usable]
+    out = []
+    liked = any(prob.interests) or any(prob.must)
+    for start in starts(caps, prob.n, prob.rounds):
+        words = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid]
+        if liked:
+            for _ in range(2):
+                words = _relabel(prob, _deal(prob, words))
+            words = _deal(prob, words)
+        out.append((start.name, words))
+    return out
+
+
+def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str]:
+    """Return the cheapest start (constructions first, then the greedy) and its targets."""
     singles: list[tuple[int, ...]] = [(p,) for p in range(prob.n)]
     classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
-    hints: list[list[list[int]] | None] = [None]
+    hints: list[tuple[str, list[list[int]] | None]] = []
     if not prob.closed:
-        order = sorted(range(prob.m), key=lambda s: (-prob.cap[s], s))
-        hint = field_hint(prob.n, prob.rounds, order)
-        if hint is not None:
-            hints.insert(0, hint)
-        liked = preference_hint(prob, order)
-        if liked is not None:
-            hints.insert(0, liked)
-    best: tuple[State, Targets] | None = None
-    for hint in hints:
+        hints += construction_hints(prob)
+    hints.append(("greedy", None))
+    best: tuple[State, Targets, str] | None = None
+    for name, hint in hints:
         st = new_state(prob, singles)
         tg = targets(st, forced)
         if not greedy(st, prob.open, rng, classes, hint):
             clear(st, prob.open)
             if not by_flow(st, prob.open):
                 raise PlanInfeasible(["no placement without revisits or overruns exists"])
+            name = "b-matching"
         if best is None or st.cost() < best[0].cost():
-            best = (st, tg)
+            best = (st, tg, name)
     assert best is not None
     return best
 
@@ -123,14 +164,21 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
     """Return a plan for the open rounds of ``prob`` (closed rounds kept) and search stats."""
     rng = Random(seed)
     forced = forced_repeats(prob)[0]
-    st, tg = _start(prob, rng, forced)
-    stats: dict[str, Any] = {"iterations": 0, "stopped_by": "bound"}
+    st, tg, name = _start(prob, rng, forced)
+    stats: dict[str, Any] = {
+        "iterations": 0,
+        "stopped_by": "bound",
+        "construction": name,
+        "start_repeats": st.rep,
+        "search": "none",
+    }
     if prob.open and st.U and forced > 0:
         # repeats are unavoidable and nearly everyone is in conflict: steepest
         # descent over whole rounds (each step costs about ten plain iterations)
         tabu = Tabu(st, prob.open, rng, tg.lower, tg.pref_best)
         steps = max(10, budget.max_iterations // TABU_STEP_COST)
         stats["stopped_by"] = tabu.run(budget, steps)
+        stats["search"] = "tabu"
         stats["iterations"] = tabu.iterations
     elif prob.open and st.U:
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
@@ -139,5 +187,6 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
             return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total
 
         stats["stopped_by"] = search.run(budget, primary)
+        stats["search"] = "local" if search.iterations else "none"
         stats["iterations"] = search.iterations
     return _expand(st), stats

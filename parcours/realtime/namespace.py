@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import asdict
 from typing import Any
 
 from flask import request, session
 from flask_socketio import Namespace, join_room
 
-from parcours.api.auth import actor_for_token
+from parcours.api.auth import token_actor
+from parcours.api.errors import error_body, from_exception
 from parcours.api.registry import Call, run, socket_operations
 from parcours.domain.actors import Actor
-from parcours.domain.errors import ParcoursError
+from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
 from parcours.realtime import rooms
+from parcours.schemas.common import LARGEST, check_input, problems
+
+log = logging.getLogger(__name__)
+PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def session_token() -> str | None:
+    """Return the token the current socket connected with."""
+    token = session.get("live_token")
+    return token if isinstance(token, str) else None
 
 
 class LiveNamespace(Namespace):
@@ -21,12 +34,15 @@ class LiveNamespace(Namespace):
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
+        if token is not None and not isinstance(token, str):
+            raise ConnectionRefusedError("bad_request")
         try:
-            actor = actor_for_token(db.session(), token)
+            actor, token_id = token_actor(db.session(), token)
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
-        for room in rooms.rooms_for(actor):
+        session["live_token"] = token  # checked again at every write (a token may end)
+        for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
         from parcours.realtime.hooks import on_connected
 
@@ -57,13 +73,69 @@ class LiveNamespace(Namespace):
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
-        actor = self._actor()
-        params = {"event_id": actor.event_id} if actor is not None else {}
-        if isinstance(payload, dict) and "_params" in payload:
-            params.update(payload.pop("_params") or {})
-        session = db.session()
+        """Run op; every write gets an acknowledgement, also for a malformed payload."""
         try:
-            status, body = run(op, Call(session, actor, params, payload, {}))
+            params = path_params(
+                op, payload.pop("_params", None) if isinstance(payload, dict) else None
+            )
+        except ParcoursError as err:
+            status, body = from_exception(err)
+            return {"status": status, "body": body}
+        db_session = db.session()
+        try:
+            try:  # the token may have ended since the socket connected: ask the database
+                actor: Actor | None = token_actor(db_session, session_token())[0]
+            except ParcoursError as err:
+                self._end_socket()
+                status, body = from_exception(err)
+                return {"status": status, "body": body}
+            if actor is not None:
+                params["event_id"] = actor.event_id  # the token's event, whatever the payload says
+            status, body = run(op, Call(db_session, actor, params, payload, {}))
+        except ParcoursError as err:
+            db_session.rollback()
+            status, body = from_exception(err)
+        except Exception:  # noqa: BLE001 - a socket write is acknowledged even on a bug
+            log.exception("socket operation %s failed", op.name)
+            db_session.rollback()
+            status, body = 500, error_body("internal_error", "Something went wrong on our side.")
         finally:
             db.session.remove()
         return {"status": status, "body": body}
+
+    def _end_socket(self) -> None:
+        """Disconnect this socket right after its refused write was acknowledged."""
+        from parcours.extensions import socketio
+
+        sid = request.sid
+
+        def end() -> None:
+            socketio.sleep(0.2)
+            socketio.server.disconnect(sid, namespace=self.namespace, ignore_queue=True)
+
+        socketio.start_background_task(end)
+
+
+def path_params(op: Any, given: Any) -> dict[str, Any]:
+    """Check the `_params` of a socket payload against the operation's path placeholders."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise Invalid("_params: must be an object", {"_params": ["must be an object"]})
+    kinds = dict((name, kind) for kind, name in PLACEHOLDER.findall(op.path))
+    errors: dict[str, list[str]] = {}
+    for name, value in given.items():
+        kind = kinds.get(name)
+        if name == "event_id" and kind is None:
+            continue  # the token's event is used
+        if kind is None:
+            errors[f"_params.{name}"] = ["unknown parameter"]
+        elif kind == "int" and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST
+        ):
+            errors[f"_params.{name}"] = [f"must be a whole number from 0 to {LARGEST}"]
+        elif kind != "int" and (not isinstance(value, str) or check_input(value)):
+            errors[f"_params.{name}"] = ["must be text"]
+    if errors:
+        raise Invalid("; ".join(problems(errors)), errors)
+    return dict(given)

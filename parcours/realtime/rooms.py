@@ -40,3 +40,8 @@ def rooms_for(actor: Actor) -> list[str]:
     if actor.participant_id is not None:
         out.append(participant_room(actor.participant_id))
     return out
+
+
+def token_room(token_id: int) -> str:
+    """Return the room of every socket opened with one access token (by its row id)."""
+    return f"token:{token_id}"

@@ -27,6 +27,8 @@ class ShredRequest(StrictSchema):
 class ShredForm(StrictSchema):
     """The organiser page's confirmation: a ticked box and the event's join code typed in."""
 
+    from_form = True
+
     csrf_token = fields.String(load_default=None)
     understood = fields.String(
         required=True, validate=validate.Equal("yes", error="please confirm that you understand")

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from parcours.schemas.common import StrictSchema, client_id_field
+from parcours.schemas.common import UUID_PATTERN, StrictSchema, Text, client_id_field
 
 NOTE_MAX = 2000
 MESSAGE_MAX = 2000
@@ -22,19 +22,14 @@ def _not_blank(value: str) -> None:
         raise ValidationError("must not be empty")
 
 
-def _no_control(value: str) -> None:
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValidationError("must not contain control characters")
-
-
 def text(maximum: int, *, required: bool) -> fields.String:
-    """Return a free-text field: required ones may not be blank; no control characters."""
-    checks: list[Any] = [validate.Length(max=maximum), _no_control]
+    """Return a stripped free-text field: required ones may not be blank; no control characters."""
+    checks: list[Any] = [validate.Length(max=maximum)]
     if required:
         checks.insert(0, validate.Length(min=1, max=maximum))
         checks.append(_not_blank)
-        return fields.String(required=True, validate=checks)
-    return fields.String(load_default="", validate=checks)
+        return Text(required=True, validate=checks)
+    return Text(load_default="", validate=checks)
 
 
 def record_id(required: bool = True) -> fields.Integer:
@@ -109,7 +104,11 @@ class WallCardIn(StrictSchema):
 class WallVoteIn(StrictSchema):
     """An upvote; the client_id only lets the outbox match the answer."""
 
-    client_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=36))
+    client_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(UUID_PATTERN, error="must be a UUID"),
+    )
 
 
 class WallModerateIn(StrictSchema):
@@ -137,6 +136,7 @@ class FollowUpOut(Schema):
     topic = fields.String()
     message = fields.String()
     share_contact = fields.Boolean()
+    via = fields.String()
     created_at = fields.DateTime()
 
 
@@ -151,9 +151,15 @@ class ContactOut(Schema):
 
 
 class StationFollowUpOut(FollowUpOut):
-    """A follow-up as the station's host and the organiser see it."""
+    """A follow-up as the station's host and the organiser see it.
+
+    share_contact is what the person answered in this request; participant holds their contact
+    details when they shared them with this station in any request (consent per person and
+    station, the same rule as every export), else only a pseudonym.
+    """
 
     participant = fields.Nested(ContactOut)
+    contact_shared = fields.Boolean()
 
 
 class LeadOut(Schema):
@@ -172,6 +178,7 @@ class CheckInOut(Schema):
     station_id = fields.Integer()
     station_name = fields.String()
     round = fields.Integer(allow_none=True)
+    via = fields.String()
     created_at = fields.DateTime()
 
 

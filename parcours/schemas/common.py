@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -11,13 +13,117 @@ from parcours.schemas.messages import localize
 
 KINDS = ("company", "authority", "organisation", "chamber", "other")
 LANGUAGES = ("de", "en")
+LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
+MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON boolean: true or false only; "yes", 1 and "true" are refused."""
+
+    default_error_messages = {"invalid": "must be true or false"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def harden(field_obj: fields.Field, *, from_form: bool = False) -> None:
+    """Bound every integer to the database's range; make booleans strict (JSON only)."""
+    if isinstance(field_obj, fields.Integer):
+        field_obj.validators = [
+            *field_obj.validators,
+            validate.Range(min=-LARGEST, max=LARGEST, error="must be at most {max}"),
+        ]
+    elif type(field_obj) is fields.Boolean and not from_form:
+        field_obj.__class__ = StrictBoolean  # central: every JSON boolean of an input schema
+    inner = getattr(field_obj, "inner", None)
+    if isinstance(inner, fields.Field):
+        harden(inner, from_form=from_form)
 
 
 class StrictSchema(Schema):
-    """Reject unknown fields: a typo should be an error, not silently dropped."""
+    """Reject unknown fields: a typo should be an error, not silently dropped.
+
+    Every integer is bounded to the database's range, and every boolean must be a JSON
+    boolean, unless the schema reads a web form (`from_form = True`).
+    """
+
+    from_form = False
 
     class Meta:
         unknown = RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        """Harden each field as it is bound (subclasses call super first)."""
+        harden(field_obj, from_form=self.from_form)
+
+
+def bad_text(value: str, *, multiline: bool) -> str | None:
+    """Return why a text is refused (control, bidi or lone surrogate characters), or None."""
+    for ch in value:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            return "must be valid Unicode text"
+        if ch in BIDI_CONTROLS:
+            return "must not contain bidirectional control characters"
+        if unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\r\t"):
+            return "must not contain control characters"
+    return None
+
+
+class Line(fields.String):
+    """One line of text: stripped first, then checked; control and bidi characters refused."""
+
+    multiline = False
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        problem = bad_text(text, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class Text(Line):
+    """Free text over several lines: like Line, but line breaks and tabs are kept."""
+
+    multiline = True
+
+
+def check_input(data: Any, path: str = "", depth: int = 0) -> dict[str, list[str]]:
+    """Find values no schema should see: deep nesting, huge numbers, broken Unicode.
+
+    Runs before every load, over HTTP and the socket alike, so that no OverflowError,
+    RecursionError or UnicodeEncodeError reaches the database or the JSON encoder.
+    """
+    where = path or "_schema"
+    if depth > MAX_DEPTH:
+        return {where: [f"must not nest deeper than {MAX_DEPTH} levels"]}
+    out: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and bad_text(key, multiline=True):
+                out.setdefault(where, []).append("has a key that is not valid text")
+                continue
+            for name, msgs in check_input(value, sub, depth + 1).items():
+                out.setdefault(name, []).extend(msgs)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            for name, msgs in check_input(value, f"{path}[{index}]", depth + 1).items():
+                out.setdefault(name, []).extend(msgs)
+    elif isinstance(data, bool):
+        pass
+    elif isinstance(data, int) and not -LARGEST <= data <= LARGEST:
+        out[where] = [f"must be at most {LARGEST}"]
+    elif isinstance(data, float) and (not math.isfinite(data) or abs(data) > LARGEST):
+        out[where] = ["must be a finite number"]
+    elif isinstance(data, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in data):
+        out[where] = ["must be valid Unicode text"]
+    return out
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -58,6 +164,9 @@ def load(schema: Schema, data: Any) -> Any:
     """Load data with schema; raise Invalid with flattened field paths on failure."""
     if not isinstance(data, dict | list):
         raise Invalid("The request body must be a JSON object.", {"_schema": ["must be an object"]})
+    found = check_input(data)
+    if found:
+        raise Invalid("; ".join(problems(found)), found)
     try:
         return schema.load(data)
     except ValidationError as err:
@@ -66,21 +175,26 @@ def load(schema: Schema, data: Any) -> Any:
 
 
 def name_field(required: bool = True, maximum: int = 120) -> fields.String:
-    """Return a trimmed, length-checked text field."""
-    return fields.String(required=required, validate=validate.Length(min=1, max=maximum))
+    """Return a one-line name: stripped, then 1 to `maximum` characters (spaces only: refused)."""
+    return Line(required=required, validate=validate.Length(min=1, max=maximum))
 
 
-def text_field(maximum: int, required: bool = False) -> fields.String:
-    """Return a free-text field with a maximum length (may be empty)."""
-    return fields.String(required=required, load_default="", validate=validate.Length(max=maximum))
+def text_field(maximum: int, required: bool = False, *, multiline: bool = False) -> fields.String:
+    """Return a stripped text field with a maximum length (may be empty); one line unless told."""
+    kind = Text if multiline else Line
+    return kind(required=required, load_default="", validate=validate.Length(max=maximum))
+
+
+class ClientId(fields.String):
+    """The UUID a device makes for each write (any case in, lower case out)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).lower()
 
 
 def client_id_field() -> fields.String:
     """Return the field for the UUID a device makes for each write."""
-    return fields.String(
+    return ClientId(
         required=True,
-        validate=validate.Regexp(
-            r"^[0-9A-Za-z][0-9A-Za-z_-]{7,35}$",
-            error="must be a UUID or a similar id of 8 to 36 letters, digits, '-' or '_'",
-        ),
+        validate=validate.Regexp(UUID_PATTERN, error="must be a UUID (made on the device)"),
     )

@@ -8,7 +8,14 @@ from typing import Any
 from marshmallow import ValidationError as MError
 from marshmallow import fields, validate, validates_schema
 
-from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+from parcours.schemas.common import (
+    KINDS,
+    LANGUAGES,
+    StrictBoolean,
+    StrictSchema,
+    name_field,
+    text_field,
+)
 
 SEGMENT_KINDS = ("talk", "break", "workshop", "parcours", "other")
 MODES = ("individual", "groups")
@@ -48,6 +55,7 @@ class FileSection(StrictSchema):
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         """Word the usual type errors the way the rest of the messages read."""
+        super().on_bind_field(field_name, field_obj)
         field_obj.error_messages = {
             **field_obj.error_messages,
             "required": "is required",
@@ -57,7 +65,7 @@ class FileSection(StrictSchema):
             field_obj.error_messages["invalid"] = "must be text"
         if isinstance(field_obj, fields.List):
             field_obj.error_messages["invalid"] = "must be a list"
-        if isinstance(field_obj, fields.Boolean):
+        if isinstance(field_obj, fields.Boolean | StrictBoolean):
             field_obj.error_messages["invalid"] = "must be true or false"
 
 
@@ -88,6 +96,7 @@ class EventSection(FileSection):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     retention_days = count(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
+    max_participants = count(1, 100_000, load_default=None)  # cap on registrations
 
 
 class SegmentSection(FileSection):

@@ -9,9 +9,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from parcours.schemas.capture import NOTE_MAX, ContactRequestIn, record_id, text
 from parcours.schemas.common import StrictSchema, client_id_field
 
-WHO_FIELDS = ("participant_id", "participant_token", "badge")
+WHO_FIELDS = ("participant_id", "participant_token", "badge", "personal_code")
 TOKEN_PATTERN = r"^[0-9A-Za-z_-]{16,64}$"
 BADGE_PATTERN = r"^[0-9]{1,9}-[a-z2-7]{8,32}$"
+PERSONAL_CODE_PATTERN = r"^ *[A-Za-z2-9]{4} *-? *[A-Za-z2-9]{4} *$"  # ABCD-EFGH, as printed
 
 
 def pin_field() -> fields.String:
@@ -54,6 +55,13 @@ class WhoIn(StrictSchema):
         allow_none=True,
         validate=validate.Regexp(BADGE_PATTERN, error="must be the code of a name badge"),
     )
+    personal_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            PERSONAL_CODE_PATTERN, error="must be a personal code like ABCD-EFGH"
+        ),
+    )
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
@@ -87,6 +95,12 @@ class KioskPersonOut(Schema):
     id = fields.Integer()
     name = fields.String()
     organisation = fields.String()
+
+
+class KioskFoundOut(KioskPersonOut):
+    """A search result: here is false for someone the kiosk does not list (a code is needed)."""
+
+    here = fields.Boolean()
 
 
 class KioskRosterOut(Schema):

@@ -54,6 +54,8 @@ class MoveSchema(StrictSchema):
 class MoveFormSchema(MoveSchema):
     """The plan page's move form (strings from the form; the CSRF token passes through)."""
 
+    from_form = True
+
     participant_id = fields.Integer(required=True, validate=validate.Range(min=1))
     round = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
     station_id = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -62,6 +64,8 @@ class MoveFormSchema(MoveSchema):
 
 class PlanFormSchema(PlanRequestSchema):
     """The plan page's form: mode, seed and time limit as strings."""
+
+    from_form = True
 
     csrf_token = fields.String(load_default=None)
 

@@ -36,6 +36,7 @@ class EventInput(StrictSchema):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     retention_days = _int(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
+    max_participants = _int(1, 100_000, load_default=None, allow_none=True)
 
     @validates_schema
     def _zone(self, data: dict[str, Any], **_: Any) -> None:
@@ -92,7 +93,7 @@ class StationInput(StrictSchema):
 
     name = name_field(maximum=200)
     kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
-    description = text_field(2000)
+    description = text_field(2000, multiline=True)
     location = text_field(120)
     host = text_field(120)
     capacity = _int(1, 500, load_default=10)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Forbidden, Invalid
+from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.services.common import require_event, require_live
 from parcours.storage import (
     Assignment,
@@ -240,6 +240,45 @@ def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tu
     )
 
 
+def withdraw_consent(
+    session: Session, actor: Actor, follow_up_id: int
+) -> tuple[FollowUp, list[FollowUp]]:
+    """Withdraw the participant's consent to share their contact with a request's station.
+
+    Consent is per person and station, so every request of the person to that station stops
+    sharing. Return the request named and every request that changed.
+    """
+    from parcours.services.common import audit
+
+    event = writable_event(session, actor, "participant")
+    row = session.get(FollowUp, follow_up_id)
+    if row is None or row.event_id != event.id or row.participant_id != actor.participant_id:
+        raise NotFound("No such contact request of yours.")
+    changed = list(
+        session.scalars(
+            select(FollowUp).where(
+                FollowUp.event_id == event.id,
+                FollowUp.participant_id == actor.participant_id,
+                FollowUp.station_id == row.station_id,
+                FollowUp.share_contact.is_(True),
+            )
+        )
+    )
+    for item in changed:
+        item.share_contact = False
+    if changed:
+        audit(
+            session,
+            event.id,
+            actor.label,
+            "consent.withdraw",
+            station_id=row.station_id,
+            follow_ups=[item.id for item in changed],
+        )
+    session.commit()
+    return row, changed
+
+
 def participant_of(session: Session, event: Event, participant_id: int, field: str) -> Participant:
     """Return a participant of the event or raise Invalid naming the field."""
     person = session.get(Participant, participant_id)
@@ -279,10 +318,7 @@ def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tup
     found = session.scalar(select(CheckIn).filter_by(**keys))
     if found is not None:
         return found, False
-    code = data["station_code"].strip().upper()
-    station = session.scalar(
-        select(Station).where(Station.event_id == event.id, func.upper(Station.code) == code)
-    )
+    station = station_by_code(session, event.id, data["station_code"])
     if station is None:
         raise Invalid(
             "station_code: no station with this code",
@@ -296,6 +332,14 @@ def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tup
         lambda: CheckIn(
             **keys, station_id=station.id, round=round_no, via="kiosk" if actor.kiosk else "phone"
         ),
+    )
+
+
+def station_by_code(session: Session, event_id: int, code: str) -> Station | None:
+    """Return the event's station with this check-in code (any case), or None."""
+    wanted = code.strip().upper()
+    return session.scalar(
+        select(Station).where(Station.event_id == event_id, func.upper(Station.code) == wanted)
     )
 
 

@@ -32,6 +32,16 @@ def station_follow_ups(
     return [(f, p) for f, p in rows]
 
 
+def sharing_with(session: Session, station_id: int, participant_id: int | None = None) -> set[int]:
+    """Return who shared their contact with a station (consent per person and station)."""
+    stmt = select(FollowUp.participant_id).where(
+        FollowUp.station_id == station_id, FollowUp.share_contact.is_(True)
+    )
+    if participant_id is not None:
+        stmt = stmt.where(FollowUp.participant_id == participant_id)
+    return set(session.scalars(stmt.distinct()))
+
+
 def contact_of(person: Participant, shared: bool) -> dict[str, Any]:
     """Return who asked: details only where the participant agreed, else a pseudonym."""
     out: dict[str, Any] = {"pseudonym": person.pseudonym}

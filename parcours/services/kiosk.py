@@ -11,59 +11,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from threading import Lock
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Forbidden, Invalid, TooMany
+from parcours.domain.errors import Forbidden, Invalid
 from parcours.services import capture
 from parcours.services.common import audit, issue_token, require_event, require_live
 from parcours.storage import AccessToken, CheckIn, Event, FollowUp, Note, Participant, Station
 from parcours.storage.base import utcnow
 
-PIN_TRIES = 5
-PIN_WINDOW_S = 60.0
 BADGE_MAC_CHARS = 12
 
 
-@dataclass
-class PinGuard:
-    """Count wrong kiosk codes per kiosk token: at most PIN_TRIES a minute (in this process)."""
+class PinGuard(Protocol):
+    """Counts wrong kiosk codes per kiosk token (parcours.api.limits: shared across processes)."""
 
-    tries: int = PIN_TRIES
-    window_s: float = PIN_WINDOW_S
-    failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    lock: Lock = field(default_factory=Lock)
-
-    def check(self, key: str, now: float | None = None) -> None:
+    def check(self, key: str) -> None:
         """Raise TooMany while the key has used up its wrong tries."""
-        now = time.monotonic() if now is None else now
-        with self.lock:
-            recent = self.failures[key]
-            while recent and now - recent[0] >= self.window_s:
-                recent.popleft()
-            if len(recent) >= self.tries:
-                wait = max(1, round(self.window_s - (now - recent[0]) + 0.5))
-                raise TooMany(
-                    f"Too many wrong codes; try again in {wait} s.", {"retry_after_s": [str(wait)]}
-                )
 
-    def failed(self, key: str, now: float | None = None) -> None:
+    def failed(self, key: str) -> None:
         """Count one wrong code."""
-        with self.lock:
-            self.failures[key].append(time.monotonic() if now is None else now)
 
     def clear(self, key: str) -> None:
         """Forget the wrong codes of a key (it was left with the right one)."""
-        with self.lock:
-            self.failures.pop(key, None)
 
 
 def start_kiosk(session: Session, actor: Actor, pin: str) -> AccessToken:
@@ -98,6 +72,9 @@ def exit_kiosk(session: Session, actor: Actor, token: str, pin: str, guard: PinG
     audit(session, actor.event_id, actor.label, "kiosk.exit", station_id=actor.station_id)
     session.commit()
     guard.clear(token)
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.token_room(row.id)])  # its open sockets end now
     return host
 
 
@@ -112,20 +89,37 @@ def host_token(session: Session, actor: Actor) -> str | None:
     )
 
 
-def badge_code(secret: str, event_id: int, participant_id: int) -> str:
-    """Return the code on a participant's name badge: it names them, it is no login."""
-    message = f"parcours-badge:{event_id}:{participant_id}".encode()
+def badge_code(
+    secret: str, event_id: int, participant_id: int, personal_code: str | None = None
+) -> str:
+    """Return the code on a participant's name badge: it names them at a kiosk, it is no login.
+
+    It is signed over the participant's personal code too, so replacing their link (which gives
+    them a new personal code) also ends the badge printed before.
+    """
+    message = f"parcours-badge:{event_id}:{participant_id}:{personal_code or ''}".encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     mac = base64.b32encode(digest).decode().lower()[:BADGE_MAC_CHARS]
     return f"{participant_id}-{mac}"
 
 
+def normal_code(raw: str) -> str:
+    """Return a typed personal code as stored: upper case, without spaces and dashes."""
+    return "".join(raw.split()).replace("-", "").upper()
+
+
 def participant_for(
     session: Session, event: Event, who: dict[str, Any], secret: str
-) -> Participant:
-    """Return the participant an entry names (by id, personal link code or badge code)."""
+) -> tuple[Participant, bool]:
+    """Return the participant an entry names and whether it named them by their own credential.
+
+    A personal link code (route card), a signed badge code or the short personal code printed on
+    both is a credential: whoever holds it is taken to be that person. A bare participant_id is
+    only a name tapped on the list: no credential.
+    """
     if who.get("participant_id") is not None:
-        return capture.participant_of(session, event, who["participant_id"], "participant_id")
+        person = capture.participant_of(session, event, who["participant_id"], "participant_id")
+        return person, False
     if who.get("participant_token") is not None:
         row = session.scalar(
             select(AccessToken).where(
@@ -140,8 +134,26 @@ def participant_for(
                 "participant_token: no participant of this event has this code",
                 {"participant_token": ["no participant of this event has this code"]},
             )
-        return capture.participant_of(session, event, row.participant_id, "participant_token")
-    return _by_badge(session, event, str(who.get("badge") or ""), secret)
+        person = capture.participant_of(session, event, row.participant_id, "participant_token")
+        return person, True
+    if who.get("personal_code") is not None:
+        return _by_personal_code(session, event, str(who["personal_code"])), True
+    return _by_badge(session, event, str(who.get("badge") or ""), secret), True
+
+
+def _by_personal_code(session: Session, event: Event, raw: str) -> Participant:
+    code = normal_code(raw)
+    person = session.scalar(
+        select(Participant).where(
+            Participant.event_id == event.id, Participant.personal_code == code
+        )
+    )
+    if person is None or event.shredded_at is not None:
+        raise Invalid(
+            "personal_code: no participant of this event has this code",
+            {"personal_code": ["no participant of this event has this code"]},
+        )
+    return person
 
 
 def _by_badge(session: Session, event: Event, code: str, secret: str) -> Participant:
@@ -150,7 +162,7 @@ def _by_badge(session: Session, event: Event, code: str, secret: str) -> Partici
     if person is None or person.event_id != event.id:
         expected = ""
     else:
-        expected = badge_code(secret, event.id, person.id)
+        expected = badge_code(secret, event.id, person.id, person.personal_code)
     if not expected or not hmac.compare_digest(expected, code):
         raise Invalid(
             "badge: no participant of this event has this badge",
@@ -158,6 +170,29 @@ def _by_badge(session: Session, event: Event, code: str, secret: str) -> Partici
         )
     assert person is not None
     return person
+
+
+def here_now(session: Session, actor: Actor) -> set[int]:
+    """Return who the kiosk lists: planned at its station this round, or checked in there."""
+    return {p["id"] for p in kiosk_roster(session, actor)["people"]}
+
+
+def entry_person(
+    session: Session, actor: Actor, event: Event, who: dict[str, Any], secret: str
+) -> tuple[Participant, bool]:
+    """Return the participant of one kiosk entry and whether their own credential named them.
+
+    A name tapped on the list (a bare participant_id) is accepted only for the people the kiosk
+    lists; anyone else needs their route card, badge or personal code (403 otherwise).
+    """
+    person, credential = participant_for(session, event, who, secret)
+    if not credential and person.id not in here_now(session, actor):
+        raise Forbidden(
+            "This person is not expected at this station now: "
+            "please scan their badge or route card, or type their personal code.",
+            {"participant_id": ["not at this station now: a personal code is needed"]},
+        )
+    return person, credential
 
 
 def as_participant(kiosk: Actor, person: Participant) -> Actor:
@@ -174,9 +209,9 @@ def _kiosk_event(session: Session, actor: Actor) -> tuple[Event, Station]:
 
 
 def identify(session: Session, actor: Actor, who: dict[str, Any], secret: str) -> Participant:
-    """Return the participant a scanned code names (name and organisation are shown)."""
+    """Return the participant a scanned or typed code names (name and organisation are shown)."""
     event, _station = _kiosk_event(session, actor)
-    return participant_for(session, event, who, secret)
+    return participant_for(session, event, who, secret)[0]
 
 
 def kiosk_note(
@@ -184,7 +219,7 @@ def kiosk_note(
 ) -> tuple[Note, bool]:
     """Store a note for the participant of this entry; its station is this one unless given."""
     event, station = _kiosk_event(session, actor)
-    person = participant_for(session, event, data, secret)
+    person, _credential = entry_person(session, actor, event, data, secret)
     body = {
         "client_id": data["client_id"],
         "station_id": data.get("station_id") or station.id,
@@ -197,15 +232,19 @@ def kiosk_note(
 def kiosk_follow_up(
     session: Session, actor: Actor, data: dict[str, Any], secret: str
 ) -> tuple[FollowUp, bool]:
-    """Store the participant's "please contact me" to this station."""
+    """Store the participant's "please contact me" to this station.
+
+    Their contact details are shared only when their own credential named them: a name tapped
+    on the list leaves the request under their pseudonym, whatever share_contact says.
+    """
     event, station = _kiosk_event(session, actor)
-    person = participant_for(session, event, data, secret)
+    person, credential = entry_person(session, actor, event, data, secret)
     body = {
         "client_id": data["client_id"],
         "station_id": station.id,
         "topic": data["topic"],
         "message": data["message"],
-        "share_contact": data["share_contact"],
+        "share_contact": bool(data["share_contact"]) and credential,
     }
     return capture.create_follow_up(session, as_participant(actor, person), body)
 
@@ -215,7 +254,7 @@ def kiosk_check_in(
 ) -> tuple[CheckIn, bool]:
     """Check the participant in at this station."""
     event, station = _kiosk_event(session, actor)
-    person = participant_for(session, event, data, secret)
+    person, _credential = entry_person(session, actor, event, data, secret)
     body = {"client_id": data["client_id"], "station_code": station.code}
     return capture.create_check_in(session, as_participant(actor, person), body)
 

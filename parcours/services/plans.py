@@ -33,7 +33,7 @@ from parcours.services.plan_data import (
     writable,
 )
 from parcours.services.plan_edits import lock_plan, move_participant, set_locked, unlock_plan
-from parcours.storage import Assignment, Event, PlanRun, Segment
+from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Progress = Callable[[float, dict[str, Any]], None]
 REPLANNERS = ("organiser", "facilitator")
@@ -120,18 +120,38 @@ class Prepared:
     segment_id: int
     started: int
     offset: int
+    left_out: tuple[int, ...] = ()
+
+
+def who_fits(
+    people: list[Participant], keep: set[int], places: int
+) -> tuple[list[Participant], list[Participant]]:
+    """Split the present people into those the stations can hold each round and the rest.
+
+    People already walking (placed in a started round) come first, then everyone else in the
+    order they were added or registered: a flood of late registrations never costs anyone
+    their place, and never makes the plan fail.
+    """
+    if len(people) <= places:
+        return people, []
+    ordered = [p for p in people if p.id in keep] + [p for p in people if p.id not in keep]
+    chosen = {p.id for p in ordered[: max(0, places)]}
+    return [p for p in people if p.id in chosen], [p for p in people if p.id not in chosen]
 
 
 def _prepare(session: Session, event: Event, mode: str | None) -> Prepared:
-    """Build the instance: who is present, with the placements of started rounds fixed."""
+    """Build the instance: who is present (as many as fit), placements of started rounds fixed."""
     writable(event)
     segment = parcours_segment(session, event.id)
     started = started_rounds(session, event, segment)
     fixed = {(p, r): s for p, r, s, _ in stored_rows(session, segment.id) if r <= started}
     offset = started if started and not fixed else 0  # nothing kept: plan what is left
     mode = mode or segment.mode or "individual"
-    inst = build_instance(event, segment, present_people(session, event.id), mode, fixed, offset)
-    return Prepared(inst, event.id, segment.id, started, offset)
+    places = sum(max(0, s.capacity) for s in event.stations)
+    people, left_out = who_fits(present_people(session, event.id), {p for p, _r in fixed}, places)
+    inst = build_instance(event, segment, people, mode, fixed, offset)
+    ids = tuple(p.id for p in left_out)
+    return Prepared(inst, event.id, segment.id, started, offset, ids)
 
 
 def _run(prep: Prepared, seed: int, time_limit: float, progress: Progress | None) -> Any:
@@ -172,6 +192,8 @@ def _plan_and_store(
             seconds=result.metrics.get("seconds", 0.0),
         )
     metrics.update(kept_rounds=prep.started, manual_moves=0)
+    # who could not be placed because the stations are full (listed on the plan page too)
+    metrics.update(not_placed=len(prep.left_out), not_placed_ids=list(prep.left_out))
     run = PlanRun(
         event_id=event.id, segment_id=segment.id, mode=segment.mode, seed=seed, metrics=metrics
     )
@@ -185,6 +207,7 @@ def _plan_and_store(
         seed=seed,
         kept_rounds=prep.started,
         participants=len(prep.inst.participants),
+        not_placed=len(prep.left_out),
     )
     session.commit()
     announce(event.id, segment.id, action, prep.started)

@@ -38,6 +38,22 @@ def _by_station(session: Session, model: Any, event_id: int, *where: Any) -> dic
     return {sid: n for sid, n in session.execute(stmt) if sid is not None}
 
 
+def _contacts_shared(session: Session, event_id: int) -> dict[int, int]:
+    """Return per station how many people shared their contact with it.
+
+    The consent rule of every view and export: a person's contact details reach a station once
+    they agreed in any of their requests to it, so a contact is a (person, station) pair.
+    """
+    pairs = (
+        select(FollowUp.station_id, FollowUp.participant_id)
+        .where(FollowUp.event_id == event_id, FollowUp.share_contact.is_(True))
+        .distinct()
+        .subquery()
+    )
+    stmt = select(pairs.c.station_id, func.count()).group_by(pairs.c.station_id)
+    return {sid: n for sid, n in session.execute(stmt) if sid is not None}
+
+
 def _grouped(session: Session, column: Any, model: Any, event_id: int) -> dict[str, int]:
     stmt = select(column, func.count()).where(model.event_id == event_id).group_by(column)
     return {str(key): n for key, n in session.execute(stmt)}
@@ -90,7 +106,7 @@ def _stations(session: Session, event_id: int) -> list[dict[str, Any]]:
     planned = _by_station(session, Assignment, event_id)
     checks = _by_station(session, CheckIn, event_id)
     follow_ups = _by_station(session, FollowUp, event_id)
-    shared = _by_station(session, FollowUp, event_id, FollowUp.share_contact.is_(True))
+    shared = _contacts_shared(session, event_id)
     leads = _by_station(session, Lead, event_id)
     stations = session.scalars(
         select(Station).where(Station.event_id == event_id).order_by(Station.position)
@@ -172,12 +188,7 @@ def compute_stats(session: Session, event: Event) -> dict[str, Any]:
         "stations": _stations(session, event.id),
         "follow_ups": {
             "total": sum(n for _t, n in by_topic),
-            "contacts_shared": session.scalar(
-                select(func.count()).where(
-                    FollowUp.event_id == event.id, FollowUp.share_contact.is_(True)
-                )
-            )
-            or 0,
+            "contacts_shared": sum(_contacts_shared(session, event.id).values()),
             "by_topic": by_topic,
             "by_station_topic": per_station_topic,
         },

@@ -91,6 +91,9 @@ def delete_person(session: Session, actor: Actor, event_id: int, participant_id:
     event.participants.remove(person)
     audit(session, event.id, actor.label, "participant.delete", participant_id=participant_id)
     session.commit()
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.participant_room(participant_id)])  # their link ended
 
 
 def import_people(

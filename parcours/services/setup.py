@@ -34,7 +34,7 @@ def organiser_event(session: Session, actor: Actor, event_id: int) -> Event:
 
 
 def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Event:
-    """Change the event's title, venue, start, language and retention."""
+    """Change the event's title, venue, start, language, retention and registration cap."""
     values = load(EventInput(), data)
     event = organiser_event(session, actor, event_id)
     for key, value in values.items():

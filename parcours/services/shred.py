@@ -17,6 +17,7 @@ from parcours.services.scrub import personal_values, scrub_event
 from parcours.storage import (
     AccessToken,
     Announcement,
+    Event,
     EventStats,
     FollowUp,
     Lead,
@@ -56,6 +57,20 @@ def shred_event(
     if event.shredded_at is not None:
         return ShredResult(event.id, event.shredded_at, already=True)
     now = now or utcnow()
+    # Claim the event by compare-and-set before anything else: with several server processes
+    # (each runs the retention task) or an organiser pressing the button at the same moment,
+    # exactly one shred runs; the other waits on the row, finds it taken and reports "already".
+    # The claim is rolled back with everything else if the shred fails.
+    claim = session.execute(
+        update(Event)
+        .where(Event.id == event_id, Event.shredded_at.is_(None))
+        .values(shredded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if _count(claim) != 1:
+        session.rollback()
+        done = session.scalar(select(Event.shredded_at).where(Event.id == event_id))
+        return ShredResult(event_id, done or now, already=True)
     _store_stats(session, event_id, compute_stats(session, event))
     values = personal_values(session, event_id)
     deleted = _delete_texts(session, event_id)
@@ -65,7 +80,10 @@ def shred_event(
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
-    _tell_closed(event_id)
+    _tell_closed(event_id)  # first, so open pages hear it before their sockets end
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
     return ShredResult(event_id, now, deleted=deleted)
 
 

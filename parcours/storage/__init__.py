@@ -18,13 +18,16 @@ from parcours.storage.models import (
     Clock,
     Event,
     Organiser,
+    OrganiserSession,
     Participant,
     PlanRun,
     Segment,
     Station,
+    new_personal_code,
 )
 
 __all__ = [
+    "new_personal_code",
     "AccessToken",
     "Announcement",
     "Assignment",
@@ -38,6 +41,7 @@ __all__ = [
     "Lead",
     "Note",
     "Organiser",
+    "OrganiserSession",
     "Participant",
     "PlanRun",
     "Segment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,21 @@ class Organiser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)  # also sees events without an owner
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrganiserSession(Base):
+    """One logged-in browser of an organiser; logging out deletes it, so its cookie is dead."""
+
+    __tablename__ = "organiser_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organisers.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's key
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class Event(Base):
@@ -40,6 +55,8 @@ class Event(Base):
     )
     auto_advance: Mapped[bool] = mapped_column(default=True)
     plan_locked: Mapped[bool] = mapped_column(default=False)
+    max_participants: Mapped[int | None]  # self-registration cap; None: the parcours' places
+    registration_open: Mapped[bool] = mapped_column(default=True)
     shredded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -92,10 +109,20 @@ class Station(Base):
     event: Mapped[Event] = relationship(back_populates="stations")
 
 
+PERSONAL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I)
+PERSONAL_CODE_LENGTH = 8
+
+
+def new_personal_code() -> str:
+    """Return a fresh personal code: 8 letters and digits, printed as ABCD-EFGH (40 bits)."""
+    return "".join(secrets.choice(PERSONAL_CODE_ALPHABET) for _ in range(PERSONAL_CODE_LENGTH))
+
+
 class Participant(Base):
     """A person at the event; personal fields are blanked by shred."""
 
     __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "personal_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -109,6 +136,8 @@ class Participant(Base):
     source: Mapped[str] = mapped_column(String(12), default="organiser")
     consent_at: Mapped[datetime | None]
     present: Mapped[bool] = mapped_column(default=True)
+    # the short code printed on route card and badge: proves who is at a kiosk (see services.kiosk)
+    personal_code: Mapped[str | None] = mapped_column(String(12), default=new_personal_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     event: Mapped[Event] = relationship(back_populates="participants")
 
@@ -116,6 +145,12 @@ class Participant(Base):
     def pseudonym(self) -> str:
         """Return the stand-in used where contact details may not be shown."""
         return f"P-{self.id:04d}"
+
+    @property
+    def printed_code(self) -> str:
+        """Return the personal code as printed: ABCD-EFGH."""
+        code = self.personal_code or ""
+        return f"{code[:4]}-{code[4:]}" if len(code) == PERSONAL_CODE_LENGTH else code
 
 
 class AccessToken(Base):

@@ -10,6 +10,7 @@ WEB_MODULES = (
     "parcours.web.public",
     "parcours.web.join",
     "parcours.web.live",
+    "parcours.web.checkin",
     "parcours.web.organiser",
     "parcours.web.plans",
     "parcours.web.after",
@@ -21,9 +22,15 @@ WEB_MODULES = (
 
 def register_web(app: Flask) -> None:
     """Register every web blueprint that exists, and the label() helper for templates."""
+    from parcours.web.assets import init_assets
+    from parcours.web.headers import register_headers
     from parcours.web.labels import label
+    from parcours.web.uploads import register_uploads
 
+    init_assets(app)
     app.add_template_global(label, "label")
+    register_uploads(app)
+    register_headers(app)
     for name in WEB_MODULES:
         try:
             module = importlib.import_module(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -51,6 +51,7 @@ def page_data(actor: Actor, token: str, station: Station) -> dict[str, Any]:
         "roster": KioskRosterOut().dump(kiosk.kiosk_roster(session, actor)),
         "station": {"id": station.id, "name": station.name, "topics": list(station.topics or [])},
         "idle_s": IDLE_S,
+        "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
     }
 
 

@@ -66,6 +66,19 @@ LABELS = {
     "exit_failed": N_("That did not work. Please check the connection."),
     "exit_wrong": N_("That is not the code that was set for this tablet."),
     "exit_too_many": N_("Too many wrong codes. Please wait a minute."),
+    "code_hint": N_("Your personal code is printed on your route card and badge, e.g. ABCD-EFGH."),
+    "need_code": N_(
+        "You are not on this station's list right now. Please scan your badge or route card, "
+        "or enter your personal code."
+    ),
+    "by_name": N_(
+        "You picked your name from the list, so {station} sees only your topic, your message "
+        "and a pseudonym – not your name or contact details."
+    ),
+    "by_name_how": N_(
+        "To share your contact details, go back and scan your badge or route card, or enter "
+        "your personal code."
+    ),
 }
 
 

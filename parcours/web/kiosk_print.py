@@ -19,9 +19,10 @@ bp = Blueprint("kiosk_print", __name__, url_prefix="/organiser")
 PER_SHEET = 8  # 2 x 4 badges on an A4 sheet
 
 
-def badge_url(event_id: int, participant_id: int) -> str:
+def badge_url(event_id: int, participant_id: int, personal_code: str | None = None) -> str:
     """Return the URL in a badge's QR code: it names the person at a station tablet, no more."""
-    code = badge_code(str(current_app.config["SECRET_KEY"]), event_id, participant_id)
+    secret = str(current_app.config["SECRET_KEY"])
+    code = badge_code(secret, event_id, participant_id, personal_code)
     return f"{base_url()}/b/{code}"
 
 
@@ -39,7 +40,10 @@ def badges(event_id: int) -> ResponseReturnValue:
         select(Participant).where(Participant.event_id == event.id).order_by(Participant.name)
     )
     items = [
-        {"person": person, "qr": qr_svg(badge_url(event.id, person.id), title=person.name)}
+        {
+            "person": person,
+            "qr": qr_svg(badge_url(event.id, person.id, person.personal_code), title=person.name),
+        }
         for person in people
     ]
     html = render_template("kiosk/badges.html", event=event, sheets=sheets(items), count=len(items))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -65,6 +65,7 @@ def i18n() -> dict[str, str]:
         "pause": _("Pause"),
         "resume": _("Resume"),
         "sent": _("Sent."),
+        "processes": _("Phones per server process ({n} processes)"),
     }
 
 
@@ -77,6 +78,7 @@ def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> 
         "token": request.view_args["token"] if request.view_args else "",
         "state": dump_state(clock.state_of(session, event.id)),
         "announcements": AnnouncementSchema(many=True).dump(news),
+        "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
         **data,
     }
     html = render_template(template, event=event, data=data, i18n=i18n(), **context)
@@ -97,12 +99,15 @@ def join_url(event: Event) -> str:
 @bp.get("/p/<token>")
 def phone(token: str) -> ResponseReturnValue:
     """Show the participant's phone page: where to go now and next, the clock, the route."""
+    from parcours.web.checkin import remember
+
     if (closed := closed_for(token)) is not None:
         return closed
     actor = _actor(token, "participant")
     data = live.build_me(db.session(), actor)
     me = {**data, **MeSchema().dump(data)}
-    return _page("live/phone.html", actor, {"me": me}, me=me)
+    # a station's check-in QR opened by the camera app (/c/CODE) finds this phone's page
+    return remember(make_response(_page("live/phone.html", actor, {"me": me}, me=me)), token)
 
 
 @host_bp.get("/h/<token>")

@@ -136,10 +136,11 @@ def move(event_id: int) -> ResponseReturnValue:
 def lock(event_id: int) -> ResponseReturnValue:
     """Lock or unlock the plan."""
     event, actor = event_actor(event_id)
-    form = request.form.to_dict()
-    form.pop("csrf_token", None)
+    wanted = request.form.get("locked", "true").strip().lower() in ("1", "true", "on", "yes")
     try:
-        locked = plans.set_locked(db.session(), actor, event.id, load(LockSchema(), form)["locked"])
+        locked = plans.set_locked(
+            db.session(), actor, event.id, load(LockSchema(), {"locked": wanted})["locked"]
+        )
     except ParcoursError as err:
         db.session().rollback()
         flash(translate(err.message), "error")

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from parcours.extensions import db
 from parcours.services import plan_views
+from parcours.web.checkin import check_in_url
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import base_url, local_time
 from parcours.web.qr import qr_svg
@@ -27,8 +28,9 @@ def phone_url(token: str) -> str:
 
 
 def check_in_qr(code: str) -> Markup:
-    """Return the station's check-in QR code: it holds the station code, as the tablets show it."""
-    svg = segno.make(code, error="m", micro=False).svg_inline(
+    """Return the station's check-in QR code: the address /c/<code>, which a phone's camera app
+    opens (the page checks its participant in) and the in-page scanner reads the code from."""
+    svg = segno.make(check_in_url(code), error="m", micro=False).svg_inline(
         scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None
     )
     return Markup(svg)

@@ -10,7 +10,10 @@ let chosen = null;
 
 function choose(person) {
   chosen = person;
-  $("lead-chosen").textContent = person ? text("chosen", { name: person.name }) : "";
+  const pseudonym = person ? `P-${String(person.id).padStart(4, "0")}` : "";
+  $("lead-chosen").textContent = person
+    ? `${text("chosen", { name: person.name })} ${text("chosen_pseudonym", { name: person.name, pseudonym })}`
+    : "";
   $("lead-error").hidden = true;
   for (const button of document.querySelectorAll(".lead-person")) {
     button.setAttribute("aria-checked", String(Boolean(person) && button.dataset.id === String(person.id)));
@@ -113,6 +116,14 @@ function mountFollowUps(eventId, stationId) {
   };
   live.on("follow_up", (row) => {
     rows.set(row.id, row);
+    // consent is per person and station: their other requests show the same details now
+    const who = row.participant || {};
+    for (const other of rows.values()) {
+      if (other.participant && other.participant.pseudonym === who.pseudonym) {
+        other.participant = who;
+        other.contact_shared = row.contact_shared;
+      }
+    }
     draw();
   });
   live.onReconnect(load);

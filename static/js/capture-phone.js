@@ -5,7 +5,7 @@ import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
 import { mountLog, readJson, text, whenReady } from "./capture-common.js";
 import { mountPhoneWall } from "./capture-wall.js";
-import { mountScanner } from "./capture-scan.js";
+import { mountScanButton, stationCode } from "./scanner.js";
 
 const $ = (id) => document.getElementById(id);
 const OTHER = "__other__";
@@ -125,6 +125,16 @@ function flash(form) {
   note.textContent = text("saved");
 }
 
+/** Check in with the code of a station's QR code that the phone's camera app opened (/c/CODE
+ * sends the phone here with #check-in=CODE); the hash is dropped so a reload does not repeat it. */
+function checkInFromLink(checkIn) {
+  const match = /^#check-in=([0-9A-Za-z-]{2,16})$/.exec(location.hash);
+  if (!match) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  checkIn(match[1].toUpperCase());
+  $("check-in-form").scrollIntoView({ block: "center" });
+}
+
 function serverRecords(me) {
   const rows = [];
   for (const [kind, key] of [["note", "notes"], ["follow_up", "follow_ups"],
@@ -141,9 +151,17 @@ whenReady(() => {
   mountForms(box, stations);
   mountLog(box, { server: serverRecords(live.data.me || {}), stations: names });
   mountPhoneWall(box);
-  mountScanner($("check-in-code"), (code) => {
+  const scanned = (code) => {
+    $("check-in-code").value = code;
     if (checkIn(box, stations, code)) flash($("check-in-form"));
+  };
+  mountScanButton("scan", stationCode, scanned, {
+    onFail: () => {
+      $("check-in-code").placeholder = text("scan_failed");
+      $("check-in-code").focus();
+    },
   });
+  checkInFromLink(scanned);
   box.watch(() => live.socket);
   window.parcoursOutbox = box; // for the page's tests and the kiosk mode
   prepareOffline("/p/");

@@ -5,12 +5,14 @@
 import { live, mountCountdown, start } from "./live-core.js";
 import { prepareOffline } from "./capture-offline.js";
 import { KioskOutbox, bi, setLabel } from "./kiosk-common.js";
-import { mountScanner, personalCode } from "./kiosk-scan.js";
+import { mountScanButton, personalCode } from "./scanner.js";
 import { mountExit } from "./kiosk-exit.js";
 
 const $ = (id) => document.getElementById(id);
 const DONE_MS = 4000;
-let person = null; // {id?, name?, organisation?, who} of the current entry only
+// the short personal code printed on route card and badge (ABCD-EFGH; no 0/O or 1/I)
+const SHORT_CODE = /^[A-HJ-NP-Z2-9]{4}-?[A-HJ-NP-Z2-9]{4}$/;
+let person = null; // {id?, name?, organisation?, who, credential} of the current entry only
 let epoch = 0; // bumped at every reset: late answers for a forgotten person are dropped
 let idleTimer = null;
 let doneTimer = null;
@@ -40,7 +42,8 @@ function reset() {
   $("kiosk-hello").replaceChildren();
   $("kiosk-found").replaceChildren();
   setLabel($("kiosk-search-note"), "search_hint");
-  for (const id of ["kiosk-code-error", "kiosk-topic-error", "kiosk-consent-error", "kiosk-other"]) {
+  for (const id of ["kiosk-code-error", "kiosk-topic-error", "kiosk-consent-error", "kiosk-other",
+    "kiosk-need-code"]) {
     $(id).hidden = true;
   }
   clearChoices(".kiosk-choice");
@@ -67,6 +70,10 @@ function choose(found) {
   }
   $("kiosk-hello").replaceChildren(...parts);
   document.body.dataset.person = "chosen";
+  // only the person's own code (route card, badge, personal code) lets them share contact details
+  document.body.dataset.credential = found.credential ? "yes" : "no";
+  $("kiosk-consent-box").hidden = !found.credential;
+  $("kiosk-by-name").hidden = Boolean(found.credential);
   show("person");
 }
 
@@ -85,7 +92,14 @@ function nameButton(entry) {
     org.textContent = entry.organisation;
     button.append(org);
   }
-  button.addEventListener("click", () => choose({ ...entry, who: { participant_id: entry.id } }));
+  button.addEventListener("click", () => {
+    if (entry.here === false) { // not at this station now: a name alone is not enough
+      $("kiosk-need-code").hidden = false;
+      $("kiosk-code").focus();
+      return;
+    }
+    choose({ ...entry, who: { participant_id: entry.id }, credential: false });
+  });
   return button;
 }
 
@@ -142,20 +156,24 @@ async function identify(code) {
   const asked = epoch;
   const answer = await live.api("POST", "/kiosk/identify", code).catch(() => ({ status: 0 }));
   if (asked !== epoch) return;
-  if (answer.status === 200) choose({ ...answer.body, who: { participant_id: answer.body.id } });
-  else if (answer.status === 0 || answer.status >= 500) choose({ who: code });
+  if (answer.status === 200) choose({ ...answer.body, who: code, credential: true });
+  else if (answer.status === 0 || answer.status >= 500) choose({ who: code, credential: true });
   else $("kiosk-code-error").hidden = false;
 }
 
 function mountCode() {
   $("kiosk-code-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const code = personalCode($("kiosk-code").value);
+    const typed = $("kiosk-code").value.trim().toUpperCase().replace(/\s+/g, "");
+    const code = SHORT_CODE.test(typed) ? { personal_code: typed } : personalCode($("kiosk-code").value);
     $("kiosk-code").value = "";
     $("kiosk-code-error").hidden = Boolean(code);
     if (code) identify(code);
   });
-  stopCamera = mountScanner(identify, () => setLabel($("kiosk-search-note"), "scan_failed"));
+  stopCamera = mountScanButton("kiosk-scan", personalCode, identify, {
+    facingMode: "user",
+    onFail: () => setLabel($("kiosk-search-note"), "scan_failed"),
+  });
 }
 
 /** Keep the entry for the chosen person in the outbox, then show "saved" and forget them. */
@@ -194,12 +212,14 @@ function mountContact() {
     const chosen = pressed("#kiosk-topics .kiosk-choice");
     const topic = chosen && (chosen.hasAttribute("data-other")
       ? $("kiosk-other-topic").value.trim() : chosen.dataset.topic);
+    const asked = Boolean(person && person.credential); // a name tapped alone: pseudonym only
     const share = pressed(".kiosk-consent .kiosk-choice");
     $("kiosk-topic-error").hidden = Boolean(topic);
-    $("kiosk-consent-error").hidden = Boolean(share);
-    if (!topic || !share) return;
+    $("kiosk-consent-error").hidden = !asked || Boolean(share);
+    if (!topic || (asked && !share)) return;
     const message = $("kiosk-message").value;
-    record("kiosk_follow_up", { topic, message, share_contact: share.dataset.share === "yes" });
+    const shareContact = asked && share.dataset.share === "yes";
+    record("kiosk_follow_up", { topic, message, share_contact: shareContact });
   });
 }
 

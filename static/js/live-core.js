@@ -118,14 +118,38 @@ export function start() {
   live.i18n = readJson("live-i18n", {});
   window.parcoursLive = live;
   if (data.state) setState(data.state);
+  // WebSocket only: no sticky sessions needed behind a round-robin proxy. Long-polling only
+  // where the operator asks for it (PARCOURS_SOCKET_TRANSPORTS=polling,websocket).
+  const transports =
+    Array.isArray(data.transports) && data.transports.length ? data.transports : ["websocket"];
   const socket = window.io("/live", {
     auth: { token: live.token },
+    transports,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
   });
   live.socket = socket;
   let seenConnect = false;
+  let failures = 0;
+  socket.on("connect_error", () => {
+    failures += 1;
+    // Online, HTTP works (the page loaded), yet no WebSocket: something in between blocks it.
+    if (failures === 3 && navigator.onLine && !seenConnect && transports[0] === "websocket") {
+      document.body.dataset.socketHint = "websocket-blocked";
+      const hint = document.getElementById("live-socket-hint");
+      if (hint) hint.hidden = false;
+      console.warn(
+        "parcours: the WebSocket to /live cannot be opened. A proxy in front must pass the " +
+          "Upgrade and Connection headers (docs/deploy.md); with one process only, " +
+          "PARCOURS_SOCKET_TRANSPORTS=polling,websocket allows long-polling as a fallback.",
+      );
+    }
+  });
   socket.on("connect", () => {
+    failures = 0;
+    const hint = document.getElementById("live-socket-hint");
+    if (hint) hint.hidden = true;
+    delete document.body.dataset.socketHint;
     setOffline(false);
     if (seenConnect) for (const fn of listeners.reconnect) fn();
     seenConnect = true;

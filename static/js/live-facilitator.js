@@ -74,6 +74,15 @@ function drawPresence(counts) {
     for (const entry of processes.values()) sum += Number(entry.counts[el.dataset.count] ?? 0);
     el.textContent = String(sum);
   }
+  // With several server processes: how the phones spread over them (a proxy balancing badly,
+  // or a process that lost its sockets, shows here).
+  const spread = $("presence-processes");
+  if (!spread) return;
+  const phones = [...processes.values()].map((entry) => Number(entry.counts.participants ?? 0));
+  spread.dataset.processes = String(processes.size);
+  spread.dataset.phones = phones.join(",");
+  spread.hidden = processes.size < 2;
+  spread.textContent = `${t("processes", { n: processes.size })}: ${phones.join(" · ")}`;
 }
 
 document.addEventListener("click", (event) => {

@@ -97,13 +97,13 @@ def test_note_is_stored_once_and_the_repeat_returns_it(send: Sender, app: Any, e
     from parcours.storage import Note
 
     body = {
-        "client_id": "note-0001",
+        "client_id": "eb356f26-8671-51a2-a33a-bdb2874b7b3a",
         "text": "<script>alert(1)</script>",
         "station_id": station(ev),
     }
     status, first = send(person(ev), "note", body)
     assert status == 201
-    assert first["id"] and first["client_id"] == "note-0001"
+    assert first["id"] and first["client_id"] == "eb356f26-8671-51a2-a33a-bdb2874b7b3a"
     assert first["text"] == "<script>alert(1)</script>"  # stored as typed; escaped when shown
     status, again = send(person(ev), "note", {**body, "text": "changed on the way"})
     assert status == 200
@@ -116,7 +116,7 @@ def test_the_same_client_id_from_someone_else_is_another_record(
 ) -> None:
     from parcours.storage import Note
 
-    body = {"client_id": "shared-0001", "text": "hello"}
+    body = {"client_id": "c237145d-73c9-5608-ba93-5de4db16fa33", "text": "hello"}
     assert send(person(ev, 0), "note", body)[0] == 201
     assert send(person(ev, 1), "note", body)[0] == 201
     assert send(host(ev, 0), "note", body)[0] == 201
@@ -124,9 +124,17 @@ def test_the_same_client_id_from_someone_else_is_another_record(
 
 
 def test_host_notes_belong_to_their_own_station(send: Sender, ev: Any) -> None:
-    status, note = send(host(ev, 1), "note", {"client_id": "host-note-1", "text": "good talk"})
+    status, note = send(
+        host(ev, 1),
+        "note",
+        {"client_id": "813f992f-c58c-5881-af81-ef51acdbb99b", "text": "good talk"},
+    )
     assert (status, note["station_id"]) == (201, station(ev, 1))
-    body = {"client_id": "host-note-2", "text": "x", "station_id": station(ev, 0)}
+    body = {
+        "client_id": "81cc0a16-5319-5d14-bad9-9a43928fc937",
+        "text": "x",
+        "station_id": station(ev, 0),
+    }
     status, error = send(host(ev, 1), "note", body)
     assert status == 403 and error["error"]["code"] == "forbidden"
 
@@ -139,23 +147,31 @@ def test_follow_up_once_and_contact_only_with_consent(
     topic = "Ausbildung von Geflüchteten: Eintragung, Berufsschule, Prüfungen"
     base = {"station_id": station(ev, 1), "topic": topic.upper(), "message": "Bitte anrufen"}
     status, shared = send(
-        person(ev, 0), "follow_up", {**base, "client_id": "fu-000001", "share_contact": True}
+        person(ev, 0),
+        "follow_up",
+        {**base, "client_id": "1bd2b70d-edfb-57ed-aa88-6d6d26cb152b", "share_contact": True},
     )
     assert status == 201 and shared["topic"] == topic  # the catalogue's spelling
     status, again = send(
-        person(ev, 0), "follow_up", {**base, "client_id": "fu-000001", "share_contact": True}
+        person(ev, 0),
+        "follow_up",
+        {**base, "client_id": "1bd2b70d-edfb-57ed-aa88-6d6d26cb152b", "share_contact": True},
     )
     assert (status, again) == (200, shared)
-    free = {**base, "topic": "Something else entirely", "client_id": "fu-000002"}
+    free = {
+        **base,
+        "topic": "Something else entirely",
+        "client_id": "447e7f3c-7c90-5e5a-9fd4-70d48d5fe101",
+    }
     status, private = send(person(ev, 1), "follow_up", {**free, "share_contact": False})
     assert status == 201 and private["topic"] == "Something else entirely"
     assert count(app, FollowUp) == 2
     path = f"/api/v1/events/{ev['event_id']}/stations/{station(ev, 1)}/follow-ups"
     rows = client.get(path, headers=auth(host(ev, 1))).get_json()
     by_id = {row["client_id"]: row["participant"] for row in rows}
-    assert by_id["fu-000001"]["email"] == "jana.waechter@example.org"
-    assert by_id["fu-000001"]["name"] == "Jana Wächter"
-    hidden = by_id["fu-000002"]
+    assert by_id["1bd2b70d-edfb-57ed-aa88-6d6d26cb152b"]["email"] == "jana.waechter@example.org"
+    assert by_id["1bd2b70d-edfb-57ed-aa88-6d6d26cb152b"]["name"] == "Jana Wächter"
+    hidden = by_id["447e7f3c-7c90-5e5a-9fd4-70d48d5fe101"]
     assert hidden["pseudonym"].startswith("P-")
     assert hidden["name"] is hidden["email"] is hidden["phone"] is None
     assert client.get(path, headers=auth(ev["organiser_token"])).status_code == 200
@@ -175,7 +191,7 @@ def test_lead_once_per_station(send: Sender, app: Any, ev: Any) -> None:
     from parcours.storage import Lead
 
     body = {
-        "client_id": "lead-0001",
+        "client_id": "f094e710-6f76-54c7-99c9-e424b2aac9be",
         "participant_id": ev["participants"][2]["id"],
         "topic": "Einstiegsqualifizierung",
         "note": "Ruft nächste Woche an",
@@ -191,7 +207,10 @@ def test_check_in_by_code_once(send: Sender, app: Any, ev: Any) -> None:
     from parcours.storage import CheckIn
 
     code = ev["stations"][2]["code"]
-    body = {"client_id": "checkin-01", "station_code": f" {code.lower()} "}
+    body = {
+        "client_id": "73b8d768-7269-5b95-9ad7-f91b6de4a5d1",
+        "station_code": f" {code.lower()} ",
+    }
     status, row = send(person(ev), "check_in", body)
     assert status == 201 and row["station_id"] == station(ev, 2) and row["station_name"]
     assert send(person(ev), "check_in", body) == (200, row)
@@ -227,16 +246,22 @@ def test_roles_are_refused_where_they_should_be(
 def valid_body(ev: dict[str, Any], event: str) -> dict[str, Any]:
     """Return a body that the right role could send."""
     return {
-        "note": {"client_id": "valid-0001", "text": "ok"},
+        "note": {"client_id": "8736d2e9-bfbd-5758-89a4-7a26c5b19e3c", "text": "ok"},
         "follow_up": {
-            "client_id": "valid-0001",
+            "client_id": "8736d2e9-bfbd-5758-89a4-7a26c5b19e3c",
             "station_id": station(ev),
             "topic": "t",
             "share_contact": False,
         },
-        "lead": {"client_id": "valid-0001", "participant_id": ev["participants"][0]["id"]},
-        "check_in": {"client_id": "valid-0001", "station_code": ev["stations"][0]["code"]},
-        "wall_card": {"client_id": "valid-0001", "text": "idea"},
+        "lead": {
+            "client_id": "8736d2e9-bfbd-5758-89a4-7a26c5b19e3c",
+            "participant_id": ev["participants"][0]["id"],
+        },
+        "check_in": {
+            "client_id": "8736d2e9-bfbd-5758-89a4-7a26c5b19e3c",
+            "station_code": ev["stations"][0]["code"],
+        },
+        "wall_card": {"client_id": "8736d2e9-bfbd-5758-89a4-7a26c5b19e3c", "text": "idea"},
     }[event]
 
 
@@ -252,6 +277,7 @@ INVALID = [
     ("note", "participant", {"client_id": None}, "client_id"),
     ("note", "participant", {"client_id": "short"}, "client_id"),
     ("note", "participant", {"client_id": "bad id with spaces"}, "client_id"),
+    ("note", "participant", {"client_id": "note-0001-not-a-uuid"}, "client_id"),
     ("note", "participant", {"text": None}, "text"),
     ("note", "participant", {"text": "   "}, "text"),
     ("note", "participant", {"text": LONG}, "text"),
@@ -322,7 +348,7 @@ def test_nothing_is_written_after_shred(send: Sender, app: Any, ev: Any) -> None
 
 
 def test_oversize_bodies_get_413(send: Sender, ev: Any) -> None:
-    body = {"client_id": "big-000001", "text": "x" * (70 * 1024)}
+    body = {"client_id": "adf8dc0b-529b-5768-91db-6918f86dd742", "text": "x" * (70 * 1024)}
     status, error = send(person(ev), "note", body)
     assert status == 413
     assert error["error"]["code"] == "payload_too_large"
@@ -331,11 +357,22 @@ def test_oversize_bodies_get_413(send: Sender, ev: Any) -> None:
 def test_a_token_that_sends_too_fast_gets_429(send: Sender, app: Any, ev: Any) -> None:
     app.config["RATE_LIMIT_PER_MINUTE"] = 3
     answers = [
-        send(person(ev), "note", {"client_id": f"rate-{i:05d}", "text": "fast"})[0]
+        send(
+            person(ev), "note", {"client_id": f"00000000-0000-4000-8000-{i:012d}", "text": "fast"}
+        )[0]
         for i in range(5)
     ]
     assert answers[:3] == [201, 201, 201]
     assert answers[3:] == [429, 429]
-    assert send(person(ev, 1), "note", {"client_id": "rate-other", "text": "x"})[0] == 201
-    status, error = send(person(ev), "note", {"client_id": "rate-00009", "text": "x"})
+    assert (
+        send(
+            person(ev, 1),
+            "note",
+            {"client_id": "1f732ba4-1617-5d5d-b4c5-10d329437fd6", "text": "x"},
+        )[0]
+        == 201
+    )
+    status, error = send(
+        person(ev), "note", {"client_id": "2b8a0183-b458-5c1a-8d2e-dead8442a463", "text": "x"}
+    )
     assert status == 429 and error["error"]["code"] == "rate_limited"

@@ -23,7 +23,11 @@ def test_a_concurrent_duplicate_returns_the_stored_record(app: Any, ev: Any) -> 
     from parcours.services.capture import store_once
     from parcours.storage import Note
 
-    keys = {"event_id": ev["event_id"], "author": "p:1", "client_id": "race-00001"}
+    keys = {
+        "event_id": ev["event_id"],
+        "author": "p:1",
+        "client_id": "32e6244d-d972-53a0-92b7-1b345e85bec9",
+    }
 
     def build_after_the_other_writer() -> Note:
         other = db.new_session()
@@ -53,18 +57,25 @@ def start_parcours(client: Any, ev: dict[str, Any]) -> None:
 
 def test_writes_take_the_current_round(client: Any, ev: Any) -> None:
     before = client.post(
-        "/api/v1/notes", json={"client_id": "round-0000", "text": "x"}, headers=auth(person(ev))
+        "/api/v1/notes",
+        json={"client_id": "8b2700ce-096d-5683-b5aa-2823a52c55dc", "text": "x"},
+        headers=auth(person(ev)),
     ).get_json()
     assert before["round"] is None
     start_parcours(client, ev)
     note = client.post(
-        "/api/v1/notes", json={"client_id": "round-0001", "text": "x"}, headers=auth(person(ev))
+        "/api/v1/notes",
+        json={"client_id": "12400514-591d-5804-808f-e11d1896878e", "text": "x"},
+        headers=auth(person(ev)),
     ).get_json()
     assert note["round"] == 1
-    body = {"client_id": "round-0002", "station_code": ev["stations"][1]["code"]}
+    body = {
+        "client_id": "01cb0e2a-9c57-521c-b619-ca3447b363f8",
+        "station_code": ev["stations"][1]["code"],
+    }
     check_in = client.post("/api/v1/check-ins", json=body, headers=auth(person(ev))).get_json()
     assert check_in["round"] == 1
-    chosen = {"client_id": "round-0003", "text": "x", "round": 2}
+    chosen = {"client_id": "4cad456f-e3f9-5412-a749-47cc354ef899", "text": "x", "round": 2}
     assert (
         client.post("/api/v1/notes", json=chosen, headers=auth(host(ev))).get_json()["round"] == 2
     )
@@ -73,26 +84,33 @@ def test_writes_take_the_current_round(client: Any, ev: Any) -> None:
 def test_me_lists_only_my_own_records(client: Any, ev: Any) -> None:
     mine, other = person(ev, 0), person(ev, 1)
     client.post(
-        "/api/v1/notes", json={"client_id": "me-note-01", "text": "mine"}, headers=auth(mine)
+        "/api/v1/notes",
+        json={"client_id": "70e696b0-d92e-55e3-a72c-d66481469155", "text": "mine"},
+        headers=auth(mine),
     )
     client.post(
-        "/api/v1/notes", json={"client_id": "me-note-02", "text": "no"}, headers=auth(other)
+        "/api/v1/notes",
+        json={"client_id": "e9b9578a-1efb-5287-b20f-8697877b257d", "text": "no"},
+        headers=auth(other),
     )
     follow = {
-        "client_id": "me-fu-0001",
+        "client_id": "b009c389-a9fa-57bf-87c0-e07e17fb85d8",
         "station_id": station(ev),
         "topic": "t",
         "share_contact": False,
     }
     client.post("/api/v1/follow-ups", json=follow, headers=auth(mine))
-    card = {"client_id": "me-card-01", "text": "idea"}
+    card = {"client_id": "403f1a89-1b6c-5ffd-9c20-d816e4f6eb57", "text": "idea"}
     client.post("/api/v1/wall", json=card, headers=auth(mine))
-    check = {"client_id": "me-chk-001", "station_code": ev["stations"][0]["code"]}
+    check = {
+        "client_id": "19e7ca1f-ef8d-5c2d-826e-d8a7e6c1822f",
+        "station_code": ev["stations"][0]["code"],
+    }
     client.post("/api/v1/check-ins", json=check, headers=auth(mine))
     me = client.get("/api/v1/me", headers=auth(mine)).get_json()
     assert [n["text"] for n in me["notes"]] == ["mine"]
-    assert [f["client_id"] for f in me["follow_ups"]] == ["me-fu-0001"]
-    assert [c["client_id"] for c in me["wall_cards"]] == ["me-card-01"]
+    assert [f["client_id"] for f in me["follow_ups"]] == ["b009c389-a9fa-57bf-87c0-e07e17fb85d8"]
+    assert [c["client_id"] for c in me["wall_cards"]] == ["403f1a89-1b6c-5ffd-9c20-d816e4f6eb57"]
     assert me["check_ins"][0]["station_name"] == ev["stations"][0]["name"]
     assert all("id" in row and "client_id" in row for row in me["notes"] + me["follow_ups"])
 
@@ -119,16 +137,24 @@ def test_station_tablets_hear_of_follow_ups_and_check_ins(app: Any, client: Any,
         elsewhere.get_received("/live")
         base = {"station_id": station(ev, 1), "topic": "Netzwerke"}
         sender(
-            person(ev, 0), "follow_up", {**base, "client_id": "push-0001", "share_contact": True}
+            person(ev, 0),
+            "follow_up",
+            {**base, "client_id": "5f422972-b3f6-5344-82c3-fdfa4a1d8e05", "share_contact": True},
         )
         sender(
-            person(ev, 1), "follow_up", {**base, "client_id": "push-0002", "share_contact": False}
+            person(ev, 1),
+            "follow_up",
+            {**base, "client_id": "349c0c9c-85e4-5dcf-b923-573f879afeb7", "share_contact": False},
         )
         got = [m["args"][0] for m in tablet.get_received("/live") if m["name"] == "follow_up"]
         assert [g["participant"]["email"] for g in got] == ["jana.waechter@example.org", None]
         assert got[1]["participant"]["name"] is None and got[1]["participant"]["pseudonym"]
         code = ev["stations"][1]["code"]
-        sender(person(ev, 2), "check_in", {"client_id": "push-0003", "station_code": code})
+        sender(
+            person(ev, 2),
+            "check_in",
+            {"client_id": "2d4166d5-e7fe-5d6f-8769-36fcf95b43af", "station_code": code},
+        )
         rosters = [m["args"][0] for m in tablet.get_received("/live") if m["name"] == "roster"]
         assert rosters and rosters[-1]["station_id"] == station(ev, 1)
         assert not [m for m in elsewhere.get_received("/live") if m["name"] != "presence"]
@@ -144,22 +170,42 @@ def test_an_unknown_export_format_is_a_clear_error_or_handed_on(client: Any, ev:
     assert answer.status_code in (400, 422)
 
 
-def test_the_token_bucket_refills_over_time() -> None:
-    from parcours.api.limits import RateLimiter
+class FakeClock:
+    """Stands in for the time module of the `limits` memory storage (a clock we move)."""
 
-    bucket = RateLimiter(per_minute=60, burst=2)
-    assert bucket.take("a", now=0.0) == 0 and bucket.take("a", now=0.0) == 0
-    assert bucket.take("a", now=0.0) == pytest.approx(1.0)
-    assert bucket.take("b", now=0.0) == 0  # per key
-    assert bucket.take("a", now=1.0) == 0  # one token back after a second
-    assert bucket.take("a", now=1.0) > 0
-    assert RateLimiter(per_minute=0).take("a") == 0  # 0 switches the limit off
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def time(self) -> float:
+        return self.now
 
 
-def test_the_limiter_lives_in_app_extensions(app: Any, client: Any, ev: Any) -> None:
-    from parcours.api.limits import EXTENSION_KEY, RateLimiter
+def test_the_moving_window_frees_a_place_a_minute_later(monkeypatch: Any) -> None:
+    import limits.storage.memory
+
+    from parcours.api import limits as limits_module
+    from parcours.api.limits import Limits
+
+    clock = FakeClock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    monkeypatch.setattr(limits_module, "time", clock)
+    counts = Limits()
+    assert counts.hit("2/minute", "a") == 0 and counts.hit("2/minute", "a") == 0
+    assert counts.hit("2/minute", "a") == pytest.approx(60.0)
+    assert counts.hit("2/minute", "b") == 0  # per key
+    clock.now += 30
+    assert counts.hit("2/minute", "a") == pytest.approx(30.0)
+    clock.now += 30.5
+    assert counts.hit("2/minute", "a") == 0  # the first hit is a minute old
+
+
+def test_the_limits_live_in_app_extensions(app: Any, client: Any, ev: Any) -> None:
+    from parcours.api.limits import EXTENSION_KEY, Limits
 
     client.post(
-        "/api/v1/notes", json={"client_id": "ext-00001", "text": "x"}, headers=auth(person(ev))
+        "/api/v1/notes",
+        json={"client_id": "a185de38-71f8-5669-8ed7-665bdc7f5239", "text": "x"},
+        headers=auth(person(ev)),
     )
-    assert isinstance(app.extensions[EXTENSION_KEY], RateLimiter)
+    found = app.extensions[EXTENSION_KEY]
+    assert isinstance(found, Limits) and not found.shared  # no message queue: this process

@@ -4,12 +4,13 @@ each entry, reads no host-only data, and is left only with the host's code."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 
 ROUTES = {
     "kiosk_note": "/kiosk/notes",
@@ -72,6 +73,15 @@ def ev(make_event: Any) -> dict[str, Any]:
     return make_event("small")
 
 
+def plan(app: Any, ev: dict[str, Any]) -> dict[int, list[int]]:
+    """Write a round-robin plan: participant i goes to station i mod 3 in round 1."""
+    from parcours.extensions import db
+    from tests.realtime.helpers import assign_round_robin
+
+    with app.app_context():
+        return assign_round_robin(db.session(), ev["event_id"])
+
+
 def rows(app: Any, model: Any) -> list[Any]:
     from parcours.extensions import db
 
@@ -102,9 +112,10 @@ def test_each_entry_is_stored_as_the_chosen_participant_s_own(
 ) -> None:
     from parcours.storage import CheckIn, FollowUp, Note
 
+    plan(app, ev)  # Deniz and Dilara are expected at the second station in round 1
     kiosk = kiosk_token(client, ev["stations"][1]["host_token"])
-    jana, deniz = ev["participants"][0], ev["participants"][1]
-    note = {"client_id": "kiosk-0001", "text": "Gespräch über Praktika"}
+    jana, deniz = ev["participants"][4], ev["participants"][1]
+    note = {"client_id": "0f14e9eb-0768-5fb1-839b-39c45fd19008", "text": "Gespräch über Praktika"}
     status, first = send(kiosk, "kiosk_note", {**note, "participant_id": jana["id"]})
     assert status == 201 and first["via"] == "kiosk"
     assert first["station_id"] == ev["stations"][1]["id"]  # this station unless given
@@ -119,17 +130,25 @@ def test_each_entry_is_stored_as_the_chosen_participant_s_own(
         (jana["id"], f"p:{jana['id']}", "kiosk"),
         (deniz["id"], f"p:{deniz['id']}", "kiosk"),
     ]
-    follow = {"client_id": "kiosk-0002", "topic": "Ausbildung", "share_contact": True}
+    follow = {
+        "client_id": "b744583c-fdd3-5381-8399-43a0a8d2c9ab",
+        "topic": "Ausbildung",
+        "share_contact": True,
+    }
     status, row = send(kiosk, "kiosk_follow_up", {**follow, "participant_token": deniz["token"]})
     assert status == 201 and row["station_id"] == ev["stations"][1]["id"]
     status, check = send(
-        kiosk, "kiosk_check_in", {"client_id": "kiosk-0003", "participant_id": jana["id"]}
+        kiosk,
+        "kiosk_check_in",
+        {"client_id": "749f46ac-1a1b-5e5b-94e2-8724c5c5f5ea", "participant_id": jana["id"]},
     )
     assert status == 201 and check["station_id"] == ev["stations"][1]["id"]
     assert [(f.participant_id, f.via) for f in rows(app, FollowUp)] == [(deniz["id"], "kiosk")]
     assert [(c.participant_id, c.via) for c in rows(app, CheckIn)] == [(jana["id"], "kiosk")]
     me = client.get("/api/v1/me", headers=auth(deniz["token"])).get_json()
-    assert [f["client_id"] for f in me["follow_ups"]] == ["kiosk-0002"]  # on Deniz's phone too
+    assert [f["client_id"] for f in me["follow_ups"]] == [
+        "b744583c-fdd3-5381-8399-43a0a8d2c9ab"
+    ]  # on Deniz's phone too
 
 
 def test_an_entry_must_name_exactly_one_participant_of_this_event(
@@ -137,7 +156,7 @@ def test_an_entry_must_name_exactly_one_participant_of_this_event(
 ) -> None:
     kiosk = kiosk_token(client, ev["stations"][0]["host_token"])
     stranger = make_event("small")["participants"][0]
-    base = {"client_id": "kiosk-0101", "text": "x"}
+    base = {"client_id": "b44ad70a-60f4-5e41-bf04-f1ee052af381", "text": "x"}
     cases = [
         ({}, "participant_id"),
         (
@@ -155,7 +174,10 @@ def test_an_entry_must_name_exactly_one_participant_of_this_event(
         status, body = send(kiosk, "kiosk_note", {**base, **who})
         assert status == 400, (who, body)
         assert field in body["error"]["fields"], (who, body)
-    extra = {"client_id": "kiosk-0102", "participant_id": ev["participants"][0]["id"]}
+    extra = {
+        "client_id": "438c9ccb-906b-5a17-8287-9a836140c35a",
+        "participant_id": ev["participants"][0]["id"],
+    }
     status, body = send(
         kiosk,
         "kiosk_follow_up",
@@ -174,7 +196,7 @@ def test_a_badge_code_names_its_participant_and_nobody_else(app: Any, client: An
 
     kiosk = kiosk_token(client, ev["stations"][0]["host_token"])
     olena = ev["participants"][2]
-    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"])
+    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"], plain(olena))
 
     def identify(who: dict[str, Any]) -> Any:
         return client.post("/api/v1/kiosk/identify", json=who, headers=auth(kiosk))
@@ -189,7 +211,7 @@ def test_a_badge_code_names_its_participant_and_nobody_else(app: Any, client: An
     assert identify({"participant_token": olena["token"]}).get_json() == expected
     forged = f"{ev['participants'][3]['id']}-{code.partition('-')[2]}"
     assert identify({"badge": forged}).status_code == 400
-    body = {"client_id": "kiosk-0201", "badge": code, "text": "per Badge"}
+    body = {"client_id": "4500c2ba-cddc-5e3b-a071-147038353eca", "badge": code, "text": "per Badge"}
     answer = client.post("/api/v1/kiosk/notes", json=body, headers=auth(kiosk))
     assert answer.status_code == 201
     assert [n.participant_id for n in rows(app, Note)] == [olena["id"]]
@@ -218,14 +240,22 @@ def test_the_kiosk_reads_nothing_but_names_and_writes_nothing_else(
         assert answer.status_code == 403, path
     person = ev["participants"][0]["id"]
     for path, body in (
-        ("/notes", {"client_id": "kiosk-0301", "text": "x"}),
+        ("/notes", {"client_id": "622cdd94-8041-5766-80d5-0a23183f78c3", "text": "x"}),
         (
             "/follow-ups",
-            {"client_id": "kiosk-0302", "station_id": s, "topic": "x", "share_contact": True},
+            {
+                "client_id": "596d59ee-f332-5cbc-8aa2-44e5f792f99e",
+                "station_id": s,
+                "topic": "x",
+                "share_contact": True,
+            },
         ),
-        ("/check-ins", {"client_id": "kiosk-0303", "station_code": station["code"]}),
-        ("/leads", {"client_id": "kiosk-0304", "participant_id": person}),
-        ("/wall", {"client_id": "kiosk-0305", "text": "x"}),
+        (
+            "/check-ins",
+            {"client_id": "024f1c3a-3fe3-544c-9ad9-9567279eb268", "station_code": station["code"]},
+        ),
+        ("/leads", {"client_id": "15be5327-4dae-5428-be29-68bbbd567715", "participant_id": person}),
+        ("/wall", {"client_id": "58790fee-4b21-58f3-8725-fbc782738a42", "text": "x"}),
         (f"/events/{e}/announcements", {"text": "x"}),
         (f"/events/{e}/clock", {"action": "start"}),
         (f"/events/{e}/shred", {}),
@@ -235,7 +265,9 @@ def test_the_kiosk_reads_nothing_but_names_and_writes_nothing_else(
     found = client.get("/api/v1/kiosk/people?q=j", headers=auth(kiosk)).get_json()
     assert found == []  # two letters at least
     found = client.get("/api/v1/kiosk/people?q=wäch", headers=auth(kiosk)).get_json()
-    assert found == [{"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH"}]
+    assert found == [
+        {"id": person, "name": "Jana Wächter", "organisation": "Musterbau GmbH", "here": False}
+    ]
     roster = client.get("/api/v1/kiosk/roster", headers=auth(kiosk)).get_json()
     assert set(roster) == {"station_id", "round", "upcoming", "people"}
     host = client.get("/api/v1/kiosk/roster", headers=auth(station["host_token"]))
@@ -250,7 +282,7 @@ def test_the_kiosk_socket_is_kept_out_of_the_host_s_room(app: Any, client: Any, 
         kiosk.get_received("/live")
         host.get_received("/live")
         body = {
-            "client_id": "phone-0001",
+            "client_id": "7a6a4749-f422-59a1-98cb-74dd4a224bd0",
             "station_id": station["id"],
             "topic": "Praktikum",
             "share_contact": True,
@@ -259,7 +291,10 @@ def test_the_kiosk_socket_is_kept_out_of_the_host_s_room(app: Any, client: Any, 
             "/api/v1/follow-ups", json=body, headers=auth(ev["participants"][0]["token"])
         )
         assert answer.status_code == 201
-        lead = {"client_id": "lead-00001", "participant_id": ev["participants"][1]["id"]}
+        lead = {
+            "client_id": "ea9163e6-2011-504b-b2f4-cdc77a990a2d",
+            "participant_id": ev["participants"][1]["id"],
+        }
         assert (
             client.post("/api/v1/leads", json=lead, headers=auth(station["host_token"])).status_code
             == 201
@@ -267,7 +302,10 @@ def test_the_kiosk_socket_is_kept_out_of_the_host_s_room(app: Any, client: Any, 
         got_host = {m["name"] for m in host.get_received("/live")}
         assert {"follow_up", "lead"} <= got_host
         assert kiosk.get_received("/live") == []
-        for name, payload in (("lead", lead), ("note", {"client_id": "k-note-01", "text": "x"})):
+        for name, payload in (
+            ("lead", lead),
+            ("note", {"client_id": "385c7340-a6a8-5adf-a67a-70d94e810c67", "text": "x"}),
+        ):
             ack = kiosk.emit(name, payload, namespace="/live", callback=True)
             assert ack["status"] == 403
     finally:
@@ -313,15 +351,22 @@ def test_leaving_kiosk_mode_takes_the_host_code_and_ends_the_kiosk_token(
     assert not refused.is_connected("/live")
 
 
-def test_wrong_codes_count_for_a_minute() -> None:
-    from parcours.domain.errors import TooMany
-    from parcours.services.kiosk import PinGuard
+def test_wrong_codes_count_for_a_minute(monkeypatch: Any) -> None:
+    import limits.storage.memory
 
-    guard = PinGuard()
-    for second in range(5):
-        guard.check("t", now=100.0 + second)
-        guard.failed("t", now=100.0 + second)
+    from parcours.api.limits import KIOSK_PINS, FailureGuard, Limits
+    from parcours.domain.errors import TooMany
+
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock.now))
+    guard = FailureGuard(Limits(), KIOSK_PINS, "kiosk_pins")
+    for _ in range(5):
+        guard.check("t")
+        guard.failed("t")
+        clock.now += 1
+    clock.now = 159.0
     with pytest.raises(TooMany):
-        guard.check("t", now=159.0)
-    guard.check("other", now=159.0)
-    guard.check("t", now=160.5)  # the first wrong code is a minute old
+        guard.check("t")
+    guard.check("other")
+    clock.now = 160.5
+    guard.check("t")  # the first wrong code is a minute old

@@ -37,7 +37,7 @@ def post(send: Sender, ev: dict[str, Any], text: str, who: int = 0) -> dict[str,
     status, card = send(
         person(ev, who),
         "wall_card",
-        {"client_id": f"card-{uuid.uuid4()}"[:36], "text": text, "kind": "question"},
+        {"client_id": str(uuid.uuid4()), "text": text, "kind": "question"},
     )
     assert status == 201, card
     return dict(card)
@@ -84,7 +84,10 @@ def test_a_participant_upvotes_a_card_once(send: Sender, client: Any, ev: Any) -
     status, voted = send(person(ev, 1), "wall_vote", {}, {"card_id": card["id"]})
     assert (status, voted["votes"], voted["voted"]) == (201, 1, True)
     status, again = send(
-        person(ev, 1), "wall_vote", {"client_id": "vote-0001"}, {"card_id": card["id"]}
+        person(ev, 1),
+        "wall_vote",
+        {"client_id": "1f51b0ad-69fa-5cc1-a91a-4ffdabd586af"},
+        {"card_id": card["id"]},
     )
     assert (status, again["votes"]) == (200, 1)
     assert send(person(ev, 2), "wall_vote", {}, {"card_id": card["id"]})[1]["votes"] == 2
@@ -96,7 +99,7 @@ def test_a_participant_upvotes_a_card_once(send: Sender, client: Any, ev: Any) -
 @pytest.mark.parametrize("who", ["host", "screen_token", "facilitator_token"])
 def test_only_participants_post_and_vote(send: Sender, ev: Any, who: str) -> None:
     token = host(ev) if who == "host" else ev[who]
-    body = {"client_id": "card-refused", "text": "x"}
+    body = {"client_id": "7de3aa61-c9b1-5fa9-b8ee-1dc525896ecd", "text": "x"}
     assert send(token, "wall_card", body)[0] == 403
     assert send(token, "wall_vote", {}, {"card_id": 1})[0] == 403
 

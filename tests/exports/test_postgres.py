@@ -23,7 +23,7 @@ def pg_app(postgres_url: str) -> Iterator[Any]:  # noqa: F811
 
     upgrade(postgres_url)
     app = create_app({"DATABASE_URL": postgres_url, "ASYNC_MODE": "threading", "TESTING": True,
-                      "SECRET_KEY": "test"})  # fmt: skip
+                      "SECRET_KEY": "test-secret-of-at-least-32-characters"})  # fmt: skip
     yield app
     if db.engine is not None:
         db.engine.dispose()

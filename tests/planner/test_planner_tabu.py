@@ -21,7 +21,7 @@ def test_predicted_deltas_match_the_state() -> None:
     inst = replace(base, forbidden_pairs=forbidden)
     prob = prepare(inst)
     rng = Random(5)
-    st, tg = _start(prob, rng, forced_repeats(prob)[0])
+    st, tg, _name = _start(prob, rng, forced_repeats(prob)[0])
     tabu = Tabu(st, prob.open, rng, tg.lower - 10**9, tg.pref_best)  # never at the bound
     moves = 0
     for it in range(1, 300):

@@ -32,7 +32,7 @@ def test_socket_writes_on_a_real_server(server: Any) -> None:
     token = ev["participants"][0]["token"]
     clients = [connect(server, token) for _ in range(8)]
     try:
-        big = {"client_id": "big-socket-1", "text": "x" * (70 * 1024)}
+        big = {"client_id": "bbe05aa7-47b4-561b-8db9-0898c72a8cf1", "text": "x" * (70 * 1024)}
         ack = clients[0].call("note", big, namespace="/live", timeout=10)
         assert ack["status"] == 413 and ack["body"]["error"]["code"] == "payload_too_large"
         assert clients[0].connected  # refused with an answer, not dropped
@@ -42,7 +42,7 @@ def test_socket_writes_on_a_real_server(server: Any) -> None:
 
         def send(client: socketio.Client) -> None:
             start.wait()
-            body = {"client_id": "same-at-once", "text": "Ende der Runde"}
+            body = {"client_id": "fa038e3a-e22d-55bc-94f8-03f139fc8610", "text": "Ende der Runde"}
             answers.append(client.call("note", body, namespace="/live", timeout=20)["status"])
 
         threads = [threading.Thread(target=send, args=(c,)) for c in clients]
@@ -55,4 +55,4 @@ def test_socket_writes_on_a_real_server(server: Any) -> None:
         for client in clients:
             client.disconnect()
     me = requests.get(server.url + "/api/v1/me", headers=auth(token), timeout=10).json()
-    assert [n["client_id"] for n in me["notes"]] == ["same-at-once"]
+    assert [n["client_id"] for n in me["notes"]] == ["fa038e3a-e22d-55bc-94f8-03f139fc8610"]

@@ -131,7 +131,7 @@ def test_a_note_written_on_b_is_read_on_a(pair: Pair) -> None:
     person = info["participants"][0]
     phone = QueueClient(b.url, person["token"]).connect()
     try:
-        body = {"client_id": f"queue-{uuid.uuid4().hex[:8]}", "text": "Ausbildung ab März?"}
+        body = {"client_id": str(uuid.uuid4()), "text": "Ausbildung ab März?"}
         ack = phone.sio.call("note", body, namespace="/live", timeout=20)
         assert ack["status"] == 201, ack
         me = get(a, "/me", person["token"])

@@ -21,7 +21,7 @@ EMAIL, PASSWORD = "orga@example.org", "correct horse battery"
 def test_organiser_downloads_workbook_and_station_pack(server_factory, page):
     server = server_factory()
     info = create_event_on(server, "small")
-    made = server.cli("organiser", "create", EMAIL, "--password", PASSWORD)
+    made = server.cli("organiser", "create", EMAIL, "--password", PASSWORD, "--admin")
     assert made.returncode == 0, made.stderr
     engine = create_engine(server.database_url)
     with Session(engine) as session:

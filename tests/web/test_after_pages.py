@@ -30,7 +30,7 @@ def organiser(app, client):
     from parcours.services.accounts import create_organiser
 
     with app.app_context():
-        create_organiser(db.session(), EMAIL, PASSWORD, "Orga")
+        create_organiser(db.session(), EMAIL, PASSWORD, "Orga", admin=True)
     done = client.post("/organiser/login", data={"email": EMAIL, "password": PASSWORD})
     assert done.status_code == 302
     return client

@@ -143,7 +143,7 @@ def test_the_host_tablet_records_leads_and_sees_requests_with_consent_only(
     station = ev["stations"][0]
     for n, share in ((0, True), (1, False)):
         body = {
-            "client_id": f"tablet-fu-{n}",
+            "client_id": f"00000000-0000-4000-8000-{n:012d}",
             "station_id": station["id"],
             "topic": "<b>Praktikum</b>",
             "share_contact": share,

@@ -20,7 +20,9 @@ def test_capture_parts_render_in_the_live_pages(client: Any, make_event: Any) ->
     )
     token = ev["participants"][0]["token"]
     client.post(
-        "/api/v1/notes", json={"client_id": "page-note-1", "text": HTML}, headers=auth(token)
+        "/api/v1/notes",
+        json={"client_id": "177a74e4-225a-5f8d-a6f9-62963a73e358", "text": HTML},
+        headers=auth(token),
     )
     pages = {
         "phone": (f"/p/{token}", 'id="note-form"'),

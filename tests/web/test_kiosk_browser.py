@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on
+from tests.conftest import Server, auth, create_event_on, plain
 from tests.realtime.helpers import assign_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -103,7 +103,11 @@ def test_a_contact_request_made_at_the_kiosk_reaches_the_station(
         heading = page.locator("#screen-roster h1")
         assert heading.locator("[lang='en']").inner_text() == "Tap your name"
         assert heading.locator("[lang='de']").inner_text() not in ("", "Tap your name")
-        pick(page, "Jana Wächter")
+        jana = ev["participants"][0]  # her personal code, typed: she may share her contact
+        page.fill("#kiosk-code", jana["personal_code"].lower())
+        page.press("#kiosk-code", "Enter")
+        page.wait_for_selector("body[data-screen='person'][data-credential='yes']")
+        assert "Jana Wächter" in page.inner_text("#kiosk-hello")
         page.click("[data-go='contact']")
         page.locator("#kiosk-topics .kiosk-choice").first.click()
         topic = page.locator("#kiosk-topics .kiosk-choice").first.get_attribute("data-topic")
@@ -276,7 +280,9 @@ def test_a_badge_or_route_card_code_finds_the_participant(
     server, ev = event
     station = ev["stations"][2]
     dilara, tigist = ev["participants"][4], ev["participants"][5]
-    badge = badge_code(server.env["PARCOURS_SECRET_KEY"], ev["event_id"], dilara["id"])
+    badge = badge_code(
+        server.env["PARCOURS_SECRET_KEY"], ev["event_id"], dilara["id"], plain(dilara)
+    )
     context, page, errors = open_page(browser, kiosk_url(server, station["host_token"]))
     try:
         page.fill("#kiosk-code", f"{server.url}/b/{badge}")  # what the badge's QR code holds

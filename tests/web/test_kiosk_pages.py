@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 from tests.web.test_organiser import login, make_organiser
 
 
@@ -30,7 +30,7 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
             "/follow-ups",
             jana["token"],
             {
-                "client_id": "fu-page-01",
+                "client_id": "3bdec90d-f9e9-5144-a2c0-d23c3ec2b196",
                 "station_id": station["id"],
                 "topic": "Praktikum",
                 "message": "Rückruf erbeten",
@@ -41,13 +41,21 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
             "/leads",
             station["host_token"],
             {
-                "client_id": "lead-page-1",
+                "client_id": "5af70d3a-86e2-5c93-8e48-9f614f92dcb3",
                 "participant_id": deniz["id"],
                 "note": "Lead-Notiz des Gastgebers",
             },
         ),
-        ("/notes", station["host_token"], {"client_id": "note-page-1", "text": "Gastgeber-Notiz"}),
-        ("/notes", jana["token"], {"client_id": "note-page-2", "text": "Janas eigene Notiz"}),
+        (
+            "/notes",
+            station["host_token"],
+            {"client_id": "d14b9e68-e4e0-50bc-bfe5-1d622504b022", "text": "Gastgeber-Notiz"},
+        ),
+        (
+            "/notes",
+            jana["token"],
+            {"client_id": "b9293592-8f48-5853-becb-609236d36e59", "text": "Janas eigene Notiz"},
+        ),
     ]
     for path, token, body in writes:
         assert client.post("/api/v1" + path, json=body, headers=auth(token)).status_code == 201
@@ -113,7 +121,7 @@ def test_badges_carry_a_qr_code_that_names_the_person_without_a_login(
     assert html.count('class="badge-card"') == len(ev["participants"]) == 6
     assert html.count('class="badge-sheet"') == 1
     jana = ev["participants"][0]
-    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], jana["id"])
+    code = badge_code(app.config["SECRET_KEY"], ev["event_id"], jana["id"], plain(jana))
     with app.test_request_context(base_url="http://localhost"):
         expected = qr_svg(f"http://localhost/b/{code}", title="Jana Wächter")
     assert str(expected) in html

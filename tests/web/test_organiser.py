@@ -14,11 +14,12 @@ from parcours.storage import AccessToken, Clock, Event, Participant, Segment, St
 PASSWORD = "richtig-geheim"
 
 
-def make_organiser(app: Any, email: str) -> int:
+def make_organiser(app: Any, email: str, admin: bool = True) -> int:
+    """Create an organiser (an administrator unless told: the test events have no owner)."""
     from parcours.services.accounts import create_organiser
 
     with app.app_context():
-        return create_organiser(db.session(), email, PASSWORD).id
+        return create_organiser(db.session(), email, PASSWORD, admin=admin).id
 
 
 def login(client: Any, email: str) -> Any:
@@ -27,7 +28,7 @@ def login(client: Any, email: str) -> Any:
 
 @pytest.fixture
 def org(app: Any, client: Any, make_event: Any) -> dict[str, Any]:
-    """Log an organiser in; return the small event (made by the CLI, so not yet claimed)."""
+    """Log an administrator in; return the small event (made without owner, not yet claimed)."""
     make_organiser(app, "orga@example.org")
     assert login(client, "orga@example.org").status_code == 302
     return make_event("small")
@@ -86,7 +87,7 @@ def test_unclaimed_events_become_the_first_editors(app: Any, client: Any, org: A
     make_organiser(app, "zweite@example.org")
     other = app.test_client()
     login(other, "zweite@example.org")
-    assert other.get(base(org)).status_code == 200  # not claimed yet: both see it
+    assert other.get(base(org)).status_code == 200  # not claimed yet: both administrators see it
     assert org["join_code"] in other.get("/organiser/").get_data(as_text=True)
     client.post(f"{base(org)}/stations/new", data={"name": "Neue Station"})
     owner = with_app(app, lambda s: s.get(Event, org["event_id"]).organiser_id)

@@ -22,7 +22,7 @@ CSV = (
 @pytest.fixture
 def setup(server_factory: Any) -> tuple[Server, dict[str, Any]]:
     server = server_factory("eventlet").start()
-    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD)
+    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD, "--admin")
     assert done.returncode == 0, done.stderr
     return server, create_event_on(server, "small")
 

@@ -159,7 +159,7 @@ def test_route_cards_carry_the_phone_link_as_qr(app: Any, client: Any, org: dict
     with app.test_request_context():
         expected = str(qr_svg(f"http://localhost/p/{person['token']}", title=person["name"]))
     assert expected in html
-    assert "Tisch 1" in html and "@page { size: A6" in html
+    assert "Tisch 1" in html and "css/print-a6.css" in html
 
 
 def test_station_signs_carry_the_check_in_code_and_roster(client: Any, org: dict[str, Any]) -> None:
@@ -168,10 +168,11 @@ def test_station_signs_carry_the_check_in_code_and_roster(client: Any, org: dict
     run_job(client, org)
     html = client.get(page_url(org, "/station-signs")).get_data(as_text=True)
     assert html.count('<article class="station-sign"') == 3
-    for station in org["stations"]:
-        assert str(check_in_qr(station["code"])) in html
+    with client.application.test_request_context():  # the QR holds http://localhost/c/CODE
+        for station in org["stations"]:
+            assert str(check_in_qr(station["code"])) in html
     assert all(p["name"] in html for p in org["participants"])
-    assert "Sabine Lehmkuhl" in html and "@page { size: A4" in html
+    assert "Sabine Lehmkuhl" in html and "css/print-a4.css" in html
 
 
 def test_join_poster(client: Any, org: dict[str, Any]) -> None:

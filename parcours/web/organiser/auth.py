@@ -1,12 +1,18 @@
 """Organiser login and logout (a session cookie), and the checks every organiser page makes.
 
-Events made by `parcours event create` have no organiser yet: every logged-in organiser sees
-them, and the first one who changes something becomes the event's organiser (audited as
-event.claim). After that only that organiser sees the event.
+Each login is also recorded on the server (organiser_sessions): logging out deletes it, so a
+copy of the cookie opens nothing afterwards, and a new password ends the other logins. Failed
+logins are counted per e-mail address and per client address (parcours.api.limits): too many
+and the login answers 429 with Retry-After for a few minutes, even for the right password.
+
+An event belongs to the organiser who made it (`--owner EMAIL` on the command line). Events
+without an owner are seen only by administrators (`parcours organiser create EMAIL --admin`);
+the first administrator who changes something becomes the owner (audited as event.claim).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,21 +22,24 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from parcours.api.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.domain.actors import Actor
-from parcours.domain.errors import NotFound
+from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
-from parcours.services.accounts import authenticate
-from parcours.services.common import audit
+from parcours.services import accounts
 from parcours.storage import Event, Organiser
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 
 def current_organiser() -> Organiser | None:
-    """Return the organiser of this browser session, if logged in."""
+    """Return the organiser of this browser session, if its login is still open on the server."""
     if "organiser" not in g:
-        oid = session.get("organiser_id")
-        g.organiser = db.session().get(Organiser, oid) if oid else None
+        oid, key = session.get("organiser_id"), session.get("organiser_key")
+        found = None
+        if isinstance(oid, int) and isinstance(key, str):
+            found = accounts.session_organiser(db.session(), oid, key)
+        g.organiser = found
     return g.organiser  # type: ignore[no-any-return]
 
 
@@ -47,8 +56,10 @@ def login_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., Re
 
 
 def may_see(organiser: Organiser, event: Event) -> bool:
-    """Return whether the organiser may open the event (theirs, or not claimed yet)."""
-    return event.organiser_id in (None, organiser.id)
+    """Return whether the organiser may open the event (theirs; without owner: admins only)."""
+    if event.organiser_id is None:
+        return bool(organiser.is_admin)
+    return event.organiser_id == organiser.id
 
 
 def event_actor(event_id: int) -> tuple[Event, Actor]:
@@ -66,28 +77,92 @@ def _safe_next(target: str | None) -> str:
     return url_for("organiser.dashboard")
 
 
+def _throttled(account: str) -> float:
+    """Return the seconds to wait if this account or this address failed too often, else 0."""
+    limits = app_limits()
+    if limits is None:
+        return 0.0
+    address = request.remote_addr or "unknown"
+    return max(
+        limits.blocked(LOGIN_ACCOUNT, "login_account", account),
+        limits.blocked(LOGIN_ADDRESS, "login_address", address),
+    )
+
+
+def _count_failure(account: str) -> None:
+    limits = app_limits()
+    if limits is not None:
+        limits.hit(LOGIN_ACCOUNT, "login_account", account)
+        limits.hit(LOGIN_ADDRESS, "login_address", request.remote_addr or "unknown")
+
+
+def _locked(wait: float) -> ResponseReturnValue:
+    seconds = max(1, math.ceil(wait))
+    error = _(
+        "Too many failed logins. For your safety, logging in is paused; try again in "
+        "%(minutes)d min.",
+        minutes=math.ceil(seconds / 60),
+    )
+    page = render_template("organiser/login.html", error=error)
+    return page, 429, {"Retry-After": str(seconds)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Show the login form and log the organiser in."""
-    error = None
-    if request.method == "POST":
-        email = request.form.get("email", "")[:254]
-        password = request.form.get("password", "")[:200]
-        organiser = authenticate(db.session(), email, password)
-        if organiser is not None:
-            session.clear()
-            session["organiser_id"] = organiser.id
-            session.permanent = True
-            audit(db.session(), None, f"organiser:{organiser.id}", "organiser.login")
-            db.session().commit()
-            return redirect(_safe_next(request.args.get("next")))
+    """Show the login form and log the organiser in (failed logins are throttled)."""
+    if request.method != "POST":
+        return render_template("organiser/login.html", error=None)
+    email = request.form.get("email", "")[:254]
+    password = request.form.get("password", "")[:200]
+    account = email.strip().lower()
+    wait = _throttled(account)
+    if wait:
+        return _locked(wait)
+    organiser = accounts.authenticate(db.session(), email, password)
+    if organiser is None:
+        _count_failure(account)
         error = _("E-mail address or password is wrong.")
-    return render_template("organiser/login.html", error=error), 401 if error else 200
+        return render_template("organiser/login.html", error=error), 401
+    limits = app_limits()
+    if limits is not None:
+        limits.clear(LOGIN_ACCOUNT, "login_account", account)
+    key = accounts.open_session(db.session(), organiser)
+    session.clear()
+    session["organiser_id"] = organiser.id
+    session["organiser_key"] = key
+    session.permanent = True
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out and forget the session."""
-    session.pop("organiser_id", None)
+    """Log out: the login ends on the server too, so a copy of the cookie is useless."""
+    key = session.get("organiser_key")
+    if isinstance(key, str):
+        accounts.close_session(db.session(), key)
+    session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("organiser.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    """Change the password; every other login of the organiser ends."""
+    organiser = current_organiser()
+    assert organiser is not None
+    if request.method == "POST":
+        try:
+            ended = accounts.change_password(
+                db.session(),
+                organiser,
+                request.form.get("current_password", "")[:200],
+                request.form.get("new_password", "")[:201],
+                session.get("organiser_key"),
+            )
+        except Invalid as err:
+            db.session().rollback()
+            return render_template("organiser/account.html", errors=err.fields), 400
+        flash(_("Your password was changed; %(num)d other login(s) ended.", num=ended), "success")
+        return redirect(url_for("organiser.account"))
+    return render_template("organiser/account.html", errors={})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -23,6 +23,7 @@ from parcours.web.organiser.common import (
     local_time,
     segment_kind_labels,
 )
+from parcours.web.uploads import upload
 
 
 @bp.context_processor
@@ -48,17 +49,17 @@ def _segment_values(seg: Any) -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    """List the organiser's events (and unclaimed ones) with a form for a new event."""
+    """List the organiser's events (admins: also those without owner) and a new-event form."""
     return render_template("organiser/dashboard.html", **_dashboard_context())
 
 
 def _dashboard_context() -> dict[str, Any]:
     organiser = current_organiser()
     assert organiser is not None
+    mine = Event.organiser_id == organiser.id
+    visible = or_(mine, Event.organiser_id.is_(None)) if organiser.is_admin else mine
     events = db.session().scalars(
-        select(Event)
-        .where(or_(Event.organiser_id == organiser.id, Event.organiser_id.is_(None)))
-        .order_by(Event.starts_at.desc(), Event.id.desc())
+        select(Event).where(visible).order_by(Event.starts_at.desc(), Event.id.desc())
     )
     rows = db.session().execute(
         select(Participant.event_id, func.count()).group_by(Participant.event_id)
@@ -88,12 +89,12 @@ def create_event() -> ResponseReturnValue:
 
 
 @bp.post("/events/upload")
+@upload()
 @login_required
 def upload_event() -> ResponseReturnValue:
     """Create an event from an uploaded event file (TOML)."""
     organiser = current_organiser()
     assert organiser is not None
-    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
@@ -102,6 +103,9 @@ def upload_event() -> ResponseReturnValue:
             data = tomllib.loads(upload.read().decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise Invalid(str(exc), {"file": [str(exc)]}) from None
+        except RecursionError:  # thousands of nested arrays
+            message = _("The file is nested too deeply.")
+            raise Invalid(message, {"file": [message]}) from None
         event = setup.create_from_file(db.session(), organiser.id, data)
     except Invalid as err:
         context = _dashboard_context()
@@ -141,6 +145,7 @@ def edit_event(event_id: int) -> ResponseReturnValue:
         "language": event.language,
         "retention_days": event.retention_days,
         "auto_advance": event.auto_advance,
+        "max_participants": event.max_participants,
     }
     if request.method == "POST":
         data = clean_form(request.form)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from parcours.domain.errors import Invalid
 from parcours.extensions import db
+from parcours.services import links as link_service
 from parcours.services.common import role_token
 from parcours.storage import AccessToken, Event
 from parcours.web.organiser.auth import bp, event_actor, login_required
@@ -70,3 +73,41 @@ def links(event_id: int) -> ResponseReturnValue:
     return render_template(
         "organiser/links.html", event=event, tab="links", links=event_links(event), qr=qr_svg
     )
+
+
+def _form_id(name: str) -> int | None:
+    value = request.form.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+@bp.post("/events/<int:event_id>/links/rotate")
+@login_required
+def rotate_link(event_id: int) -> ResponseReturnValue:
+    """Replace one link: the old one stops working at once (pages, API and open sockets)."""
+    event, actor = event_actor(event_id)
+    role = request.form.get("role", "")
+    try:
+        done = link_service.rotate_link(
+            db.session(),
+            actor,
+            event.id,
+            role,
+            station_id=_form_id("station_id"),
+            participant_id=_form_id("participant_id"),
+        )
+    except Invalid as err:
+        db.session().rollback()
+        flash(err.message, "error")
+        return redirect(url_for("organiser.links", event_id=event.id))
+    if done.role == "participant":
+        flash(
+            _(
+                "The participant's old link, route card and badge no longer work. "
+                "Print their route card and badge again (new personal code: %(code)s).",
+                code=done.personal_code or "",
+            ),
+            "success",
+        )
+    else:
+        flash(_("The old link no longer works. Hand out the new one shown below."), "success")
+    return redirect(url_for("organiser.links", event_id=event.id) + f"#rotated-{done.role}")

@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +20,7 @@ from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import parse_csv
+from parcours.web.uploads import upload
 
 LISTS = ("interests", "must_visit")
 
@@ -161,6 +162,7 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
 
 
 @bp.route("/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@upload()
 @login_required
 def import_participants(event_id: int) -> ResponseReturnValue:
     """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
@@ -170,9 +172,8 @@ def import_participants(event_id: int) -> ResponseReturnValue:
     context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
-    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
-    upload = request.files.get("file")
-    raw = upload.read() if upload is not None else b""
+    sent = request.files.get("file")
+    raw = sent.read() if sent is not None else b""
     if not raw.strip():
         context["errors"] = {"file": [_("Please choose a CSV file.")]}
         return render_template("organiser/import.html", result=None, **context), 400
@@ -187,14 +188,13 @@ def _parse(event: Event, raw: bytes) -> Any:
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
+@upload(factor=2)  # the previewed file comes back base64-encoded in a form field
 @login_required
 def confirm_import(event_id: int) -> ResponseReturnValue:
     """Save the good rows of the previewed CSV."""
     event, actor = event_actor(event_id)
     if (closed := _closed(event)) is not None:
         return closed
-    request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"] * 2
-    request.max_form_memory_size = current_app.config["MAX_UPLOAD_LENGTH"] * 2
     try:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):

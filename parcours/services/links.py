@@ -1,0 +1,105 @@
+"""Replace a leaked link: a new token for a role of the event; the old one ends at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Invalid
+from parcours.services.capture import participant_of, station_of
+from parcours.services.common import audit, issue_token, require_event, require_live
+from parcours.storage import AccessToken, new_personal_code, utcnow
+
+ROTATABLE = ("facilitator", "screen", "host", "participant")
+
+
+@dataclass
+class Rotated:
+    """A replaced link: the new token and the row ids of the tokens that ended."""
+
+    role: str
+    token: str
+    station_id: int | None = None
+    participant_id: int | None = None
+    personal_code: str | None = None
+    ended: list[int] = field(default_factory=list)
+
+
+def rotate_link(
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    role: str,
+    station_id: int | None = None,
+    participant_id: int | None = None,
+) -> Rotated:
+    """Give a role (one station's host, one participant) a new link and end the old ones.
+
+    A host's new link also ends the kiosk tokens started from the old one. A participant's new
+    link comes with a new personal code, which also ends their printed badge code: route card
+    and badge must be printed again. The sockets of the ended tokens are disconnected, here and
+    in every other server process.
+    """
+    event = require_event(session, actor, event_id, "organiser")
+    if role not in ROTATABLE:
+        raise Invalid(
+            "role: must be one of " + ", ".join(ROTATABLE),
+            {"role": ["must be one of " + ", ".join(ROTATABLE)]},
+        )
+    ended_roles = [role]
+    ids: dict[str, int | None] = {}
+    person = None
+    if role == "host":
+        if station_id is None:
+            raise Invalid("station_id: required for a host link", {"station_id": ["required"]})
+        ids["station_id"] = station_of(session, event.id, station_id, "station_id").id
+        ended_roles.append("kiosk")
+    elif role == "participant":
+        require_live(event)
+        if participant_id is None:
+            raise Invalid(
+                "participant_id: required for a participant link", {"participant_id": ["required"]}
+            )
+        person = participant_of(session, event, participant_id, "participant_id")
+        ids["participant_id"] = person.id
+    stmt = select(AccessToken).where(
+        AccessToken.event_id == event.id,
+        AccessToken.role.in_(ended_roles),
+        AccessToken.revoked_at.is_(None),
+    )
+    if "station_id" in ids:
+        stmt = stmt.where(AccessToken.station_id == ids["station_id"])
+    if "participant_id" in ids:
+        stmt = stmt.where(AccessToken.participant_id == ids["participant_id"])
+    old = list(session.scalars(stmt))
+    now = utcnow()
+    for row in old:
+        row.revoked_at = now
+    new = issue_token(session, event.id, role, **ids)
+    if person is not None:
+        person.personal_code = new_personal_code()
+    audit(
+        session,
+        event.id,
+        actor.label,
+        "link.rotate",
+        role=role,
+        ended=[row.id for row in old],
+        **{k: v for k, v in ids.items() if v is not None},
+    )
+    session.commit()
+    from parcours.realtime import revoke, rooms
+
+    revoke.disconnect_rooms([rooms.token_room(row.id) for row in old])
+    return Rotated(
+        role,
+        new.token,
+        ids.get("station_id"),
+        ids.get("participant_id"),
+        person.printed_code if person is not None else None,
+        [row.id for row in old],
+    )
+

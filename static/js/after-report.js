@@ -1,4 +1,0 @@
-// The report's print button.
-for (const button of document.querySelectorAll("[data-print]")) {
-  button.addEventListener("click", () => window.print());
-}

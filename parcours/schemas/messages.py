@@ -105,6 +105,8 @@ EXACT: dict[str, Callable[[], str]] = {
     "not found": lambda: gettext("not found"),
     "must not be blank": lambda: gettext("must not be blank"),
     "must not be empty": lambda: gettext("must not be empty"),
+    "must be a UUID (made on the device)": lambda: gettext("has the wrong format"),
+    "must be a UUID": lambda: gettext("has the wrong format"),
     "must be an e-mail address": lambda: gettext("must be an e-mail address"),
     "must be an object": lambda: gettext("must be an object"),
     "must be true to delete": lambda: gettext("must be true to delete"),

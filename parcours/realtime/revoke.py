@@ -51,7 +51,8 @@ def disconnect_local(rooms: Iterable[str]) -> int:
         for sid, _eio_sid in list(server.manager.get_participants(NAMESPACE, room)):
             sids.add(sid)
     for sid in sids:
-        try:
+        try:  # the page hears why (it reloads into "this link is not valid"), then the socket ends
+            server.emit("revoked", {}, to=sid, namespace=NAMESPACE, ignore_queue=True)
             server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
         except Exception:  # a socket that left meanwhile
             log.debug("socket %s was gone already", sid)

@@ -307,7 +307,9 @@ def test_the_new_messages_speak_german(client: Any, ev: Any) -> None:
     ):
         raw = json.dumps({"name": name, "consent": True})
         answer = client.post(
-            f"/api/v1/join/{ev['join_code']}", data=raw, headers={"Content-Type": "application/json"}
+            f"/api/v1/join/{ev['join_code']}",
+            data=raw,
+            headers={"Content-Type": "application/json"},
         )
         assert answer.status_code == 400
         assert words in answer.get_json()["error"]["fields"]["name"][0], answer.get_json()

@@ -85,6 +85,44 @@ OWNER_HELP = "E-mail of the organiser who owns the event (without: administrator
 
 
 @cli.command()
+@click.option(
+    "--phones",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="Phones expected at once. Default: $PARCOURS_EXPECTED_PHONES or 300.",
+)
+@click.option("--url", default=None, help="The address phones use. Default: $PARCOURS_PUBLIC_URL.")
+@click.option(
+    "--cafile",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Trust this root certificate too (e.g. Caddy's `tls internal` root).",
+)
+def check(phones: int | None, url: str | None, cafile: str | None) -> None:
+    """Before the doors open: public URL, HTTPS, database, Redis, open files, clock, disk."""
+    from parcours.check import Settings, run_checks
+    from parcours.config import Config
+    from parcours.server import MAX_CONNECTIONS
+
+    config = Config()
+    settings = Settings(
+        public_url=(url or config.PUBLIC_URL).rstrip("/"),
+        database_url=config.DATABASE_URL,
+        message_queue=config.MESSAGE_QUEUE,
+        phones=phones or config.EXPECTED_PHONES,
+        cafile=cafile,
+        max_connections=MAX_CONNECTIONS,
+        tls_cert=config.TLS_CERT,
+    )
+    lines = run_checks(settings)
+    for line in lines:
+        click.echo(line.text())
+    failed = sum(1 for line in lines if line.ok is False)
+    click.echo(f"{failed} of {len(lines)} checks failed" if failed else "all checks passed")
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
 @click.option("--port", default=None, type=int)
 @click.option("--owner", default=None, help="E-mail of the owner (default: the demo organiser).")
 def demo(port: int | None, owner: str | None) -> None:
@@ -127,6 +165,8 @@ def event_create(path: Path, as_json: bool, owner: str | None) -> None:
             session.rollback()
             fail(err)
         info = describe_created(session, created)
+    for person in info["participants"]:
+        person.pop("personal_code", None)  # --json prints exactly CONTRACT §1's keys
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
     else:

@@ -30,11 +30,13 @@ def check_tls(cert: str | None, key: str | None) -> str | None:
     if not cert or not key:
         return "HTTPS needs both a certificate (--certfile) and its key (--keyfile)"
     import ssl
+    from pathlib import Path
 
+    for path in (cert, key):
+        if not Path(path).is_file():
+            return f"cannot read {path}"
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
-    except FileNotFoundError as err:
-        return f"cannot read {err.filename}"
     except (ssl.SSLError, OSError) as err:
         return f"certificate {cert} and key {key} do not load: {err}"
     return None

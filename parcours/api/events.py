@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 
+from parcours.api.limits import JOIN_ADDRESS, check_address
 from parcours.api.registry import Call, Result, operation
 from parcours.schemas.common import load
 from parcours.schemas.event import (
@@ -11,9 +12,12 @@ from parcours.schemas.event import (
     JoinResultSchema,
     JoinSchema,
     ParticipantSchema,
+    RegistrationIn,
+    RegistrationOut,
     StationSchema,
 )
 from parcours.services import participants as people
+from parcours.services import registration
 from parcours.services.common import require_event
 
 STAFF = ("organiser", "facilitator")
@@ -28,6 +32,7 @@ STAFF = ("organiser", "facilitator")
     response=JoinResultSchema,
 )
 def join(call: Call) -> Result:
+    check_address("join", JOIN_ADDRESS, request.remote_addr)  # a venue NAT passes, a script not
     data = load(JoinSchema(), call.body)
     participant, token = people.join(call.session, call.params["join_code"], data)
     url = url_for("participant.phone", token=token, _external=True)
@@ -79,3 +84,34 @@ def list_participants(call: Call) -> Result:
     from parcours.schemas.event import ParticipantPublicSchema
 
     return 200, ParticipantPublicSchema(many=True).dump(rows)
+
+
+@operation(
+    "get_registration",
+    "GET",
+    "/events/<int:event_id>/registration",
+    summary="Self-registration: open or closed, its cap, how many registered",
+    roles=STAFF,
+    response=RegistrationOut,
+)
+def get_registration(call: Call) -> Result:
+    assert call.actor is not None
+    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    return 200, RegistrationOut().dump(registration.state(call.session, event))
+
+
+@operation(
+    "set_registration",
+    "POST",
+    "/events/<int:event_id>/registration",
+    summary="Close or reopen self-registration, or set its cap (max_participants; null: places)",
+    roles=("organiser",),
+    request=RegistrationIn,
+    response=RegistrationOut,
+    limited=True,
+)
+def set_registration(call: Call) -> Result:
+    assert call.actor is not None
+    data = load(RegistrationIn(), call.body)
+    event = registration.update(call.session, call.actor, call.params["event_id"], data)
+    return 200, RegistrationOut().dump(registration.state(call.session, event))

@@ -41,19 +41,22 @@ class LiveNamespace(Namespace):
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
+        # the console's own screen preview is no screen in the room: it is not counted
+        preview = isinstance(auth, dict) and auth.get("preview") is True
+        session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
         for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
         from parcours.realtime.hooks import on_connected
 
-        on_connected(actor, request.sid)
+        on_connected(actor, request.sid, counted=not preview)
 
     def on_disconnect(self, reason: Any = None) -> None:
         from parcours.realtime.hooks import on_disconnected
 
         actor = self._actor()
         if actor is not None:
-            on_disconnected(actor, request.sid)
+            on_disconnected(actor, request.sid, counted=session.get("live_counted", True))
 
     def _actor(self) -> Actor | None:
         data = session.get("live_actor")
@@ -81,20 +84,23 @@ class LiveNamespace(Namespace):
         except ParcoursError as err:
             status, body = from_exception(err)
             return {"status": status, "body": body}
-        session = db.session()
+        db_session = db.session()
         try:
             try:  # the token may have ended since the socket connected: ask the database
-                actor: Actor | None = token_actor(session, session_token())[0]
+                actor: Actor | None = token_actor(db_session, session_token())[0]
             except ParcoursError as err:
                 self._end_socket()
                 status, body = from_exception(err)
                 return {"status": status, "body": body}
             if actor is not None:
                 params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-            status, body = run(op, Call(session, actor, params, payload, {}))
+            status, body = run(op, Call(db_session, actor, params, payload, {}))
+        except ParcoursError as err:
+            db_session.rollback()
+            status, body = from_exception(err)
         except Exception:  # noqa: BLE001 - a socket write is acknowledged even on a bug
             log.exception("socket operation %s failed", op.name)
-            session.rollback()
+            db_session.rollback()
             status, body = 500, error_body("internal_error", "Something went wrong on our side.")
         finally:
             db.session.remove()

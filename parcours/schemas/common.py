@@ -11,7 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from parcours.domain.errors import Invalid
 from parcours.schemas.messages import localize
 
-KINDS = ("company", "authority", "organisation", "chamber", "other")
+KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 LANGUAGES = ("de", "en")
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
@@ -44,6 +46,8 @@ class EventSchema(Schema):
     join_code = fields.String()
     auto_advance = fields.Boolean()
     plan_locked = fields.Boolean()
+    max_participants = fields.Integer(allow_none=True)
+    registration_open = fields.Boolean()
     shredded_at = fields.DateTime(allow_none=True)
     agenda = fields.List(fields.Nested(SegmentSchema), attribute="segments")
     stations = fields.List(fields.Nested(StationSchema))
@@ -66,6 +70,9 @@ class ParticipantSchema(ParticipantPublicSchema):
     language = fields.String()
     interests = fields.List(fields.Integer())
     must_visit = fields.List(fields.Integer())
+    avoid = fields.List(fields.Integer())
+    stay_put = fields.Boolean()
+    absent_rounds = fields.List(fields.Integer())
     source = fields.String()
     consent_at = fields.DateTime(allow_none=True)
     present = fields.Boolean()
@@ -95,3 +102,36 @@ class JoinResultSchema(Schema):
     participant = fields.Nested(ParticipantSchema)
     token = fields.String()
     url = fields.String()
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false as JSON writes them: "yes", 1 and "true" are refused."""
+
+    default_error_messages = {"invalid": "must be true or false"}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class RegistrationIn(StrictSchema):
+    """Close or reopen self-registration, set its cap (null: the parcours' places)."""
+
+    open = StrictBoolean()
+    max_participants = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100_000, error="must be between 1 and 100000"),
+    )
+
+
+class RegistrationOut(Schema):
+    """Self-registration: open or not, the cap in force and how many have registered."""
+
+    open = fields.Boolean()
+    max_participants = fields.Integer(allow_none=True)  # the organiser's cap, if set
+    places = fields.Integer(allow_none=True)  # the parcours' places per round
+    cap = fields.Integer(allow_none=True)  # max_participants, else places; null: no cap
+    registered = fields.Integer()
+    remaining = fields.Integer(allow_none=True)

@@ -87,9 +87,7 @@ def localize(message: str) -> str:
 # its message id: an error that reaches a German page is German (issue 16, item 6).
 EXACT: dict[str, Callable[[], str]] = {
     # fields
-    "is already registered for this event": lambda: gettext(
-        "is already registered for this event"
-    ),
+    "is already registered for this event": lambda: gettext("is already registered for this event"),
     "is required for a parcours": lambda: gettext("is required for a parcours"),
     "no station of this event has this code": lambda: gettext(
         "no station of this event has this code"
@@ -106,6 +104,9 @@ EXACT: dict[str, Callable[[], str]] = {
     "unknown station": lambda: gettext("unknown station"),
     "not found": lambda: gettext("not found"),
     "must not be blank": lambda: gettext("must not be blank"),
+    "must not be empty": lambda: gettext("must not be empty"),
+    "must be a UUID (made on the device)": lambda: gettext("has the wrong format"),
+    "must be a UUID": lambda: gettext("has the wrong format"),
     "must be an e-mail address": lambda: gettext("must be an e-mail address"),
     "must be an object": lambda: gettext("must be an object"),
     "must be true to delete": lambda: gettext("must be true to delete"),
@@ -124,13 +125,9 @@ EXACT: dict[str, Callable[[], str]] = {
     "unknown action": lambda: gettext("unknown action"),
     "out of range": lambda: gettext("out of range"),
     # whole messages
-    "The run of show is already finished.": lambda: gettext(
-        "The run of show is already finished."
-    ),
+    "The run of show is already finished.": lambda: gettext("The run of show is already finished."),
     "The run of show is finished.": lambda: gettext("The run of show is finished."),
-    "The run of show has not started yet.": lambda: gettext(
-        "The run of show has not started yet."
-    ),
+    "The run of show has not started yet.": lambda: gettext("The run of show has not started yet."),
     "The agenda is empty: there is nothing to run.": lambda: gettext(
         "The agenda is empty: there is nothing to run."
     ),
@@ -146,8 +143,8 @@ EXACT: dict[str, Callable[[], str]] = {
     "The plan is locked; unlock it before changing it.": lambda: gettext(
         "The plan is locked; unlock it before changing it."
     ),
-    "Every round of the parcours has started; there is nothing left to re-plan.": lambda: (
-        gettext("Every round of the parcours has started; there is nothing left to re-plan.")
+    "Every round of the parcours has started; there is nothing left to re-plan.": lambda: gettext(
+        "Every round of the parcours has started; there is nothing left to re-plan."
     ),
     "Compute a plan first.": lambda: gettext("Compute a plan first."),
     "There is no plan yet.": lambda: gettext("There is no plan yet."),
@@ -183,9 +180,7 @@ EXACT: dict[str, Callable[[], str]] = {
     "This station has no host link any more; ask the organiser.": lambda: gettext(
         "This station has no host link any more; ask the organiser."
     ),
-    "The token is unknown or was revoked.": lambda: gettext(
-        "The token is unknown or was revoked."
-    ),
+    "The token is unknown or was revoked.": lambda: gettext("The token is unknown or was revoked."),
     "The request body must be a JSON object.": lambda: gettext(
         "The request body must be a JSON object."
     ),
@@ -283,6 +278,7 @@ def field_label(path: str) -> str:
         "interests": gettext("Interests"),
         "must_visit": gettext("Must visit"),
         "station_code": gettext("Station code"),
+        "station_id": gettext("Station"),
         "consent": gettext("Consent"),
         "rounds": gettext("Rounds"),
         "round_minutes": gettext("Minutes per round"),
@@ -317,7 +313,10 @@ def translate(message: str) -> str:
 
 def localize_error(message: str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return an error's message and field messages in the reader's language."""
-    text = "; ".join(translate(part) for part in message.split("; "))
+    if message in EXACT:  # a whole message (some hold a "; ")
+        text = translate(message)
+    else:
+        text = "; ".join(translate(part) for part in message.split("; "))
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if isinstance(value, list):

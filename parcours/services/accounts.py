@@ -57,7 +57,7 @@ def require_organiser(session: Session, email: str) -> Organiser:
         raise NotFound(
             f"No organiser has the address {email.strip()}; create one with "
             "`parcours organiser create EMAIL`.",
-            {"owner": ["no organiser with this e-mail address"]},
+            {"owner": [f"no organiser has the address {email.strip()}"]},
         )
     return organiser
 

@@ -30,10 +30,7 @@ ARRIVED = "attendance.arrived"
 
 def _first_plan(session: Session, event_id: int) -> datetime | None:
     return session.scalar(
-        select(PlanRun.created_at)
-        .where(PlanRun.event_id == event_id)
-        .order_by(PlanRun.id)
-        .limit(1)
+        select(PlanRun.created_at).where(PlanRun.event_id == event_id).order_by(PlanRun.id).limit(1)
     )
 
 
@@ -93,9 +90,7 @@ def set_attendance(
     wanted = sorted(set(ids))
     people = list(
         session.scalars(
-            select(Participant).where(
-                Participant.event_id == event.id, Participant.id.in_(wanted)
-            )
+            select(Participant).where(Participant.event_id == event.id, Participant.id.in_(wanted))
         )
     )
     unknown = sorted(set(wanted) - {p.id for p in people})

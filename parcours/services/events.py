@@ -16,18 +16,68 @@ from parcours.storage import AccessToken, Clock, Event, Participant, Segment, St
 
 
 def validate_event_file(data: Any) -> dict[str, Any]:
-    """Load and cross-check an event file; raise Invalid with one entry per problem."""
-    loaded = load(EventFileSchema(), data)
+    """Load and cross-check an event file; raise Invalid with every problem, each by its path.
+
+    The cross-checks (station names, templates, codes, references) also run when the schema
+    found errors, over what can be read of the file, so one upload shows all that is wrong.
+    """
     errors: dict[str, list[str]] = {}
+    loaded: dict[str, Any] | None = None
+    try:
+        loaded = load(EventFileSchema(), data)
+    except Invalid as err:
+        if not isinstance(data, dict):
+            raise
+        errors = {path: list(msgs) for path, msgs in err.fields.items()}
     try:
         catalogue = load_catalogue()
     except CatalogueError as err:
         raise Invalid("The station catalogue is broken: " + "; ".join(err.problems)) from None
-    _resolve_stations(loaded["stations"], catalogue, errors)
-    _check_references(loaded, errors)
-    if errors:
+    checked = loaded if loaded is not None else readable_part(data)
+    found: dict[str, list[str]] = {}
+    _resolve_stations(checked["stations"], catalogue, found)
+    _check_references(checked, found)
+    for path, msgs in found.items():
+        if not any(path == p or path.startswith((p + ".", p + "[")) for p in errors):
+            errors[path] = msgs  # a schema message on the same value says it already
+    if errors or loaded is None:
         raise Invalid("; ".join(problems(errors)), errors)
     return loaded
+
+
+def _texts(value: Any) -> list[str] | None:
+    if not isinstance(value, list):
+        return None
+    return [v for v in value if isinstance(v, str)]
+
+
+def readable_part(data: dict[str, Any]) -> dict[str, Any]:
+    """Return what the cross-checks can use of a file that failed the schema (same indexes)."""
+
+    def items(key: str) -> list[dict[str, Any]]:
+        value = data.get(key)
+        return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+
+    stations = []
+    for raw in items("stations"):
+        station = {k: raw[k] for k in ("template", "name", "code") if isinstance(raw.get(k), str)}
+        if not raw:  # not a table: the schema said so; do not add "name is required"
+            station["name"] = "?"
+        station.update(
+            topics=_texts(raw.get("topics")),
+            questions=_texts(raw.get("questions")),
+            capacity=raw["capacity"] if type(raw.get("capacity")) is int else None,
+        )
+        stations.append(station)
+    participants = [
+        {k: _texts(raw.get(k)) or [] for k in ("interests", "must_visit")}
+        for raw in items("participants")
+    ]
+    agenda = [
+        {"kind": raw.get("kind"), "rounds": raw["rounds"] if type(raw.get("rounds")) is int else 0}
+        for raw in items("agenda")
+    ]
+    return {"stations": stations, "participants": participants, "agenda": agenda}
 
 
 def _resolve_stations(
@@ -81,8 +131,8 @@ def _check_references(loaded: dict[str, Any], errors: dict[str, list[str]]) -> N
     for station in loaded["stations"]:
         known |= station_refs(station)
     for index, person in enumerate(loaded["participants"]):
-        for key in ("interests", "must_visit"):
-            for pos, ref in enumerate(person[key]):
+        for key in ("interests", "must_visit", "avoid"):
+            for pos, ref in enumerate(person.get(key) or []):
                 if ref not in known:
                     errors.setdefault(f"participants[{index}].{key}[{pos}]", []).append(
                         f"no station with template, code or name '{ref}'"
@@ -109,6 +159,7 @@ def create_event(
         language=head["language"],
         retention_days=head["retention_days"],
         auto_advance=head["auto_advance"],
+        max_participants=head.get("max_participants"),
         join_code=_unique_join_code(session),
         organiser_id=organiser_id,
         demo_key=demo_key,
@@ -170,6 +221,7 @@ def _add_stations(
             location=item["location"],
             host=item["host"],
             capacity=item["capacity"],
+            organisation=item.get("organisation") or "",
             topics=list(item["topics"]),
             questions=list(item["questions"]),
         )
@@ -202,6 +254,9 @@ def add_participant(
         language=person.get("language") or event.language,
         interests=ids(person.get("interests") or []),
         must_visit=ids(person.get("must_visit") or []),
+        avoid=ids(person.get("avoid") or []),
+        stay_put=bool(person.get("stay_put")),
+        absent_rounds=sorted(set(person.get("absent_rounds") or [])),
         source=source,
         consent_at=utcnow() if person.get("consent") else None,
     )

@@ -10,17 +10,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
-from parcours.services.common import audit, issue_token, require_live
+from parcours.services.common import audit, issue_token
 from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.registration import check_room
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
 def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Participant, str]:
     """Register a participant by the event's join code; consent was checked by the schema."""
-    event = session.scalar(select(Event).where(Event.join_code == join_code.upper()))
+    event = session.scalar(  # locked (PostgreSQL): joins of one event count one at a time
+        select(Event).where(Event.join_code == join_code.upper()).with_for_update()
+    )
     if event is None:
         raise NotFound("No event with this join code.")
-    require_live(event)
+    check_room(session, event)  # open, not shredded, not full (409)
     if data.get("email") and registered_email(session, event.id, data["email"]):
         raise AlreadyRegistered(
             "This e-mail address is already registered for this event.",

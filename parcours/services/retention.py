@@ -61,13 +61,14 @@ def due_events(session: Session, now: datetime) -> list[int]:
 
 
 def shred_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Shred every event that is due; return their ids (each commits on its own)."""
+    """Shred every event that is due; return the ids this call shredded (each commits on its
+    own; an event another process shreds at the same moment is left to that one)."""
     now = now or utcnow()
     done = []
     for event_id in due_events(session, now):
         try:
-            shred_event(session, event_id, by=SYSTEM, now=now)
-            done.append(event_id)
+            if not shred_event(session, event_id, by=SYSTEM, now=now).already:
+                done.append(event_id)  # not when another server process got there first
         except SQLAlchemyError:
             session.rollback()
             log.exception("automatic shred of event %s failed", event_id)

@@ -10,11 +10,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
+from parcours.api.limits import JOIN_ADDRESS, check_address
+from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
 from parcours.services import participants as people
+from parcours.services import registration
 from parcours.services.retention import deletion_day
 from parcours.storage import Event, Organiser
 from parcours.web.public import code_form, normalise_code, unknown_code
@@ -56,6 +58,17 @@ def _context(event: Event) -> dict[str, Any]:
     }
 
 
+def _refusal(event: Event) -> str | None:
+    """Return why nobody can register now (closed, full, deleted), or None."""
+    try:
+        registration.check_room(db.session(), event)
+    except Conflict as err:
+        if event.shredded_at is not None or err.fields.get("registration") == ["closed"]:
+            return _("Registration for this event is closed.")
+        return _("This event is full: all places are taken. Please ask the organisers.")
+    return None
+
+
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
@@ -64,11 +77,13 @@ def join_page(join_code: str) -> ResponseReturnValue:
         return code_form()
     if code != join_code and request.method == "GET":
         return redirect(url_for("join.join_page", join_code=code))
+    if request.method == "POST":
+        check_address("join", JOIN_ADDRESS, request.remote_addr)  # 429 page with Retry-After
     try:
         event = _event(code)
     except NotFound:
         return unknown_code(code)
-    closed = event.shredded_at is not None
+    closed = _refusal(event)
     values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
     if request.method == "POST" and not closed:
         data = _form_data()
@@ -78,6 +93,12 @@ def join_page(join_code: str) -> ResponseReturnValue:
         except AlreadyRegistered:
             db.session().rollback()  # nobody is created, and no link is handed out
             return render_template("join/already.html", **_context(event)), 409
+        except Conflict:  # it filled up or closed a moment ago
+            db.session().rollback()
+            closed = _refusal(event) or _("Registration for this event is closed.")
+            return render_template(
+                "join/join.html", values=values, errors={}, closed=closed, **_context(event)
+            ), 409
         except Invalid as err:
             db.session().rollback()
             values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}

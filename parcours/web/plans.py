@@ -125,10 +125,10 @@ def move(event_id: int) -> ResponseReturnValue:
         )
     except ParcoursError as err:
         db.session().rollback()
-        flash(translate(err.message), "error")
+        flash(translate(err.message), "here-error")  # shown in the move card, in view
     else:
-        flash(_("Moved. The metrics below are up to date."), "success")
-    return redirect(url_for("plans.plan_page", event_id=event.id) + "#metrics")
+        flash(_("Moved. The metrics above are up to date."), "here-success")
+    return redirect(url_for("plans.plan_page", event_id=event.id) + "#move")
 
 
 @bp.post("/events/<int:event_id>/plan/lock")

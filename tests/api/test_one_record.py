@@ -45,21 +45,21 @@ def test_the_join_page_says_already_registered_and_how_to_reach_the_page(
 
 
 def test_an_organiser_cannot_add_the_same_email_twice(client: Any, make_event: Any) -> None:
-    from parcours.services import roster
+    import pytest
+
     from parcours.domain.actors import Actor
     from parcours.domain.errors import Invalid
-    import pytest
+    from parcours.services import roster
 
     info = make_event("small")
     actor = Actor(role="organiser", event_id=info["event_id"])
-    with client.application.app_context():
-        with pytest.raises(Invalid) as err:
-            roster.add_person(
-                db.session(),
-                actor,
-                info["event_id"],
-                {"name": "Jana", "email": "JANA.waechter@example.org"},
-            )
+    with client.application.app_context(), pytest.raises(Invalid) as err:
+        roster.add_person(
+            db.session(),
+            actor,
+            info["event_id"],
+            {"name": "Jana", "email": "JANA.waechter@example.org"},
+        )
     assert "email" in err.value.fields
 
 

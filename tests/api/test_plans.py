@@ -93,16 +93,40 @@ def test_infeasible_is_422_with_the_problems_and_stores_nothing(
     client: Any, make_event: Any
 ) -> None:
     data = example("small")
-    extra = [{"name": f"Person {i}", "kind": "other"} for i in range(3)]
-    data["participants"] = data["participants"] + extra  # 9 people, 3 stations of 2
+    for station, capacity in zip(data["stations"], (4, 1, 1), strict=True):
+        station["capacity"] = capacity  # 6 places, but station 1 cannot take 8 distinct visits
     info = make_event(data)
     response = compute(client, info)
     assert response.status_code == 422
     error = response.json["error"]
     assert error["code"] == "unprocessable"
-    assert any("capacity" in line for line in error["fields"]["plan"])
-    assert "capacity" in error["message"]
+    assert any("revisits" in line for line in error["fields"]["plan"])
     assert client.get(plan_url(info), headers=auth(info["organiser_token"])).status_code == 404
+
+
+def test_more_people_than_places_plans_those_who_fit_and_reports_the_rest(
+    client: Any, make_event: Any
+) -> None:
+    data = example("small")
+    info = make_event(data)  # 6 people, 3 stations of 2: full
+    late = []
+    for i in range(4):
+        joined = client.post(
+            f"/api/v1/join/{info['join_code']}",
+            json={"name": f"Spät {i}", "consent": True},
+        )
+        assert joined.status_code == 201, joined.json  # small.toml caps at 40
+        late.append(joined.json["participant"]["id"])
+    response = compute(client, info)
+    assert response.status_code == 201, response.json  # was 422 "capacity 6 < 10"
+    metrics = response.json["metrics"]
+    assert metrics["not_placed"] == 4
+    assert metrics["not_placed_ids"] == late  # the latest registrations wait
+    placed = {row["participant_id"] for row in response.json["assignments"]}
+    assert placed == {p["id"] for p in info["participants"]}
+    assert metrics["revisits"] == 0 and metrics["capacity_overruns"] == 0
+    stored = client.get(plan_url(info), headers=auth(info["organiser_token"])).json
+    assert stored["metrics"]["not_placed_ids"] == late
 
 
 def test_lock_refuses_changes_with_409(client: Any, small: dict[str, Any]) -> None:

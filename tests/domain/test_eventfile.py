@@ -61,9 +61,13 @@ def test_one_message_per_problem_with_its_path() -> None:
         "event.title": ["is required"],
         "event.retention_days": ["must be at least 1"],
         "agenda[0].minutes": ["must be a whole number"],
-        "stations[0].kind": ["must be one of: company, authority, organisation, chamber, other"],
+        "stations[0].kind": [
+            "must be one of: company, authority, organisation, chamber, jobseeker, volunteer, other"
+        ],
         "stations[1].colour": ["unknown field"],
         "participants[0].email": ["not a valid email address"],
+        # the cross-checks run too, in the same run (issue 10, item 9)
+        "participants[1].interests[0]": ["no station with template, code or name 'nowhere'"],
     }
 
 
@@ -145,3 +149,37 @@ def test_cli_bad_file_writes_nothing(database_url: str, tmp_path: Path) -> None:
     done = invoke(database_url, "event", "create", str(broken))
     assert done.exit_code == 2 and "broken.toml" in done.stderr
     assert count_events(database_url) == 0
+
+
+def test_schema_errors_and_cross_checks_come_in_one_run() -> None:
+    """A missing station name is reported together with the schema errors, each by its path."""
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["stations"][0].pop("template", None)
+        d["stations"][0].pop("name", None)  # cross-check: a name is needed without a template
+        d["stations"][1]["capacity"] = "viele"  # schema
+        d["event"]["retention_days"] = 0  # schema
+        d["participants"][0]["interests"] = ["Mondbasis"]  # cross-check: unknown station
+        d["stations"][1]["code"] = d["stations"][2]["code"] = "DUP1"  # cross-check: twice
+
+    fields = problems_of(mutate)
+    assert fields["stations[1].capacity"] == ["must be a whole number"]
+    assert fields["event.retention_days"] == ["must be at least 1"]
+    assert fields["stations[0].name"] == ["is required without a template"]
+    assert fields["participants[0].interests[0]"] == [
+        "no station with template, code or name 'Mondbasis'"
+    ]
+    assert fields["stations[2].code"] == ["'DUP1' is used twice"]
+
+
+def test_a_value_with_a_schema_error_is_not_reported_twice() -> None:
+    fields = problems_of(lambda d: d["stations"][0].update(name="", template=None))
+    assert len(fields["stations[0].name"]) == 1  # the schema's message only
+    broken = problems_of(lambda d: d.update(stations=["not a table", *d["stations"][1:]]))
+    assert "stations[0]" in broken and "stations[0].name" not in broken
+
+
+def test_a_file_that_is_not_a_table_is_one_clear_error() -> None:
+    with pytest.raises(Invalid) as caught:
+        validate_event_file(["not", "a", "table"])
+    assert caught.value.fields == {"_schema": ["must be a table"]}

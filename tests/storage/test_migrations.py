@@ -63,8 +63,8 @@ def round_trip(engine: Engine) -> None:
         stations = session.scalars(select(Station).where(Station.event_id == event_id)).all()
         assert len(stations) == 3 and stations[0].topics
         people = session.scalars(
-                select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
-            ).all()
+            select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
+        ).all()
         assert people[0].name == "Jana Wächter"
         assert set(people[0].interests) <= {s.id for s in stations}
         session.delete(event)

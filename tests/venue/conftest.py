@@ -51,8 +51,10 @@ def certs(tmp_path_factory: Any) -> Certs:
 class TlsServer(Server):
     """A `parcours serve --certfile --keyfile` process: HTTPS on a free port."""
 
-    def __init__(self, tmp: Path, certs: Certs, env: dict[str, str] | None = None) -> None:
-        super().__init__(tmp, "eventlet", env)
+    def __init__(
+        self, tmp: Path, certs: Certs, env: dict[str, str] | None = None, mode: str = "eventlet"
+    ) -> None:
+        super().__init__(tmp, mode, env)
         self.certs = certs
         self.url = f"https://127.0.0.1:{self.port}"
 
@@ -135,12 +137,15 @@ def need(binary: str) -> str:
     return str(found)
 
 
-def nginx_for(tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None) -> Proxy:
-    """Run deploy/nginx.conf in front of the given ports, with the test's certificate."""
+def nginx_for(
+    tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None, text: str = ""
+) -> Proxy:
+    """Run deploy/nginx.conf (or a variant's text) in front of the given ports, with the
+    test's certificate."""
     binary = need("nginx")
     proxy = Proxy(tmp, "nginx", port)
     site = fill(
-        (DEPLOY / "nginx.conf").read_text(),
+        text or (DEPLOY / "nginx.conf").read_text(),
         {
             "    server 127.0.0.1:5001;\n    server 127.0.0.1:5002;\n": "".join(
                 f"    server 127.0.0.1:{port};\n" for port in upstreams

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on, plain
+from tests.conftest import Server, auth, create_event_on, plain, with_codes
 from tests.realtime.helpers import assign_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -33,7 +33,7 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
 def event(server: Server) -> tuple[Server, dict[str, Any]]:
     """Return the server and a new small event with a round-robin plan (Jana and Monika are
     expected at the first station in round 1)."""
-    info = create_event_on(server, "small")
+    info = with_codes(server, create_event_on(server, "small"))
     assign_on(server.database_url, info["event_id"])
     return server, info
 
@@ -103,7 +103,11 @@ def test_a_contact_request_made_at_the_kiosk_reaches_the_station(
         heading = page.locator("#screen-roster h1")
         assert heading.locator("[lang='en']").inner_text() == "Tap your name"
         assert heading.locator("[lang='de']").inner_text() not in ("", "Tap your name")
-        pick(page, "Jana Wächter")
+        jana = ev["participants"][0]  # her personal code, typed: she may share her contact
+        page.fill("#kiosk-code", jana["personal_code"].lower())
+        page.press("#kiosk-code", "Enter")
+        page.wait_for_selector("body[data-screen='person'][data-credential='yes']")
+        assert "Jana Wächter" in page.inner_text("#kiosk-hello")
         page.click("[data-go='contact']")
         page.locator("#kiosk-topics .kiosk-choice").first.click()
         topic = page.locator("#kiosk-topics .kiosk-choice").first.get_attribute("data-topic")

@@ -7,7 +7,13 @@ from typing import Any
 
 def blueprints() -> list[Any]:
     """Return the organiser blueprint with the routes of every page module."""
-    from parcours.web.organiser import events, links, participants, stations  # noqa: F401
+    from parcours.web.organiser import (  # noqa: F401
+        events,
+        links,
+        participants,
+        registration,
+        stations,
+    )
     from parcours.web.organiser.auth import bp
 
     return [bp]

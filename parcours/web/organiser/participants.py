@@ -13,16 +13,41 @@ from flask_babel import ngettext
 
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
+from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
 from parcours.services import roster
 from parcours.services.participants import likely_duplicates, token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
-from parcours.web.organiser.csv_import import parse_csv
+from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
 from parcours.web.uploads import upload
 
-LISTS = ("interests", "must_visit")
+LISTS = ("interests", "must_visit", "avoid")
+
+
+def _rounds_text(value: str) -> list[str]:
+    """Return the round numbers of a text like "5, 6" or "3-4" (bad parts left for the schema)."""
+    out: list[str] = []
+    for part in value.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        if dash and low.isdigit() and high.isdigit() and int(high) - int(low) < 100:
+            out += [str(r) for r in range(int(low), int(high) + 1)]
+        elif part:
+            out.append(part)
+    return out
+
+
+def _closed(event: Event) -> ResponseReturnValue | None:
+    """Send any form of a shredded event back to the (read-only) list."""
+    if event.shredded_at is None:
+        return None
+    flash(
+        _("This event is closed: its personal data has been deleted; nothing can be added."),
+        "error",
+    )
+    return redirect(url_for("organiser.participants", event_id=event.id))
 
 
 def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
@@ -37,6 +62,9 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
         "language": person.language,
         "interests": person.interests or [],
         "must_visit": person.must_visit or [],
+        "avoid": person.avoid or [],
+        "stay_put": person.stay_put,
+        "absent_rounds": ", ".join(str(r) for r in person.absent_rounds or []),
         "present": person.present,
     }
 
@@ -44,6 +72,8 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
 def _submitted() -> dict[str, Any]:
     data = clean_form(request.form, LISTS)
     data["present"] = "present" in request.form
+    data["stay_put"] = "stay_put" in request.form
+    data["absent_rounds"] = _rounds_text(request.form.get("absent_rounds", ""))
     for key in LISTS:
         data.setdefault(key, [])
     return data
@@ -54,6 +84,7 @@ def _values_from_form() -> dict[str, Any]:
     for key in LISTS:
         values[key] = [int(v) for v in request.form.getlist(key) if v.isdigit()]
     values["present"] = "present" in request.form
+    values["stay_put"] = "stay_put" in request.form
     return values
 
 
@@ -77,6 +108,8 @@ def participants(event_id: int) -> ResponseReturnValue:
 def new_participant(event_id: int) -> ResponseReturnValue:
     """Add a participant."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     if request.method == "POST":
         try:
             person = roster.add_person(db.session(), actor, event.id, _submitted())
@@ -111,6 +144,8 @@ def _person_failed(event: Event, person: Participant | None, err: Invalid) -> Re
 def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Edit a participant and show their personal link."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     person = db.session().get(Participant, participant_id)
     if person is None or person.event_id != event.id:
         raise NotFound(_("No such participant."))
@@ -139,6 +174,8 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     roster.delete_person(db.session(), actor, event.id, participant_id)
     flash(_("The participant was removed."), "success")
     return redirect(url_for("organiser.participants", event_id=event.id))
@@ -150,7 +187,15 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
 def import_participants(event_id: int) -> ResponseReturnValue:
     """Upload a CSV and preview it: bad rows are marked, nothing is saved yet."""
     event, _actor = event_actor(event_id)
-    context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
+    if (closed := _closed(event)) is not None:
+        return closed
+    context: dict[str, Any] = {
+        "event": event,
+        "tab": "participants",
+        "errors": {},
+        "kind_words_doc": KIND_EXAMPLES,
+        "kind_key": kind_key,
+    }
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
     sent = request.files.get("file")
@@ -163,9 +208,18 @@ def import_participants(event_id: int) -> ResponseReturnValue:
     return render_template("organiser/import.html", result=result, payload=payload, **context)
 
 
-def _parse(event: Event, raw: bytes) -> Any:
+def _parse(event: Event, raw: bytes, kind_choices: dict[str, str] | None = None) -> Any:
     existing = [p.email for p in event.participants if p.email]
-    return parse_csv(raw, roster.station_refs(event), existing)
+    return parse_csv(raw, roster.station_refs(event), existing, kind_choices)
+
+
+def _kind_choices() -> dict[str, str]:
+    """Return the kinds the organiser picked for unknown "Art" values (fields kind:<key>)."""
+    return {
+        kind_key(key[5:]): value
+        for key, value in request.form.items()
+        if key.startswith("kind:") and value in KINDS
+    }
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
@@ -174,11 +228,13 @@ def _parse(event: Event, raw: bytes) -> Any:
 def confirm_import(event_id: int) -> ResponseReturnValue:
     """Save the good rows of the previewed CSV."""
     event, actor = event_actor(event_id)
+    if (closed := _closed(event)) is not None:
+        return closed
     try:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
         raw = b""
-    result = _parse(event, raw)
+    result = _parse(event, raw, _kind_choices())
     rows = [row.data for row in result.good]
     if not rows:
         flash(_("There was nothing to import."), "error")

@@ -152,6 +152,13 @@ def test_every_german_page_is_german(app: Any, german: dict[str, Any]) -> None:
         text = visible_text(answer.get_data(as_text=True))
         if words := english_words(text, allowed):
             found[url] = sorted(set(words))
+    already = german["web"].post(  # a second registration with a known e-mail
+        f"/join/{german['join_code']}",
+        data={"name": "Jana", "email": "jana.waechter@example.org", "consent": "on"},
+    )
+    assert already.status_code == 409
+    if words := english_words(visible_text(already.get_data(as_text=True)), allowed):
+        found["join: already registered"] = words
     assert not found, f"English on German pages: {found}"
 
 

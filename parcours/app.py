@@ -5,15 +5,20 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from parcours.config import ROOT, Config
 from parcours.extensions import babel, csrf, db, socketio
+from parcours.schemas.common import LANGUAGE_NAMES, LANGUAGES, ORGANISER_LANGUAGES, RTL_LANGUAGES
 
-LOCALES = ("de", "en")
+LOCALES = LANGUAGES
+# The pages a participant sees (and the API their pages call): every language. All others
+# (organiser, host, facilitator, screen) stay German or English; route cards and the join
+# poster carry the participants' languages themselves (parcours.web.plans_print).
+PARTICIPANT_BLUEPRINTS = frozenset({"public", "join", "participant", "kiosk", "checkin", "api"})
 
 
 def make_flask(config: dict[str, Any] | None = None) -> Flask:
@@ -59,17 +64,37 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def page_locales() -> tuple[str, ...]:
+    """Return the languages the current page can be shown in."""
+    if not has_request_context():
+        return LOCALES
+    if request.blueprint in PARTICIPANT_BLUEPRINTS:
+        return LOCALES
+    if request.endpoint is None or g.get("participant_page"):  # error pages, unknown paths
+        return LOCALES
+    return ORGANISER_LANGUAGES
+
+
 def select_locale() -> str:
-    """Pick the language: ?lang=, then the session, then the browser, German first."""
+    """Pick the language: ?lang=, then the session, then the participant's stored language,
+    then the browser, German first. Organiser pages offer German and English only."""
+    allowed = page_locales()
     wanted = request.args.get("lang")
-    if wanted in LOCALES:
+    if wanted in allowed:
         session["lang"] = wanted
         return wanted
-    if session.get("lang") in LOCALES:
+    if session.get("lang") in allowed:
         return str(session["lang"])
+    if g.get("participant_language") in allowed:
+        return str(g.participant_language)
     if not request.accept_languages and request.path.startswith(("/api/", "/socket.io")):
         return "en"  # a script that names no language gets the API's own (English) words
-    return request.accept_languages.best_match(LOCALES) or "de"
+    return request.accept_languages.best_match(allowed) or "de"
+
+
+def text_direction() -> str:
+    """Return "rtl" for Arabic and Farsi pages, else "ltr"."""
+    return "rtl" if str(get_locale() or "de") in RTL_LANGUAGES else "ltr"
 
 
 def register_extensions(app: Flask) -> None:
@@ -77,6 +102,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.setdefault("get_locale", get_locale)
+    app.jinja_env.globals.update(
+        page_locales=page_locales, text_direction=text_direction, language_names=LANGUAGE_NAMES
+    )
     csrf.init_app(app)
     socketio.init_app(
         app,

@@ -18,7 +18,7 @@ from parcours.services import clock, kiosk, live
 from parcours.services.common import get_event
 from parcours.storage import Station
 from parcours.web.closed import closed_for
-from parcours.web.kiosk_labels import bilingual, labels
+from parcours.web.kiosk_labels import bilingual, defaults, labels
 
 bp = Blueprint("kiosk", __name__)
 IDLE_S = 60
@@ -66,13 +66,16 @@ def kiosk_page(token: str) -> ResponseReturnValue:
     if station is None:
         raise NotFound(_("This link is not valid (any more)."))
     text = labels(station.name)
+    event = get_event(session, actor.event_id)
+    langs = defaults(event.language)
     html = render_template(
         "kiosk/kiosk.html",
-        event=get_event(session, actor.event_id),
+        event=event,
         station=station,
         data=page_data(actor, token, station),
         t=text,
-        bi=lambda key: bilingual(text[key]),
+        kiosk_langs=langs,
+        bi=lambda key: bilingual(text[key], key, langs),
     )
     return html, 200, HEADERS
 

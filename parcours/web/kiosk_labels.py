@@ -1,4 +1,5 @@
-"""The kiosk's labels, shown in German and English side by side.
+"""The kiosk's labels, shown in the event's language and English side by side, or in the one
+language a participant picks for their turn (every language of parcours.schemas.common.LANGUAGES).
 
 The msgids are English and go through Flask-Babel like every other string; the German catalogue
 has them all (tests/test_translations.py fails on any msgid without German).
@@ -9,7 +10,9 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
-LOCALES = ("de", "en")
+from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES
+
+LOCALES = LANGUAGES
 
 
 def N_(msgid: str) -> str:  # noqa: N802  (gettext_noop: marks the msgid for extraction)
@@ -83,7 +86,7 @@ LABELS = {
 
 
 def labels(station: str) -> dict[str, dict[str, str]]:
-    """Return every label in German and English, with the station's name filled in."""
+    """Return every label in every language, with the station's name filled in."""
     out: dict[str, dict[str, str]] = {key: {} for key in LABELS}
     for locale in LOCALES:
         with force_locale(locale):
@@ -92,9 +95,22 @@ def labels(station: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def bilingual(label: dict[str, str]) -> Markup:
-    """Return a label as German and English side by side (once where both read the same)."""
-    parts = [f'<span lang="{loc}">{escape(label[loc])}</span>' for loc in LOCALES]
-    if label["de"] == label["en"]:
-        parts = parts[1:]
-    return Markup(f'<span class="bi">{"".join(parts)}</span>')
+def defaults(event_language: str) -> list[str]:
+    """Return the languages a kiosk shows before anyone picks one: the event's, then English."""
+    first = event_language if event_language in LOCALES else "de"
+    return [first] if first == "en" else [first, "en"]
+
+
+def bilingual(label: dict[str, str], key: str = "", langs: list[str] | None = None) -> Markup:
+    """Return a label in the default languages side by side (once where they read the same).
+    data-k names the label, so the kiosk script can show it in the language someone picks."""
+    langs = langs or ["de", "en"]
+    parts = []
+    seen: set[str] = set()
+    for loc in langs:
+        if label[loc] in seen:
+            continue
+        seen.add(label[loc])
+        direction = "rtl" if loc in RTL_LANGUAGES else "ltr"
+        parts.append(f'<span lang="{loc}" dir="{direction}">{escape(label[loc])}</span>')
+    return Markup(f'<span class="bi" data-k="{escape(key)}">{"".join(parts)}</span>')

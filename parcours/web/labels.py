@@ -21,6 +21,11 @@ LABELS = {
     "other": _l("other"),
     "de": _l("German"),
     "en": _l("English"),
+    "uk": _l("Ukrainian"),
+    "ar": _l("Arabic"),
+    "fa": _l("Farsi (Dari)"),
+    "tr": _l("Turkish"),
+    "ru": _l("Russian"),
 }
 
 

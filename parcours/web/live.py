@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+import flask_babel
+from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -16,7 +17,7 @@ from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
 from parcours.services import clock, live
 from parcours.services.common import get_event, role_token
-from parcours.storage import Event, Station
+from parcours.storage import Event, Participant, Station
 from parcours.web.closed import closed_for
 from parcours.web.hyphens import hyphenate_all
 from parcours.web.qr import qr_svg
@@ -110,6 +111,10 @@ def phone(token: str) -> ResponseReturnValue:
     if (closed := closed_for(token)) is not None:
         return closed
     actor = _actor(token, "participant")
+    person = db.session().get(Participant, actor.participant_id)
+    if person is not None:  # their stored language decides, unless they chose one here
+        g.participant_language = person.language
+        flask_babel.refresh()
     data = live.build_me(db.session(), actor)
     me = {**data, **MeSchema().dump(data)}
     # a station's check-in QR opened by the camera app (/c/CODE) finds this phone's page

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from parcours.extensions import db
+from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES
 from parcours.services import plan_views
 from parcours.web.checkin import check_in_url
 from parcours.web.organiser.auth import event_actor, login_required
@@ -43,6 +44,7 @@ def route_cards(event_id: int) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     cards = plan_views.route_cards(db.session(), actor, event.id)
     for card in cards:
+        card["t"] = card_texts(card["person"].language)
         card["qr"] = (
             qr_svg(phone_url(card["token"]), title=card["person"].name) if card["token"] else None
         )
@@ -71,13 +73,34 @@ def station_signs(event_id: int) -> ResponseReturnValue:
     return html, 200, NO_STORE
 
 
+def card_texts(language: str) -> dict[str, str]:
+    """Return a route card's words in its participant's language (German if unknown)."""
+    lang = language if language in LANGUAGES else "de"
+    with force_locale(lang):
+        return {
+            "lang": lang,
+            "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "round": _("Round"),
+            "time": _("Time"),
+            "station": _("Station"),
+            "where": _("Where"),
+            "scan": _(
+                "Scan for your route on your phone: where to go now, the time left, notes and "
+                "contacts."
+            ),
+            "times": _("Times as planned; your phone shows them as the day runs."),
+            "code": _("Personal code"),
+        }
+
+
 def instructions() -> list[dict[str, str]]:
-    """Return the poster's short instructions in German and English (once if they are equal)."""
+    """Return the poster's short instructions in every participant language (once if equal)."""
     out: list[dict[str, str]] = []
-    for lang in ("de", "en"):
+    for lang in LANGUAGES:
         with force_locale(lang):
             text = {
                 "lang": lang,
+                "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
                 "scan": _("Scan the code with your phone's camera"),
                 "or": _("or open the address and type the code"),
                 "then": _("Register with your name: your phone shows where to go in each round."),

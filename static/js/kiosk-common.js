@@ -1,5 +1,6 @@
 /* Shared by the kiosk scripts: bilingual labels and the kiosk's outbox.
- * Labels come from the page's kiosk-i18n block ({key: {de, en}}) and are only ever set as text. */
+ * Labels come from the page's kiosk-i18n block ({key: {de, en, uk, ar, fa, tr, ru}}) and are
+ * only ever set as text. */
 import { Outbox } from "./outbox.js";
 
 export const KIOSK_ROUTES = {
@@ -24,23 +25,59 @@ function fill(text, values) {
   return String(text || "").replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
 }
 
-/** Return a <span class="bi"> with the label in German and English (once if both read alike). */
+const RTL = ["ar", "fa"];
+let chosen = null; // the language the current person picked for their turn, or null
+
+function defaults() {
+  return (document.body.dataset.kioskLangs || "de en").split(" ");
+}
+
+/** Return a <span class="bi"> with the label in the languages shown now: the one the person
+ * picked, else the event's language and English (once if both read alike). */
 export function bi(key, values = {}) {
-  const label = read()[key] || { de: key, en: key };
+  const label = read()[key] || {};
   const span = document.createElement("span");
   span.className = "bi";
-  const de = fill(label.de, values);
-  const en = fill(label.en, values);
-  for (const [lang, text] of de === en ? [["en", en]] : [["de", de], ["en", en]]) {
+  span.dataset.k = key;
+  if (Object.keys(values).length) span.dataset.v = JSON.stringify(values);
+  const seen = new Set();
+  for (const lang of chosen ? [chosen] : defaults()) {
+    const text = fill(label[lang] ?? label.en ?? key, values);
+    if (seen.has(text)) continue;
+    seen.add(text);
     const part = document.createElement("span");
     part.lang = lang;
+    part.dir = RTL.includes(lang) ? "rtl" : "ltr";
     part.textContent = text;
     span.append(part);
   }
   return span;
 }
 
-/** Put a bilingual label into an element (replacing what it showed). */
+/** Show every label in the language a person picked for their turn (null: back to the
+ * event's languages, as for the next person). */
+export function setLanguage(lang) {
+  chosen = lang && read().ok && read().ok[lang] !== undefined ? lang : null;
+  const html = document.documentElement;
+  if (!html.dataset.lang) html.dataset.lang = html.lang;
+  const shown = chosen || html.dataset.lang;
+  html.lang = shown;
+  html.dir = RTL.includes(shown) ? "rtl" : "ltr";
+  for (const node of document.querySelectorAll(".bi[data-k]")) {
+    let values = {};
+    try {
+      values = node.dataset.v ? JSON.parse(node.dataset.v) : {};
+    } catch (err) {
+      values = {};
+    }
+    node.replaceWith(bi(node.dataset.k, values));
+  }
+  for (const button of document.querySelectorAll("[data-kiosk-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.kioskLang === chosen));
+  }
+}
+
+/** Put a label into an element (replacing what it showed). */
 export function setLabel(node, key, values) {
   node.replaceChildren(bi(key, values));
 }

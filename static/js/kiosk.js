@@ -4,7 +4,7 @@
  * on screen or in memory. Entries go through the outbox as the participant's own. */
 import { live, mountCountdown, start } from "./live-core.js";
 import { prepareOffline } from "./capture-offline.js";
-import { KioskOutbox, bi, setLabel } from "./kiosk-common.js";
+import { KioskOutbox, bi, setLabel, setLanguage } from "./kiosk-common.js";
 import { mountScanButton, personalCode } from "./scanner.js";
 import { mountExit } from "./kiosk-exit.js";
 
@@ -52,6 +52,7 @@ function reset() {
   if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
   show("roster");
   document.body.dataset.person = "";
+  setLanguage(null); // the next person starts in the event's languages again
 }
 
 function touched() {
@@ -276,6 +277,9 @@ mountCode();
 mountEntries();
 mountStatus();
 mountExit(box, reset);
+for (const button of document.querySelectorAll("[data-kiosk-lang]")) {
+  button.addEventListener("click", () => setLanguage(button.dataset.kioskLang));
+}
 for (const name of ["pointerdown", "keydown", "input", "touchstart"]) {
   document.addEventListener(name, touched, { capture: true, passive: true });
 }

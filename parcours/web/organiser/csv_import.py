@@ -92,6 +92,11 @@ KIND_EXAMPLES = {
 LANGUAGE_WORDS = {
     "de": ("de", "deutsch", "german", "ger"),
     "en": ("en", "englisch", "english", "eng"),
+    "uk": ("uk", "ukrainisch", "ukrainian", "ukr", "українська"),
+    "ar": ("ar", "arabisch", "arabic", "ara", "العربية"),
+    "fa": ("fa", "farsi", "persisch", "persian", "dari", "fas", "prs", "فارسی"),
+    "tr": ("tr", "türkisch", "turkish", "tur", "türkçe"),
+    "ru": ("ru", "russisch", "russian", "rus", "русский"),
 }
 
 

@@ -4,7 +4,9 @@ A template supplies the defaults an event file's ``[[stations]]`` entry refers t
 ``template = "<slug>"``: the display name, the kind of host, a short description, the
 follow-up topics participants can ask the station about and a few guiding questions for
 the conversation at the table. German is the primary language; an optional ``[en]``
-table carries the English texts in the same order.
+table carries the English texts in the same order, and optional ``[translations.<lang>]``
+tables (uk, ar, fa, tr, ru) carry a participant's language: ``name``, ``description`` and
+``topics`` (same number and order as the German topics), each optional.
 
 No Flask here: the CLI, the event loader and the tests use this module directly.
 """
@@ -32,6 +34,8 @@ __all__ = [
 
 KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 LANGUAGES = ("de", "en")
+# The further languages a template may carry for participants ([translations.<lang>]).
+TRANSLATION_LANGUAGES = ("uk", "ar", "fa", "tr", "ru")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -151,6 +155,14 @@ class _EnglishSchema(_Strict):
     questions = _text_list(QUESTION_MAX, non_empty=False, max_items=QUESTIONS_MAX)
 
 
+class _TranslationSchema(_Strict):
+    # room for a German name explained once in brackets
+    name = _Text(NAME_MAX * 2)
+    description = _Text(DESCRIPTION_MAX)
+    topics = _text_list(ITEM_MAX * 2, non_empty=True, max_items=TOPICS_MAX)
+    questions = _text_list(QUESTION_MAX, non_empty=False, max_items=QUESTIONS_MAX)
+
+
 class _TemplateSchema(_Strict):
     slug = fields.String(
         required=True,
@@ -173,6 +185,37 @@ class _TemplateSchema(_Strict):
         _EnglishSchema,
         error_messages={**_TYPE_MESSAGES, "type": "must be a table", "invalid": "must be a table"},
     )
+
+    translations = fields.Dict(
+        keys=fields.String(
+            validate=validate.OneOf(
+                TRANSLATION_LANGUAGES, error="must be one of {choices} (not {input!r})"
+            )
+        ),
+        values=fields.Nested(_TranslationSchema),
+        error_messages={**_TYPE_MESSAGES, "invalid": "must be a table"},
+    )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _same_topics_in_translations(
+        self, data: dict[str, Any], original: Any, **kwargs: Any
+    ) -> None:
+        tables = original.get("translations") if isinstance(original, Mapping) else None
+        german = original.get("topics") if isinstance(original, Mapping) else None
+        if not isinstance(tables, Mapping) or not isinstance(german, list) or not german:
+            return
+        errors: dict[str, Any] = {}
+        for lang, table in tables.items():
+            topics = table.get("topics") if isinstance(table, Mapping) else None
+            if isinstance(topics, list) and len(topics) != len(german):
+                errors[lang] = {
+                    "topics": [
+                        f"must have the same number of entries as the German topics "
+                        f"({len(topics)} instead of {len(german)})"
+                    ]
+                }
+        if errors:
+            raise ValidationError({"translations": errors})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _same_shape_in_english(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -234,6 +277,7 @@ class StationTemplate:
     questions: tuple[str, ...] = ()
     capacity: int | None = None
     en: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
     path: Path | None = field(default=None, compare=False, repr=False)
 
     def localized(self, lang: str | None = "de") -> dict[str, Any]:
@@ -249,14 +293,23 @@ class StationTemplate:
             "questions": list(self.questions),
         }
         code = (lang or "de").replace("_", "-").split("-", 1)[0].strip().lower()
-        if code != "en" or not self.en:
+        table = self.en if code == "en" else self.translations.get(code, {})
+        if not table:
             return german
         result = dict(german)
         for key in german:
-            value = self.en.get(key)
+            value = table.get(key)
             if value:
                 result[key] = list(value) if isinstance(value, tuple | list) else value
         return result
+
+    def speaks(self, lang: str | None) -> bool:
+        """Tell whether the template has its own topics in ``lang`` (German always)."""
+        code = (lang or "de").split("-", 1)[0].lower()
+        if code == "de":
+            return True
+        table = self.en if code == "en" else self.translations.get(code, {})
+        return bool(table.get("topics"))
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, TOML/JSON-friendly dict of the template."""
@@ -274,6 +327,11 @@ class StationTemplate:
             data["en"] = {
                 key: list(value) if isinstance(value, tuple) else value
                 for key, value in self.en.items()
+            }
+        if self.translations:
+            data["translations"] = {
+                lang: {k: list(v) if isinstance(v, tuple) else v for k, v in table.items()}
+                for lang, table in self.translations.items()
             }
         return data
 
@@ -340,6 +398,13 @@ def _validate(path: Path, raw: dict[str, Any]) -> tuple[StationTemplate | None, 
         questions=tuple(q.strip() for q in data.get("questions", [])),
         capacity=data.get("capacity"),
         en=en,
+        translations={
+            lang: {
+                key: tuple(v.strip() for v in value) if isinstance(value, list) else value.strip()
+                for key, value in table.items()
+            }
+            for lang, table in (data.get("translations") or {}).items()
+        },
         path=path,
     )
     return template, []

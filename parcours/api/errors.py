@@ -78,9 +78,9 @@ def register_api_errors(app: Flask) -> None:
     def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if not _wants_json():
-            from parcours.web.errors import error_page
+            from parcours.web.errors import error_page, http_message
 
-            return error_page(status, err.description or err.name)
+            return error_page(status, http_message(err))
         code = HTTP_CODES.get(status, "error")
         message = err.description or err.name
         if status == 413:

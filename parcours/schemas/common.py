@@ -13,7 +13,7 @@ from parcours.schemas.messages import localize
 
 KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 # Every language a participant can read parcours in: the one list (event file, CSV, join form,
-# locale selector). Organiser, host and facilitator pages stay German or English (ORGANISER_LANGUAGES).
+# locale selector). Organiser, host and facilitator pages stay German or English.
 LANGUAGES = ("de", "en", "uk", "ar", "fa", "tr", "ru")
 ORGANISER_LANGUAGES = ("de", "en")
 RTL_LANGUAGES = ("ar", "fa")

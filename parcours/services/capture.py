@@ -210,7 +210,11 @@ def canonical_topic(station: Station, topic: str) -> str:
     for known in station.topics or []:
         if " ".join(str(known).split()).casefold() == wanted:
             return str(known)
-    return topic.strip()
+    # a catalogue topic in a participant's language is stored as the station's own topic
+    from parcours.station_texts import topic_key
+
+    key = topic_key(station, station.event.language or "de", topic)
+    return key if key is not None else topic.strip()
 
 
 def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[FollowUp, bool]:

@@ -17,6 +17,7 @@ from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
 from parcours.services import clock, live
 from parcours.services.common import get_event, role_token
+from parcours.station_texts import station_texts
 from parcours.storage import Event, Participant, Station
 from parcours.web.closed import closed_for
 from parcours.web.hyphens import hyphenate_all
@@ -117,8 +118,12 @@ def phone(token: str) -> ResponseReturnValue:
         flask_babel.refresh()
     data = live.build_me(db.session(), actor)
     me = {**data, **MeSchema().dump(data)}
+    event = get_event(db.session(), actor.event_id)
+    lang = str(flask_babel.get_locale() or event.language)
+    texts = {s.id: station_texts(s, event.language, lang) for s in event.stations}
+    page = _page("live/phone.html", actor, {"me": me}, me=me, station_texts=texts)
     # a station's check-in QR opened by the camera app (/c/CODE) finds this phone's page
-    return remember(make_response(_page("live/phone.html", actor, {"me": me}, me=me)), token)
+    return remember(make_response(page), token)
 
 
 @host_bp.get("/h/<token>")

@@ -15,9 +15,12 @@ function fillTopics(stations) {
   const select = $("follow-up-topic");
   select.replaceChildren();
   for (const topic of (station && station.topics) || []) {
+    // {value: the station's own topic (stored, the host reads it), label: in the reader's language}
     const option = document.createElement("option");
-    option.value = topic;
-    option.textContent = topic;
+    option.value = typeof topic === "string" ? topic : topic.value;
+    option.textContent = typeof topic === "string" ? topic : topic.label;
+    if (station.lang) option.lang = station.lang;
+    if (station.translated === false) option.textContent += ` (${text("in_language")})`;
     select.append(option);
   }
   const other = document.createElement("option");

@@ -80,7 +80,10 @@ def test_the_kiosk_page_shows_names_and_labels_but_nothing_host_only(
     with app.test_request_context():
         german = str(escape(labels(station["name"])["tap_name"]["de"]))
     assert german != "Tap your name"  # the kiosk is bilingual even before the catalogue has it
-    assert f'<span lang="de">{german}</span><span lang="en">Tap your name</span>' in html
+    assert (
+        f'<span lang="de" dir="ltr">{german}</span><span lang="en" dir="ltr">Tap your name</span>'
+        in html
+    )
     assert f"Yes, share my name, e-mail and phone with {station['name']}" in html
     assert "No, don&#39;t share my contact details" in html
     assert 'aria-pressed="true"' not in html  # no consent choice is made for anyone

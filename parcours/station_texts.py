@@ -53,7 +53,8 @@ def station_texts(station: Any, event_language: str, lang: str) -> dict[str, Any
     if not _same(topics, source["topics"]):
         return out  # the organiser changed the topics: only their own words are right
     theirs = template.localized(lang)
-    out["topics"] = [{"value": t, "label": label} for t, label in zip(topics, theirs["topics"])]
+    pairs = zip(topics, theirs["topics"], strict=True)  # the catalogue checks the counts
+    out["topics"] = [{"value": t, "label": label} for t, label in pairs]
     if not description or description.strip() == source["description"].strip():
         out["description"] = theirs["description"]
     out["lang"] = lang

@@ -5,7 +5,6 @@ catalogue has a fuzzy entry; every .mo matches its .po; the language lists agree
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_file

@@ -46,7 +46,7 @@ def _form_data() -> dict[str, Any]:
 
 
 def _context(event: Event) -> dict[str, Any]:
-    from parcours.web.organiser.common import kind_labels
+    from parcours.web.labels import kind_labels
 
     organiser = db.session().get(Organiser, event.organiser_id) if event.organiser_id else None
     delete_on = deletion_day(event)  # the same day the deletion page names and the shred keeps

@@ -33,3 +33,19 @@ def label(code: object) -> str:
     """Return the translated label of a code, or the code itself."""
     text = LABELS.get(str(code))
     return str(text) if text is not None else str(code)
+
+
+def kind_labels() -> dict[str, str]:
+    """Return the kinds of participants and stations with their display names (the join form
+    shows them, so they are participant texts: tests/test_translations_languages.py)."""
+    from flask_babel import gettext as _
+
+    return {
+        "company": _("Company"),
+        "authority": _("Authority"),
+        "organisation": _("Association or organisation"),
+        "chamber": _("Chamber"),
+        "jobseeker": _("Refugee or job seeker"),
+        "volunteer": _("Volunteer"),
+        "other": _("Other"),
+    }

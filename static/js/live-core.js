@@ -277,7 +277,8 @@ export function expectedTimes(state) {
 
 /** Format a Date as the event's wall-clock time, e.g. 10:45. */
 export function clockTime(date) {
-  const options = { hour: "2-digit", minute: "2-digit" };
+  // 24-hour clock and Latin digits in every language, like the countdown and the printed cards
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn" };
   if (live.data.timezone) options.timeZone = live.data.timezone;
   try {
     return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(date);

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
 from parcours.storage import Event
+from parcours.web.labels import kind_labels  # noqa: F401  (used by several organiser views)
 
 KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 
@@ -88,21 +89,6 @@ def form_failed(template: str, err: Invalid, **context: Any) -> ResponseReturnVa
     context.setdefault("values", request.form)
     message, fields = localize_error(err.message, err.fields)
     return render_template(template, errors=fields, message=message, **context), 400
-
-
-def kind_labels() -> dict[str, str]:
-    """Return the kinds of participants and stations with their display names."""
-    from flask_babel import gettext as _
-
-    return {
-        "company": _("Company"),
-        "authority": _("Authority"),
-        "organisation": _("Association or organisation"),
-        "chamber": _("Chamber"),
-        "jobseeker": _("Refugee or job seeker"),
-        "volunteer": _("Volunteer"),
-        "other": _("Other"),
-    }
 
 
 def segment_kind_labels() -> dict[str, str]:

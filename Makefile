@@ -8,6 +8,7 @@ PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 JS     := static/vendor/socket.io.min.js static/vendor/jsQR.js
+AXE    := node_modules/axe-core/axe.min.js
 
 .PHONY: run test install install-dev lint format bench clean chromium venue-tools translations
 
@@ -16,7 +17,7 @@ run: install $(JS)
 	$(BIN)/parcours demo
 	PORT=$(PORT) $(BIN)/parcours serve --port $(PORT)
 
-test: install-dev $(JS) chromium venue-tools
+test: install-dev $(JS) $(AXE) chromium venue-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -41,6 +42,12 @@ node_modules/socket.io-client/dist/socket.io.min.js: package.json
 	touch $@
 
 node_modules/jsqr/dist/jsQR.js: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+# axe-core for the accessibility checks of the browser tests (tests/web/test_languages_browser.py
+# serves it to the page from node_modules; the app never ships it).
+node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -78,14 +85,15 @@ format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Re-extract the English msgids, merge them into the de/en catalogs and compile the .mo files
-# (the .mo files are committed: the app reads them at run time). Keep the keywords in step with
-# tests/test_translations.py.
+# Re-extract the English msgids, merge them into every catalog (de, en, uk, ar, fa, tr, ru) and
+# compile the .mo files (the .mo files are committed: the app reads them at run time). No fuzzy
+# guesses: a new msgid stays empty until someone translates it (docs/translating.md). Keep the
+# keywords in step with tests/test_translations.py.
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
 translations:
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --project=parcours \
 		--copyright-holder="parcours contributors" -o parcours/translations/messages.pot .
-	$(BIN)/pybabel update -i parcours/translations/messages.pot -d parcours/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i parcours/translations/messages.pot -d parcours/translations
 	$(BIN)/pybabel compile -d parcours/translations --statistics
 
 bench: install-dev $(JS)

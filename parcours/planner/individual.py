@@ -89,7 +89,28 @@ def _org_rows(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
     return out
 
 
-def _deal(prob: Problem, words: list[list[int]], rows: list[int] | None = None) -> list[int]:
+HUNGARIAN_WORK = 12_000_000  # rows² × columns all dealing of one plan may spend (~1-2 s)
+
+
+def _greedy_assign(cost: list[list[int]]) -> list[int]:
+    """Return a column per row, rows with the most to win choosing first (no optimality)."""
+    order = sorted(range(len(cost)), key=lambda p: (min(cost[p]), p))
+    taken: set[int] = set()
+    out = [-1] * len(cost)
+    for p in order:
+        row = cost[p]
+        best = min((c, w) for w, c in enumerate(row) if w not in taken)[1]
+        out[p] = best
+        taken.add(best)
+    return out
+
+
+def _deal(
+    prob: Problem,
+    words: list[list[int]],
+    rows: list[int] | None = None,
+    work: list[int] | None = None,
+) -> list[int]:
     """Return the route (index into ``words``) of each participant, winning the most wishes.
 
     Any two routes of a construction meet at most once, so *which* participant walks
@@ -109,6 +130,11 @@ def _deal(prob: Problem, words: list[list[int]], rows: list[int] | None = None) 
         ]
         for p in range(prob.n)
     ]
+    size = prob.n * prob.n * len(words)
+    if work is not None:
+        if size > work[0]:  # large events: a greedy deal keeps planning within seconds
+            return _greedy_assign(cost)
+        work[0] -= size
     return assign(cost)
 
 
@@ -136,7 +162,7 @@ def _repair(prob: Problem, words: list[list[int]], chosen: list[int]) -> list[in
     def over(r: int, s: int, value: int) -> int:
         return max(0, value - prob.cap[s])
 
-    for _ in range(4 * prob.n):
+    for _ in range(min(4 * prob.n, 400)):
         best: tuple[int, int, int, int] | None = None  # (overload change, cost, person, free)
         hot = {(r, s) for r in range(prob.rounds) for s in range(prob.m) if over(r, s, load[r][s])}
         if not hot:
@@ -219,16 +245,20 @@ def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
     caps = [prob.cap[s] for s in usable]
     out = []
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
+    work = [HUNGARIAN_WORK]
     for start in starts(caps, prob.n, prob.rounds):
-        pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + start.spare]
-        rows = start.rows + start.spare_rows
+        spare = start.spare
+        if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
+            spare = []  # too big to deal optimally: keep the cells whose loads already fit
+        pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+        rows = start.rows + start.spare_rows[: len(spare)]
         chosen = list(range(prob.n))
         if liked:
             for _ in range(2):
-                chosen = _deal(prob, pool, rows)
+                chosen = _deal(prob, pool, rows, work)
                 pool = _relabel(prob, [pool[c] for c in chosen], pool)
         if liked or any(prob.colleagues):
-            chosen = _deal(prob, pool, rows)
+            chosen = _deal(prob, pool, rows, work)
             chosen = _repair(prob, pool, chosen)
         out.append((start.name, [pool[c] for c in chosen]))
     return out

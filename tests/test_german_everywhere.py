@@ -39,7 +39,8 @@ ATTR = re.compile(r'\b(?:placeholder|title|aria-label|alt|data-confirm)="([^"]*)
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
-    """Return the English marker words in a text."""
+    """Return the English marker words in a text (addresses and tokens are not words)."""
+    text = re.sub(r"https?://\S+|[\w-]*[\d_][\w-]*", " ", text)
     words = re.findall(r"[A-Za-zÄÖÜäöüß'-]+", text)
     return [w for w in words if w.lower() in ENGLISH and w.lower() not in allowed]
 
@@ -152,6 +153,13 @@ def test_every_german_page_is_german(app: Any, german: dict[str, Any]) -> None:
         text = visible_text(answer.get_data(as_text=True))
         if words := english_words(text, allowed):
             found[url] = sorted(set(words))
+    already = german["web"].post(  # a second registration with a known e-mail
+        f"/join/{german['join_code']}",
+        data={"name": "Jana", "email": "jana.waechter@example.org", "consent": "on"},
+    )
+    assert already.status_code == 409
+    if words := english_words(visible_text(already.get_data(as_text=True)), allowed):
+        found["join: already registered"] = words
     assert not found, f"English on German pages: {found}"
 
 

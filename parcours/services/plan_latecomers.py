@@ -27,7 +27,6 @@ from parcours.services.plan_data import (
     started_rounds,
     stored_rows,
 )
-from parcours.services.plan_views import first_parcours
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment, Station
 
 log = logging.getLogger(__name__)
@@ -46,14 +45,25 @@ class Board:
 
 
 def place_latecomer(session: Session, event_id: int, participant_id: int) -> list[Assignment]:
-    """Place a newcomer in the open rounds of the stored plan; return the rows added."""
+    """Place a newcomer in the open rounds of every planned parcours; return the rows added."""
     event = get_event(session, event_id)
     person = session.get(Participant, participant_id)
-    segment = first_parcours(event)
-    if person is None or person.event_id != event.id or not person.present or segment is None:
+    if person is None or person.event_id != event.id or not person.present:
         return []
     if event.shredded_at is not None:
         return []
+    added: list[Assignment] = []
+    parcours = [s for s in event.segments if s.kind == "parcours" and s.rounds > 0]
+    for segment in parcours:
+        added += _place_in(session, event, person, segment)
+        event = get_event(session, event_id)
+    return added
+
+
+def _place_in(
+    session: Session, event: Event, person: Participant, segment: Segment
+) -> list[Assignment]:
+    """Place a newcomer in the open rounds of one parcours' stored plan."""
     run = latest_run(session, segment.id)
     started = started_rounds(session, event, segment)
     if run is None or started >= segment.rounds:

@@ -105,7 +105,8 @@ def replan_open_rounds(
     """
     event = event_for(session, actor, event_id, *REPLANNERS)
     require_live(event)
-    segment = parcours_segment(session, event.id)
+    segment = open_parcours(session, event)
+    later = segment.id != parcours_segment(session, event.id).id
     started = started_rounds(session, event, segment)
     if started >= segment.rounds:
         raise Conflict(
@@ -118,7 +119,9 @@ def replan_open_rounds(
             raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
         result = fill_open_rounds(session, actor, event, segment, started)
     else:
-        options = (seed, time_limit, None, None)
+        options: tuple[Any, ...] = (seed, time_limit, None, None)
+        if later:  # the clock is in a later parcours: re-plan that one
+            options += (segment.id,)
         result = _plan_and_store(session, event, actor, options, progress, "plan.replan")
     segment = session.get(Segment, segment.id) or segment
     result["changes"] = describe_changes(session, event.id, segment, before, started)
@@ -152,6 +155,15 @@ def who_fits(
     ordered = [p for p in people if p.id in keep] + [p for p in people if p.id not in keep]
     chosen = {p.id for p in ordered[: max(0, places)]}
     return [p for p in people if p.id in chosen], [p for p in people if p.id not in chosen]
+
+
+def open_parcours(session: Session, event: Event) -> Segment:
+    """Return the first parcours (agenda order) with a round not yet started."""
+    first = parcours_segment(session, event.id)
+    for segment in [first, *later_parcours(session, event.id)]:
+        if started_rounds(session, event, segment) < segment.rounds:
+            return segment
+    return first
 
 
 def later_parcours(session: Session, event_id: int) -> list[Segment]:

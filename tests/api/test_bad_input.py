@@ -296,3 +296,20 @@ def test_json_error_body_is_valid_json_everywhere(client: Any, ev: Any) -> None:
     )
     assert answer.status_code == 400
     json.loads(answer.get_data(as_text=True))
+
+
+def test_the_new_messages_speak_german(client: Any, ev: Any) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    for name, words in (
+        ("Ana\x07", "Steuerzeichen"),
+        ("Ana\u202eB", "Schreibrichtung"),
+        ("Ana\ud800", "gültiger Text"),
+    ):
+        raw = json.dumps({"name": name, "consent": True})
+        answer = client.post(
+            f"/api/v1/join/{ev['join_code']}",
+            data=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        assert answer.status_code == 400
+        assert words in answer.get_json()["error"]["fields"]["name"][0], answer.get_json()

@@ -12,11 +12,19 @@ KINDS = ("company", "authority", "chamber", "organisation", "other")
 
 
 def rules_event(parcours: int = 1) -> dict[str, Any]:
-    """Return an event file: 6 stations of 4, 18 people with every rule, 1 or 2 parcours."""
+    """Return an event file: 6 stations of 4, 18 people with every rule, 1 or 2 parcours.
+
+    The first parcours has 3 rounds, the second 2.
+    """
     agenda: list[dict[str, Any]] = [{"title": "Begrüßung", "minutes": 5}]
     for i in range(parcours):
         agenda.append(
-            {"title": f"Parcours {i + 1}", "kind": "parcours", "rounds": 3, "round_minutes": 10}
+            {
+                "title": f"Parcours {i + 1}",
+                "kind": "parcours",
+                "rounds": 3 - i,
+                "round_minutes": 10,
+            }
         )
         if i == 0 and parcours > 1:
             agenda.append({"title": "Mittag", "kind": "break", "minutes": 45})
@@ -34,7 +42,7 @@ def rules_event(parcours: int = 1) -> dict[str, Any]:
     people[2].update(avoid=["ST3", "Station 4"])
     people[3].update(stay_put=True)
     people[4].update(absent_rounds=[2])
-    people[5].update(absent_rounds=[4, 5, 6] if parcours > 1 else [3])
+    people[5].update(absent_rounds=[4, 5] if parcours > 1 else [3])
     return {
         "event": {"title": "Regeln", "language": "de"},
         "agenda": agenda,
@@ -213,3 +221,47 @@ def test_two_parcours_are_both_planned_and_the_second_avoids_the_first(
             else:
                 met |= pairs
     assert second["metrics"]["repeats_with_earlier"] == again
+
+
+def test_in_the_second_parcours_replan_and_latecomers_work_on_it(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    from parcours.domain.actors import Actor
+    from parcours.extensions import db
+    from parcours.services import roster
+
+    info = make_event(rules_event(parcours=2))
+    plan = plan_of(client, info, seed=3)
+    second_id = plan["segments"][0]["segment_id"]
+    url = f"/api/v1/events/{info['event_id']}/clock"
+    headers = auth(info["facilitator_token"])
+    state = client.post(url, json={"action": "start"}, headers=headers).json
+    while state["segment"]["title"] != "Parcours 2":
+        state = client.post(url, json={"action": "next"}, headers=headers).json
+    assert state["round"] == 1
+    response = client.post(
+        f"/api/v1/events/{info['event_id']}/plan/replan",
+        json={"seed": 5, "time_limit": 1},
+        headers=auth(info["organiser_token"]),
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["metrics"]["rounds"] == 2 and response.json["metrics"]["hard_ok"]
+    with app.app_context():
+        from sqlalchemy import select
+
+        from parcours.storage import Assignment
+
+        pid = roster.add_person(
+            db.session(), Actor("organiser", info["event_id"]), info["event_id"], {"name": "Spät"}
+        ).id
+        rows = (
+            db.session()
+            .execute(
+                select(Assignment.segment_id, Assignment.round).where(
+                    Assignment.participant_id == pid
+                )
+            )
+            .all()
+        )
+    assert {r for s, r in rows if s == second_id} == {2}  # the open round of parcours 2
+    assert not [r for s, r in rows if s != second_id]  # parcours 1 is over

@@ -79,11 +79,11 @@ def test_serve_refuses_a_half_or_broken_certificate(tmp_path: Path, certs: Certs
 @pytest.mark.browser
 @pytest.mark.server
 def test_phone_page_over_https_works_offline_and_sends_once(
-    tls_server: TlsServer, tls_browser: Any
+    tls_server: TlsServer, trusting_browser: Any
 ) -> None:
     info = create_event_on(tls_server, "small")
     token = info["participants"][0]["token"]
-    context = tls_browser.new_context(locale="de-DE")
+    context = trusting_browser.new_context(locale="de-DE")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))

@@ -58,3 +58,16 @@ def test_csv_import_reads_the_rule_columns() -> None:
     assert ada.data["absent_rounds"] == [2, 3] and not ada.errors
     assert bo.data["avoid"] == [] and bo.data["stay_put"] is False and not bo.errors
     assert set(cy.errors) == {"avoid", "stay_put", "absent_rounds"}
+
+
+def test_plan_page_lists_the_further_parcours(app: Any, client: Any, make_event: Any) -> None:
+    from tests.api.test_plan_rules import rules_event
+
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event(rules_event(parcours=2))
+    job = run_job(client, info, mode="individual", seed="2")
+    assert job["status"] == "done", job.get("message")
+    html = client.get(page_url(info), headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'id="later-parcours"' in html and "Weitere Parcours" in html
+    assert "Parcours 2" in html and "Stationen erneut besucht" in html

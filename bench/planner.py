@@ -9,14 +9,26 @@ vary by +-20 repeats with the seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parcours.planner import Instance, bounds, demo_instance, plan, synthetic_instance
+from parcours.planner import (
+    Instance,
+    PlanParticipant,
+    PlanStation,
+    bounds,
+    demo_instance,
+    plan,
+    synthetic_instance,
+)
 
+ROOT = Path(__file__).resolve().parents[1]
+# name, people, stations, rounds, best known repeats (0: a construction reaches it)
 SUITE: list[tuple[str, int, int, int, str]] = [
     ("100/20/6", 100, 20, 6, "0"),
     ("100/15/6", 100, 15, 6, "0"),
@@ -24,14 +36,61 @@ SUITE: list[tuple[str, int, int, int, str]] = [
     ("300/25/6", 300, 25, 6, "0"),
     ("300/30/8", 300, 30, 8, "0"),
     ("500/30/6", 500, 30, 6, "0"),
-    ("150/10/6", 150, 10, 6, ">=250"),  # our pigeonhole bound gives 300
+    ("96/12/6", 96, 12, 6, "0"),  # 5 MOLS(12), McKay
+    ("120/12/6", 120, 12, 6, "0"),
+    ("100/12/6", 100, 12, 6, "0"),
+    ("200/20/8", 200, 20, 8, "0"),  # GF(19) + one extra station
+    ("90/10/3", 90, 10, 3, "0"),  # 2 MOLS(10)
+    ("140/14/5", 140, 14, 5, "0"),  # 4 MOLS(14)
+    ("150/15/5", 150, 15, 5, "0"),  # 4 MOLS(15)
+    ("180/18/4", 180, 18, 4, "0"),  # 3 MOLS(18)
+    ("120/20/4", 120, 20, 4, "0"),  # GF(19), or GF(4) x GF(5) (MacNeish)
+    ("150/10/6", 150, 10, 6, ">=300"),  # counting bound 300 (capacity 15 >= 10 stations)
 ]
+
+
+def demo_event() -> Instance:
+    """Return the demo event of ``stations/examples/demo.toml`` as the planner sees it."""
+    data = tomllib.loads((ROOT / "stations" / "examples" / "demo.toml").read_text("utf-8"))
+    stations = []
+    refs: dict[str, set[int]] = {}
+    for i, st in enumerate(data["stations"]):
+        for ref in (st.get("template"), st.get("code"), st.get("name")):
+            if ref:
+                refs.setdefault(ref, set()).add(i)
+        extra: dict[str, Any] = {}
+        if "organisations" in {f.name for f in dataclasses.fields(PlanStation)}:
+            extra["organisations"] = frozenset({st["name"], st.get("organisation") or ""} - {""})
+        stations.append(
+            PlanStation(id=i, capacity=st["capacity"], kind=st.get("kind") or "other", **extra)
+        )
+    people = []
+    for i, person in enumerate(data["participants"]):
+        extra = {}
+        if "organisation" in {f.name for f in dataclasses.fields(PlanParticipant)}:
+            extra["organisation"] = person.get("organisation", "")
+        people.append(
+            PlanParticipant(
+                id=1000 + i,
+                kind=person.get("kind", "other"),
+                interests=frozenset(
+                    s for ref in person.get("interests", []) for s in refs.get(ref, ())
+                ),
+                **extra,
+            )
+        )
+    rounds = next(seg["rounds"] for seg in data["agenda"] if seg.get("kind") == "parcours")
+    return Instance(participants=tuple(people), stations=tuple(stations), rounds=rounds)
 
 
 def instances() -> list[tuple[str, Instance, str]]:
     """Return the benchmark instances with their best known repeats."""
     out = [(name, synthetic_instance(p, s, r), known) for name, p, s, r, known in SUITE]
-    out.append(("demo 100/12/6", demo_instance(0), "?"))
+    out.append(("demo 100/12/6", demo_instance(0), "0"))  # capacities 8-12, interests
+    event = demo_event()  # stations/examples/demo.toml: interests, own stations, colleagues
+    out.append(("demo event", event, "?"))  # preferences first (the default)
+    if "priority" in {f.name for f in dataclasses.fields(Instance)}:
+        out.append(("demo event enc", dataclasses.replace(event, priority="encounters"), "0"))
     return out
 
 
@@ -46,7 +105,7 @@ def main() -> None:
     head = (
         f"{'instance':<14} {'known':>6} {'bound':>6} {'repeats':>7} {'revisits':>8} "
         f"{'overruns':>8} {'distinct':>9} {'max':>7} {'frac':>6} {'prefs':>9} "
-        f"{'spread':>6} {'optimal':>7} {'seconds':>7} {'iters':>6} stop"
+        f"{'spread':>6} {'optimal':>7} {'seconds':>7} {'iters':>6} stop construction"
     )
     print(head)
     print("-" * len(head))
@@ -73,7 +132,13 @@ def row(name: str, known: str, bound: int, m: dict[str, Any]) -> None:
         f"{m['distinct_encounters']:>9} {m['max_distinct_encounters']:>7} "
         f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
         f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
-        f"{m['stopped_by']}",
+        f"{m['stopped_by']} {m.get('construction', '')}"
+        + (
+            f" [alternative: {m['alternative']['repeated_encounters']} repeats, "
+            f"{m['alternative']['preference_hits']} interests]"
+            if "alternative" in m
+            else ""
+        ),
         flush=True,
     )
 

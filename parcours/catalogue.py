@@ -30,7 +30,7 @@ __all__ = [
     "load_template",
 ]
 
-KINDS = ("company", "authority", "organisation", "chamber", "other")
+KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 LANGUAGES = ("de", "en")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -98,6 +98,31 @@ def plain(person: dict[str, Any]) -> str:
     return str(person["personal_code"]).replace("-", "")
 
 
+def with_codes(server: Server, info: dict[str, Any]) -> dict[str, Any]:
+    """Add each participant's printed personal code (read from the server's database) to an
+    event's --json description (the CLI prints only the contract's keys)."""
+    from sqlalchemy import create_engine, select
+
+    from parcours.storage import Participant
+
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as conn:
+            codes = dict(
+                conn.execute(
+                    select(Participant.id, Participant.personal_code).where(
+                        Participant.event_id == info["event_id"]
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    for person in info["participants"]:
+        code = codes[person["id"]] or ""
+        person["personal_code"] = f"{code[:4]}-{code[4:]}"
+    return info
+
+
 def missing(reason: str) -> None:
     """Skip on a laptop without the part; in CI (CI=true) a missing part fails the run."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

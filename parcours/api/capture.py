@@ -21,6 +21,7 @@ from parcours.schemas.capture import (
     StationFollowUpOut,
 )
 from parcours.schemas.common import load
+from parcours.schemas.kiosk import WhoIn
 from parcours.services import capture, capture_lists
 from parcours.storage import FollowUp, Participant, Station
 
@@ -228,6 +229,27 @@ def find_people(call: Call) -> Result:
     query = (call.query.get("q") or "").strip()[:80]
     rows = capture_lists.find_people(call.session, call.actor, call.params["event_id"], query)
     return 200, PersonOut(many=True).dump(rows)
+
+
+@operation(
+    "identify_person",
+    "POST",
+    "/events/<int:event_id>/people/identify",
+    summary="Name the participant of a scanned route card or badge, e.g. to record a lead",
+    roles=("host", "organiser", "facilitator"),
+    request=WhoIn,
+    response=PersonOut,
+    **WRITE,
+)
+def identify_person(call: Call) -> Result:
+    from parcours.api.kiosk import secret
+
+    assert call.actor is not None
+    who = load(WhoIn(), call.body)
+    person = capture_lists.identify_person(
+        call.session, call.actor, call.params["event_id"], who, secret()
+    )
+    return 200, PersonOut().dump(person)
 
 
 @operation(

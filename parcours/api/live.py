@@ -68,9 +68,28 @@ def drive_clock(call: Call) -> Result:
 def announce(call: Call) -> Result:
     assert call.actor is not None
     data = load(AnnouncementInSchema(), call.body)
-    item = live.announce(call.session, call.actor, call.params["event_id"], data["text"])
+    item = live.announce(
+        call.session, call.actor, call.params["event_id"], data["text"], data["minutes"]
+    )
     hooks.announce(item.event_id, item)
     return 201, AnnouncementSchema().dump(item)
+
+
+@operation(
+    "end_announcement",
+    "DELETE",
+    "/events/<int:event_id>/announcements/<int:announcement_id>",
+    summary="Take an announcement off the screen and the phones now",
+    roles=STAFF,
+    response=AnnouncementSchema,
+)
+def end_announcement(call: Call) -> Result:
+    assert call.actor is not None
+    item = live.end_announcement(
+        call.session, call.actor, call.params["event_id"], call.params["announcement_id"]
+    )
+    hooks.announcement_ended(item.event_id, item.id)
+    return 200, AnnouncementSchema().dump(item)
 
 
 @operation(

@@ -237,3 +237,56 @@ def remaining(agenda: list[Part], fields: ClockFields, now: datetime) -> float |
         step = current_step(agenda, fields)
         return float(step.seconds) if step else None
     return None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A step of the agenda with its start and end; start is None for a step already running."""
+
+    step: Step
+    start: datetime | None
+    end: datetime
+
+
+def schedule(agenda: list[Part], start: datetime) -> list[Slot]:
+    """Return every step with its planned start and end when the agenda runs from start."""
+    slots: list[Slot] = []
+    at = start
+    for step in unroll(agenda):
+        end = at + timedelta(seconds=step.seconds)
+        slots.append(Slot(step, at, end))
+        at = end
+    return slots
+
+
+def expected(
+    agenda: list[Part], fields: ClockFields, now: datetime, planned_start: datetime | None
+) -> tuple[list[Slot], bool]:
+    """Return the steps still to come (the current one first) with their expected times.
+
+    Each later step is expected to start when the one before ends (a segment's end waits for the
+    facilitator, so these are estimates). The flag says the times float with the clock: paused,
+    or not started although the planned start has passed; they move on as time goes by.
+    """
+    steps = unroll(agenda)
+    index = cursor(steps, fields)
+    if fields.phase == "finished" or index >= len(steps):
+        return [], False
+    current = steps[index]
+    floating = False
+    if fields.phase in TICKING and fields.ends_at is not None:
+        first = Slot(current, None, fields.ends_at)
+    elif fields.phase == "paused":
+        first = Slot(current, None, now + timedelta(seconds=fields.remaining_s or 0.0))
+        floating = True
+    else:
+        begin = planned_start if planned_start is not None and planned_start > now else now
+        floating = begin is now
+        first = Slot(current, begin, begin + timedelta(seconds=current.seconds))
+    slots = [first]
+    at = first.end
+    for step in steps[index + 1 :]:
+        end = at + timedelta(seconds=step.seconds)
+        slots.append(Slot(step, at, end))
+        at = end
+    return slots, floating

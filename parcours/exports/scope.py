@@ -20,6 +20,8 @@ KIND_LABELS = {
     "authority": _l("Authority"),
     "organisation": _l("Association or organisation"),
     "chamber": _l("Chamber"),
+    "jobseeker": _l("Refugee or job seeker"),
+    "volunteer": _l("Volunteer"),
     "other": _l("Other"),
 }
 

@@ -84,12 +84,13 @@ def _open_problems(prob: Problem) -> list[str]:
         when = f"round {first}" if need == 1 else f"rounds {first}-{last}"
         problems.append(f"total capacity {total} < {prob.n} participants in {when}")
     usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
-    allowed = [usable & ~prob.visited_closed(p) for p in range(prob.n)]
+    allowed = [usable & ~prob.visited_closed(p) & ~prob.avoid[p] for p in range(prob.n)]
     for p in range(prob.n):
         if allowed[p].bit_count() < need:
+            why = " they may visit" if prob.avoid[p] else ""
             problems.append(
                 f"participant {prob.pids[p]} has only {allowed[p].bit_count()} unvisited "
-                f"stations for {need} remaining rounds"
+                f"stations{why} for {need} remaining rounds"
             )
     if problems:
         return problems

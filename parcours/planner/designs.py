@@ -271,6 +271,7 @@ class Start:
     name: str
     order: int
     covered: int
+    rows: list[int]  # row of the squares of each route: routes of one row never meet
 
 
 def build(caps: list[int], people: int, rounds: int, order: int) -> Start | None:
@@ -303,7 +304,7 @@ def build(caps: list[int], people: int, rounds: int, order: int) -> Start | None
     extras = m - order
     if extras:
         name += f" + {extras} extra station" + ("s" if extras > 1 else "")
-    return Start(grid, name, order, covered)
+    return Start(grid, name, order, covered, row_of)
 
 
 def overload(grid: list[list[int]], caps: list[int]) -> int:

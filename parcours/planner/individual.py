@@ -62,23 +62,59 @@ def _masks(words: list[list[int]]) -> list[int]:
     return [sum(1 << s for s in w if s >= 0) for w in words]
 
 
-def _deal(prob: Problem, words: list[list[int]]) -> list[list[int]]:
+def _org_rows(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
+    """Return rows of the squares for each organisation with colleagues, first fit.
+
+    Routes of one row never share a station, so colleagues dealt into one row
+    never meet; bigger organisations spill into further rows.
+    """
+    space: dict[int, int] = {}
+    for x in rows:
+        space[x] = space.get(x, 0) + 1
+    sizes: dict[int, int] = {}
+    for p in range(prob.n):
+        if prob.colleagues[p]:
+            sizes[prob.org[p]] = sizes.get(prob.org[p], 0) + 1
+    out: dict[int, set[int]] = {}
+    for org, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        out[org] = set()
+        for x in sorted(space, key=lambda x: (space[x] < size, -space[x], x)):
+            if size <= 0:
+                break
+            if space[x]:
+                take = min(size, space[x])
+                space[x] -= take
+                size -= take
+                out[org].add(x)
+    return out
+
+
+def _deal(
+    prob: Problem, words: list[list[int]], rows: list[int] | None = None
+) -> tuple[list[list[int]], list[int] | None]:
     """Return ``words`` dealt to participants so that they win the most preferences.
 
     Any two routes of a construction meet at most once, so *which* participant walks
     *which* route is free: a minimum-cost assignment (Hungarian method) gives each
-    participant a route through as many of its must-visits and interests as possible.
+    participant a route through as many of its must-visits and interests as possible
+    and, second to one interest, puts colleagues into one row of the squares (routes
+    of one row never meet).  Returns the dealt routes and their rows.
     """
     masks = _masks(words)
     big = 4 * (prob.rounds + 1)
+    homes = _org_rows(prob, rows) if rows is not None and any(prob.colleagues) else {}
     cost = [
         [
-            -(big * (prob.must[p] & mk).bit_count() + (prob.interests[p] & mk).bit_count())
-            for mk in masks
+            2 * 64 * big * (prob.avoid[p] & mk).bit_count()
+            - 2 * big * (prob.must[p] & mk).bit_count()
+            - 2 * (prob.interests[p] & mk).bit_count()
+            + int(rows is not None and prob.org[p] in homes and rows[w] not in homes[prob.org[p]])
+            for w, mk in enumerate(masks)
         ]
         for p in range(prob.n)
     ]
-    return [words[w] for w in assign(cost)]
+    dealt = assign(cost)
+    return [words[w] for w in dealt], (None if rows is None else [rows[w] for w in dealt])
 
 
 def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
@@ -96,7 +132,11 @@ def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
         for s in {x for x in w if x >= 0}:
             row = gain[s]
             for t in usable:
-                row[t] += big * (prob.must[p] >> t & 1) + (prob.interests[p] >> t & 1)
+                row[t] += (
+                    big * (prob.must[p] >> t & 1)
+                    + (prob.interests[p] >> t & 1)
+                    - 64 * big * (prob.avoid[p] >> t & 1)
+                )
     huge = 1 << 30
     cost = [
         [
@@ -117,19 +157,27 @@ def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
     usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
     caps = [prob.cap[s] for s in usable]
     out = []
-    liked = any(prob.interests) or any(prob.must)
+    liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     for start in starts(caps, prob.n, prob.rounds):
         words = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid]
+        rows: list[int] | None = start.rows
         if liked:
             for _ in range(2):
-                words = _relabel(prob, _deal(prob, words))
-            words = _deal(prob, words)
+                words, rows = _deal(prob, words, rows)
+                words = _relabel(prob, words)
+        if liked or any(prob.colleagues):
+            words, rows = _deal(prob, words, rows)
         out.append((start.name, words))
     return out
 
 
-def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str]:
-    """Return the cheapest start (constructions first, then the greedy) and its targets."""
+def _start(
+    prob: Problem, rng: Random, forced: int, zero: list[Grid] | None = None
+) -> tuple[State, Targets, str]:
+    """Return the cheapest start (constructions first, then the greedy) and its targets.
+
+    ``zero`` receives the cheapest start without repeats, if any.
+    """
     singles: list[tuple[int, ...]] = [(p,) for p in range(prob.n)]
     classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
     hints: list[tuple[str, list[list[int]] | None]] = []
@@ -137,6 +185,7 @@ def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str
         hints += construction_hints(prob)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
+    zero_cost = [0]
     for name, hint in hints:
         st = new_state(prob, singles)
         tg = targets(st, forced)
@@ -145,6 +194,13 @@ def _start(prob: Problem, rng: Random, forced: int) -> tuple[State, Targets, str
             if not by_flow(st, prob.open):
                 raise PlanInfeasible(["no placement without revisits or overruns exists"])
             name = "b-matching"
+        if zero is not None and st.rep == 0 and (not zero or st.cost() < zero_cost[0]):
+            zero[:] = [_expand(st)]
+            zero_cost[0] = st.cost()
+        if best is not None and best[0].rep == 0 and best[2] != "greedy" and st.rep > 0:
+            continue  # a zero-repeat construction beats any start with repeats: the
+            # search wins the preferences from there (the greedy's cheaper start
+            # would have traded repeats for them already)
         if best is None or st.cost() < best[0].cost():
             best = (st, tg, name)
     assert best is not None
@@ -164,7 +220,8 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
     """Return a plan for the open rounds of ``prob`` (closed rounds kept) and search stats."""
     rng = Random(seed)
     forced = forced_repeats(prob)[0]
-    st, tg, name = _start(prob, rng, forced)
+    zero: list[Grid] = []
+    st, tg, name = _start(prob, rng, forced, zero)
     stats: dict[str, Any] = {
         "iterations": 0,
         "stopped_by": "bound",
@@ -172,6 +229,9 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         "start_repeats": st.rep,
         "search": "none",
     }
+    liked = any(prob.interests) or any(prob.must)
+    if zero and prob.inst.priority == "preferences" and liked:
+        stats["start_grid"] = zero[0]  # offered when the search trades repeats for wishes
     if prob.open and st.U and forced > 0:
         # repeats are unavoidable and nearly everyone is in conflict: steepest
         # descent over whole rounds (each step costs about ten plain iterations)

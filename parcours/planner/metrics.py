@@ -8,7 +8,7 @@ from itertools import combinations
 from typing import Any
 
 from parcours.planner.bounds import bounds_of
-from parcours.planner.model import Instance
+from parcours.planner.model import Instance, norm_org
 from parcours.planner.prep import prepare
 
 Row = tuple[int, int, int] | Mapping[str, int]
@@ -62,6 +62,8 @@ def _hard_rules(
 ) -> tuple[dict[str, int], dict[tuple[int, int], list[int]]]:
     """Return hard-rule counts and the station-round groups of known ids."""
     pids = {p.id for p in inst.participants}
+    stayers = {p.id for p in inst.participants if p.stay}
+    away = {p.id: p.absent for p in inst.participants}
     caps = {s.id: s.capacity for s in inst.stations}
     groups: dict[tuple[int, int], list[int]] = {}
     visits: Counter[tuple[int, int]] = Counter()
@@ -74,14 +76,61 @@ def _hard_rules(
         placed[(pid, rnd)] += 1
     unknown = sum(1 for (_, sid) in groups if sid not in caps)
     open_rounds = range(last_closed + 1, inst.rounds + 1)
+    where: dict[int, set[int]] = {}
+    for (pid, sid), _count in visits.items():
+        where.setdefault(pid, set()).add(sid)
     return {
-        "revisits": sum(c - 1 for c in visits.values()),
+        "revisits": sum(c - 1 for (p, _), c in visits.items() if p not in stayers),
         "capacity_overruns": sum(max(0, len(m) - caps.get(s, 0)) for (_, s), m in groups.items()),
         "double_bookings": sum(c - 1 for c in placed.values()),
-        "unplaced": sum(1 for p in pids for r in open_rounds if (p, r) not in placed),
+        "unplaced": sum(
+            1
+            for p in pids
+            for r in open_rounds
+            if (p, r) not in placed and r not in away.get(p, frozenset())
+        ),
+        "absent_placed": sum(1 for (p, r) in placed if r in away.get(p, frozenset())),
+        "stay_put_moves": sum(len(where.get(p, ())) - 1 for p in stayers if p in where),
         "unknown_stations": unknown,
         "out_of_range_rounds": sum(1 for (r, _) in groups if not 1 <= r <= inst.rounds),
     }, groups
+
+
+def _rules(
+    inst: Instance, rows: list[tuple[int, int, int]], groups: dict[tuple[int, int], list[int]]
+) -> dict[str, int]:
+    """Return how the participant rules are kept: own station and avoid, colleagues apart."""
+    prob = prepare(inst)
+    avoided = {
+        (prob.pids[i], prob.sids[s])
+        for i, mask in enumerate(prob.avoid)
+        for s in range(prob.m)
+        if mask >> s & 1
+    }
+    org = {p.id: norm_org(p.organisation) for p in inst.participants if norm_org(p.organisation)}
+    colleague = 0
+    for members in groups.values():
+        counts = Counter(org[p] for p in members if p in org)
+        colleague += sum(c * (c - 1) // 2 for c in counts.values())
+    earlier = {(min(a, b), max(a, b)) for a, b in inst.met_before}
+    again = 0
+    if earlier:
+        for members in groups.values():
+            ordered = sorted(members)
+            again += sum(1 for pair in combinations(ordered, 2) if pair in earlier)
+    before = inst.visited_before
+    return {
+        "repeats_with_earlier": again,
+        "revisits_of_earlier": sum(1 for p, _, s in rows if s in before.get(p, frozenset())),
+        "avoid_violations": sum(
+            1 for p, _, s in rows if (p, s) in avoided and s not in before.get(p, frozenset())
+        ),
+        "colleague_meetings": colleague,
+        "rule_avoid": sum(1 for mask in prob.avoid if mask),
+        "rule_stay_put": sum(1 for p in inst.participants if p.stay),
+        "rule_absent_rounds": sum(len(p.absent) for p in inst.participants),
+        "rule_organisations": len(set(org.values())),
+    }
 
 
 def _preferences(inst: Instance, rows: list[tuple[int, int, int]]) -> dict[str, int]:
@@ -130,18 +179,22 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     }
     metrics.update(hard)
     metrics.update(_encounters(groups, inst.forbidden_pairs))
+    rules = _rules(inst, rows, groups)
+    metrics.update(rules)
     bound = bounds_of(prob)
     best = bound["max_distinct_encounters"]
     metrics["max_distinct_encounters"] = best
     metrics["distinct_fraction"] = round(metrics["distinct_encounters"] / best, 4) if best else 1.0
     metrics["forced_repeats"] = bound["forced_repeats"]
     metrics["forced_by"] = bound["forced_by"]
+    if bound["forced_detail"] is not None:
+        metrics["forced_detail"] = bound["forced_detail"]
     metrics.update(_preferences(inst, rows))
     metrics["preference_max"] = bound["max_preference_hits"]
     metrics["must_visit_min_missed"] = bound["min_must_visit_missed"]
     metrics.update(_group_stats(groups, kinds, len(set(kinds.values())) > 1))
     metrics.update(_loads(inst, groups))
-    hard_ok = all(hard[k] == 0 for k in hard)
+    hard_ok = all(hard[k] == 0 for k in hard) and rules["avoid_violations"] == 0
     metrics["hard_ok"] = hard_ok
     best_hits = bound["max_preference_hits"]
     if metrics["must_visit_missed"] <= bound["must_missed_each"]:

@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("individual", "groups")
+PRIORITIES = ("preferences", "encounters")
+
+
+def norm_org(name: str) -> str:
+    """Return an organisation name as compared: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,10 @@ class PlanParticipant:
     kind: str = "other"
     interests: frozenset[int] = frozenset()
     must_visit: frozenset[int] = frozenset()
+    organisation: str = ""  # never sent to a station of this organisation; colleagues apart
+    avoid: frozenset[int] = frozenset()  # stations never to visit
+    stay: bool = False  # stays at one station through all rounds (counted in its capacity)
+    absent: frozenset[int] = frozenset()  # rounds (from 1) the participant is not there
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class PlanStation:
     id: int
     capacity: int
     kind: str = "other"
+    organisations: frozenset[str] = frozenset()  # whose station it is (name, organisation)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,11 @@ class Instance:
     mode: str = "individual"
     forbidden_pairs: frozenset[tuple[int, int]] = frozenset()
     fixed: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    priority: str = "preferences"  # or "encounters": fewer repeats before more interests
+    # earlier parcours segments of the same day: pairs who met there (met again costs a
+    # repeat) and stations each participant visited there (not visited again if possible)
+    met_before: frozenset[tuple[int, int]] = frozenset()
+    visited_before: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass

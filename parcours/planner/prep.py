@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parcours.planner.model import Instance
+from parcours.planner.model import Instance, norm_org
 
 
 @dataclass
@@ -26,6 +26,10 @@ class Problem:
     interests: list[int]
     must: list[int]
     forbidden: list[int]
+    avoid: list[int]  # stations each participant never visits (own station, avoid list)
+    colleagues: list[int]  # others of the same organisation
+    org: list[int]  # index of the participant's organisation, -1 for none
+    met_before: list[int]  # partners met in earlier parcours segments
 
     @property
     def n(self) -> int:
@@ -88,6 +92,32 @@ def prepare(inst: Instance) -> Problem:
         if a in pidx and b in pidx and a != b:
             forbidden[pidx[a]] |= 1 << pidx[b]
             forbidden[pidx[b]] |= 1 << pidx[a]
+    owners: dict[str, int] = {}
+    for j, st in enumerate(inst.stations):
+        for org in st.organisations:
+            key = norm_org(org)
+            if key:
+                owners[key] = owners.get(key, 0) | (1 << j)
+    avoid = [
+        _station_mask(p.avoid, sidx)
+        | owners.get(norm_org(p.organisation), 0)
+        | _station_mask(inst.visited_before.get(p.id, frozenset()), sidx)
+        for p in inst.participants
+    ]
+    met_before = [0] * len(pids)
+    for a, b in inst.met_before:
+        if a in pidx and b in pidx and a != b:
+            met_before[pidx[a]] |= 1 << pidx[b]
+            met_before[pidx[b]] |= 1 << pidx[a]
+    by_org: dict[str, int] = {}
+    for i, p in enumerate(inst.participants):
+        key = norm_org(p.organisation)
+        if key:
+            by_org[key] = by_org.get(key, 0) | (1 << i)
+    org_index = {key: i for i, key in enumerate(sorted(by_org))}
+    colleagues = [
+        by_org.get(norm_org(p.organisation), 0) & ~(1 << i) for i, p in enumerate(inst.participants)
+    ]
     return Problem(
         inst=inst,
         pids=pids,
@@ -104,4 +134,8 @@ def prepare(inst: Instance) -> Problem:
         interests=[_station_mask(p.interests, sidx) for p in inst.participants],
         must=[_station_mask(p.must_visit, sidx) for p in inst.participants],
         forbidden=forbidden,
+        avoid=avoid,
+        colleagues=colleagues,
+        met_before=met_before,
+        org=[org_index.get(norm_org(p.organisation), -1) for p in inst.participants],
     )

@@ -9,7 +9,8 @@ from parcours.planner.checks import check
 from parcours.planner.individual import solve
 from parcours.planner.metrics import evaluate
 from parcours.planner.model import Instance, PlanInfeasible, PlanResult
-from parcours.planner.prep import prepare
+from parcours.planner.prep import last_fixed_round, prepare
+from parcours.planner.rules import drop_absent, settle, stayer_rows
 from parcours.planner.search import Budget, Progress
 
 ITERATIONS_PER_SECOND = 1200  # a conservative rate for ~100 participants on one core
@@ -53,6 +54,8 @@ def plan(
     The result depends only on the instance and ``seed`` unless the time limit cuts
     the search short (the iteration budget normally ends it first).
     """
+    if inst.mode == "individual" and any(p.stay for p in inst.participants):
+        return _plan_with_stayers(inst, seed, time_limit, progress, max_iterations)
     budget = default_budget(len(inst.participants), time_limit, max_iterations, progress)
     problems = check(inst)
     if problems:
@@ -76,10 +79,60 @@ def plan(
         ),
         key=lambda row: (row[1], row[0]),
     )
+    assignments = drop_absent(inst, assignments)
+    alternative = stats.pop("start_grid", None)
     metrics = evaluate(inst, assignments)
+    if alternative is not None and metrics["repeated_encounters"] > 0:
+        alt_rows = [
+            (prob.pids[p], r + 1, prob.sids[s])
+            for p, row in enumerate(alternative)
+            for r, s in enumerate(row)
+            if s >= 0
+        ]
+        alt = evaluate(inst, drop_absent(inst, alt_rows))
+        if alt["repeated_encounters"] < metrics["repeated_encounters"] and alt["hard_ok"]:
+            metrics["alternative"] = {
+                "priority": "encounters",
+                "repeated_encounters": alt["repeated_encounters"],
+                "preference_hits": alt["preference_hits"],
+                "must_visit_missed": alt["must_visit_missed"],
+            }
     metrics["seconds"] = round(time.perf_counter() - budget.started, 3)
     metrics["seed"] = seed
+    metrics["priority"] = inst.priority
     metrics.update(stats)
     if progress is not None:
         progress(1.0, metrics)
     return PlanResult(assignments=assignments, metrics=metrics, groups=groups)
+
+
+def _plan_with_stayers(
+    inst: Instance,
+    seed: int,
+    time_limit: float,
+    progress: Progress | None,
+    max_iterations: int | None,
+) -> PlanResult:
+    """Place the people who stay put first, plan the others around them."""
+    from parcours.planner.checks import _basic_problems
+
+    problems = _basic_problems(inst)
+    if problems:
+        raise PlanInfeasible(problems)
+    chosen, rest = settle(inst)
+    result = plan(
+        rest, seed=seed, time_limit=time_limit, progress=None, max_iterations=max_iterations
+    )
+    first_open = last_fixed_round(inst) + 1
+    rows = sorted(
+        drop_absent(inst, result.assignments + stayer_rows(inst, chosen, first_open)),
+        key=lambda row: (row[1], row[0]),
+    )
+    metrics = evaluate(inst, rows)
+    for key in ("seconds", "iterations", "stopped_by", "construction", "start_repeats", "search"):
+        if key in result.metrics:
+            metrics[key] = result.metrics[key]
+    metrics["seed"] = seed
+    if progress is not None:
+        progress(1.0, metrics)
+    return PlanResult(assignments=rows, metrics=metrics)

@@ -29,8 +29,10 @@ class Weights:
         cmax = max(prob.cap, default=1)
         repeat = 4 * cmax + 1
         interest = repeat * (16 * cmax + 1)
-        must = 4 * interest
-        mixing = 1 if len(prob.kind_names) > 1 else 0
+        if prob.inst.priority == "encounters":  # a repeat outweighs any interest
+            repeat, interest = interest, repeat
+        must = 4 * max(interest, repeat)
+        mixing = 1 if len(prob.kind_names) > 1 or any(prob.colleagues) else 0
         return cls(16 * cmax * must, must, interest, repeat, mixing, 1)
 
 
@@ -55,8 +57,17 @@ class State:
         self.gm = [[0] * m for _ in range(rounds)]
         self.mem: list[list[list[int]]] = [[[] for _ in range(m)] for _ in range(rounds)]
         self.load = [[0] * m for _ in range(rounds)]
-        self.kinds = [tuple(prob.kind[p] for p in u) for u in units]
-        self.kc = [[[0] * len(prob.kind_names) for _ in range(m)] for _ in range(rounds)]
+        # kinds of the unit's members; colleagues apart rides on the same counts: a
+        # participant with colleagues also carries its organisation twice, so two
+        # colleagues at one station cost four same-kind pairs
+        base = len(prob.kind_names)
+        self.kinds = [
+            tuple(prob.kind[p] for p in u)
+            + tuple(base + prob.org[p] for p in u if prob.colleagues[p] for _ in range(2))
+            for u in units
+        ]
+        slots = base + max(prob.org, default=-1) + 1
+        self.kc = [[[0] * slots for _ in range(m)] for _ in range(rounds)]
         self.cnt = [0] * (u_count * u_count)
         self.met1 = [0] * u_count
         self.met2 = [0] * u_count
@@ -83,6 +94,18 @@ class State:
             for u in units
         ]
         self.rep = self.fviol = self.prefsum = self.mix = self.pairs = 0
+        if all(len(u) == 1 for u in units):
+            # avoided stations (own station, avoid list) count as visited: never entered
+            for i, (p,) in enumerate(units):
+                self.vis[i] |= prob.avoid[p]
+                # partners met in an earlier parcours count as met once: meeting
+                # them again costs a repeat (units are the participants in order)
+                mask = prob.met_before[p]
+                while mask:
+                    low = mask & -mask
+                    mask ^= low
+                    self.cnt[i * u_count + low.bit_length() - 1] = 1
+                    self.met1[i] |= low
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""

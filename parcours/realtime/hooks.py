@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter, defaultdict
-from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -17,7 +16,6 @@ from parcours.realtime import emit
 from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
 from parcours.services import clock, live
 from parcours.services.common import get_event
-from parcours.storage import utcnow
 
 log = logging.getLogger(__name__)
 ROLE_KEYS = {
@@ -28,7 +26,6 @@ ROLE_KEYS = {
     "facilitator": "facilitators",
     "organiser": "facilitators",
 }
-RECENT_ANNOUNCEMENT = timedelta(minutes=30)
 
 
 class Presence:
@@ -94,7 +91,7 @@ def presence(app: Flask | None = None) -> Presence:
     return found  # type: ignore[no-any-return]
 
 
-def on_connected(actor: Actor, sid: str) -> None:
+def on_connected(actor: Actor, sid: str, counted: bool = True) -> None:
     """Send the new socket what it needs to draw: state, roster for hosts, latest news."""
     session = db.session()
     emit.to_sid(sid, "state", dump_state(clock.state_of(session, actor.event_id)))
@@ -102,18 +99,20 @@ def on_connected(actor: Actor, sid: str) -> None:
         snap = clock.load_snapshot(session, get_event(session, actor.event_id))
         roster = live.rosters(session, snap, [actor.station_id])[actor.station_id]
         emit.to_sid(sid, "roster", RosterSchema().dump(roster))
-    latest = live.latest_announcements(session, actor.event_id, 1)
-    if latest and utcnow() - latest[0].created_at < RECENT_ANNOUNCEMENT:
+    latest = live.active_announcements(session, actor.event_id, 1)
+    if latest:
         emit.to_sid(sid, "announcement", AnnouncementSchema().dump(latest[0]))
     counter = presence()
-    counter.add(actor.event_id, actor.role, 1)
+    if counted:
+        counter.add(actor.event_id, actor.role, 1)
     if actor.is_staff():
         emit.to_sid(sid, "presence", counter.message(actor.event_id))
 
 
-def on_disconnected(actor: Actor, sid: str) -> None:
-    """Count the socket out."""
-    presence().add(actor.event_id, actor.role, -1)
+def on_disconnected(actor: Actor, sid: str, counted: bool = True) -> None:
+    """Count the socket out (a console's own screen preview was never counted)."""
+    if counted:
+        presence().add(actor.event_id, actor.role, -1)
 
 
 def after_clock_change(event_id: int, state: dict[str, Any]) -> dict[str, Any]:
@@ -147,3 +146,8 @@ def push_roster(session: Session, event_id: int, station_id: int) -> None:
 def announce(event_id: int, item: Any) -> None:
     """Broadcast an announcement to every client of the event."""
     emit.to_event(event_id, "announcement", AnnouncementSchema().dump(item))
+
+
+def announcement_ended(event_id: int, announcement_id: int) -> None:
+    """Tell every client of the event to take an announcement down."""
+    emit.to_event(event_id, "announcement_end", {"id": announcement_id})

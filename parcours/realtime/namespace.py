@@ -41,19 +41,22 @@ class LiveNamespace(Namespace):
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
+        # the console's own screen preview is no screen in the room: it is not counted
+        preview = isinstance(auth, dict) and auth.get("preview") is True
+        session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
         for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
         from parcours.realtime.hooks import on_connected
 
-        on_connected(actor, request.sid)
+        on_connected(actor, request.sid, counted=not preview)
 
     def on_disconnect(self, reason: Any = None) -> None:
         from parcours.realtime.hooks import on_disconnected
 
         actor = self._actor()
         if actor is not None:
-            on_disconnected(actor, request.sid)
+            on_disconnected(actor, request.sid, counted=session.get("live_counted", True))
 
     def _actor(self) -> Actor | None:
         data = session.get("live_actor")

@@ -11,7 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from parcours.domain.errors import Invalid
 from parcours.schemas.messages import localize
 
-KINDS = ("company", "authority", "organisation", "chamber", "other")
+KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 LANGUAGES = ("de", "en")
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack
@@ -164,7 +164,7 @@ def load(schema: Schema, data: Any) -> Any:
     """Load data with schema; raise Invalid with flattened field paths on failure."""
     if not isinstance(data, dict | list):
         raise Invalid("The request body must be a JSON object.", {"_schema": ["must be an object"]})
-    found = check_input(data)
+    found = {path: [_lower(m) for m in msgs] for path, msgs in check_input(data).items()}
     if found:
         raise Invalid("; ".join(problems(found)), found)
     try:

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from parcours.domain.clock import ACTIONS, MAX_EXTEND_S, PHASES
 from parcours.schemas.common import StrictSchema
 from parcours.schemas.event import SegmentSchema
+from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES
 
 
 class Instant(fields.DateTime):
@@ -37,6 +38,22 @@ class NextStepSchema(Schema):
     duration_s = fields.Integer()
 
 
+class RoundTimeSchema(Schema):
+    round = fields.Integer()
+    starts_at = Instant(allow_none=True)  # None: the round is running
+    ends_at = Instant()
+
+
+class TimetableSchema(Schema):
+    """Expected times of the parcours now running or next; `floating`: they move with time
+    (paused, or not started after the planned start), so add the time since server_time."""
+
+    segment_index = fields.Integer()
+    ends_at = Instant()
+    rounds = fields.List(fields.Nested(RoundTimeSchema))
+    floating = fields.Boolean()
+
+
 class StateSchema(Schema):
     server_time = Instant()
     event_id = fields.Integer()
@@ -51,6 +68,7 @@ class StateSchema(Schema):
     auto_advance = fields.Boolean()
     total_segments = fields.Integer()
     next = fields.Nested(NextStepSchema, allow_none=True)
+    timetable = fields.Nested(TimetableSchema, allow_none=True)
     version = fields.Integer()
 
 
@@ -65,12 +83,20 @@ class ClockActionSchema(StrictSchema):
 
 class AnnouncementInSchema(StrictSchema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    minutes = fields.Integer(
+        load_default=DEFAULT_ANNOUNCEMENT_MINUTES, validate=validate.Range(min=1, max=240)
+    )
 
 
 class AnnouncementSchema(Schema):
     id = fields.Integer()
     text = fields.String()
     at = Instant(attribute="created_at")
+    ends_at = Instant(attribute="shown_until")
+
+
+class AnnouncementEndSchema(Schema):
+    id = fields.Integer()
 
 
 class StationRefSchema(Schema):

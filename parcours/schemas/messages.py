@@ -67,6 +67,16 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
             r"^please confirm that you understand$",
             lambda: gettext("please confirm that you understand"),
         ),
+        (
+            r"^must not contain control characters$",
+            lambda: gettext("must not contain control characters"),
+        ),
+        (
+            r"^must not contain bidirectional control characters$",
+            lambda: gettext("must not contain characters that turn the writing direction"),
+        ),
+        (r"^must be valid Unicode text$", lambda: gettext("must be valid text")),
+        (r"^must be true or false$", lambda: gettext("must be yes or no")),
     ]
 ]
 

@@ -158,7 +158,32 @@ def build_state(snap: Snapshot, now: datetime) -> dict[str, Any]:
         "auto_advance": bool(snap.event.auto_advance and machine.auto_advances(agenda, fields)),
         "total_segments": len(agenda),
         "next": _step_ref(snap.segments, machine.following_step(agenda, fields)),
+        "timetable": timetable(snap, now, index),
         "version": snap.version,
+    }
+
+
+def timetable(snap: Snapshot, now: datetime, index: int) -> dict[str, Any] | None:
+    """Return the expected times of the parcours now running or next: its rounds and its end."""
+    agenda = snap.agenda
+    ahead = [i for i, part in enumerate(agenda) if part.is_parcours and i >= index]
+    if not ahead or snap.fields.phase == "finished":
+        return None
+    target = ahead[0]
+    slots, floating = machine.expected(agenda, snap.fields, now, snap.event.starts_at)
+    mine = [slot for slot in slots if slot.step.segment_index == target]
+    if not mine:
+        return None
+    rounds = [
+        {"round": slot.step.round, "starts_at": slot.start, "ends_at": slot.end}
+        for slot in mine
+        if slot.step.phase == "running"
+    ]
+    return {
+        "segment_index": target,
+        "ends_at": mine[-1].end,
+        "rounds": rounds,
+        "floating": floating,
     }
 
 

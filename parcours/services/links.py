@@ -102,4 +102,3 @@ def rotate_link(
         person.printed_code if person is not None else None,
         [row.id for row in old],
     )
-

@@ -6,16 +6,26 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.services.clock import STAFF, Snapshot, load_snapshot
 from parcours.services.common import audit, require_event
-from parcours.storage import Announcement, Assignment, CheckIn, Participant, Segment, Station
+from parcours.storage import (
+    Announcement,
+    Assignment,
+    CheckIn,
+    Participant,
+    Segment,
+    Station,
+    utcnow,
+)
+from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES
 
 
 @dataclass(frozen=True)
@@ -224,16 +234,63 @@ def rotation(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
     return board
 
 
-def announce(session: Session, actor: Actor, event_id: int, text: str) -> Announcement:
-    """Store an announcement for the screen and the phones."""
+def announce(
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    text: str,
+    minutes: int = DEFAULT_ANNOUNCEMENT_MINUTES,
+) -> Announcement:
+    """Store an announcement for the screen and the phones; it shows for `minutes`."""
     require_event(session, actor, event_id, *STAFF)
     if not text.strip():
         raise Invalid("text: must not be blank", {"text": ["must not be blank"]})
-    item = Announcement(event_id=event_id, text=text.strip())
+    now = utcnow()
+    item = Announcement(
+        event_id=event_id,
+        text=text.strip(),
+        created_at=now,
+        ends_at=now + timedelta(minutes=minutes),
+    )
     session.add(item)
-    audit(session, event_id, actor.label, "announcement.create")
+    audit(session, event_id, actor.label, "announcement.create", minutes=minutes)
     session.commit()
     return item
+
+
+def end_announcement(
+    session: Session, actor: Actor, event_id: int, announcement_id: int
+) -> Announcement:
+    """Take an announcement off the screen and the phones now."""
+    require_event(session, actor, event_id, *STAFF)
+    item = session.get(Announcement, announcement_id)
+    if item is None or item.event_id != event_id:
+        raise NotFound("No such announcement.")
+    now = utcnow()
+    if item.shown_until > now:
+        item.ends_at = now
+        audit(session, event_id, actor.label, "announcement.end", id=announcement_id)
+    session.commit()
+    return item
+
+
+def active_announcements(session: Session, event_id: int, limit: int = 5) -> list[Announcement]:
+    """Return the announcements showing now, newest first (no actor check)."""
+    now = utcnow()
+    legacy = now - timedelta(minutes=DEFAULT_ANNOUNCEMENT_MINUTES)
+    query = (
+        select(Announcement)
+        .where(Announcement.event_id == event_id)
+        .where(
+            or_(
+                Announcement.ends_at > now,
+                and_(Announcement.ends_at.is_(None), Announcement.created_at > legacy),
+            )
+        )
+        .order_by(Announcement.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def recent_announcements(

@@ -14,7 +14,7 @@ from parcours.services.common import require_event
 from parcours.services.plan_data import latest_run, started_rounds, stored_rows
 from parcours.storage import AccessToken, Event, Participant, Segment, Station
 
-KIND_ORDER = ("company", "authority", "organisation", "chamber", "other")
+KIND_ORDER = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 
 
 def first_parcours(event: Event) -> Segment | None:

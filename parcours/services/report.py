@@ -102,8 +102,8 @@ def encounter_summary(counts: dict[int, int]) -> dict[str, Any]:
     }
 
 
-def _stations(session: Session, event_id: int) -> list[dict[str, Any]]:
-    planned = _by_station(session, Assignment, event_id)
+def _stations(session: Session, event_id: int, counted: list[int]) -> list[dict[str, Any]]:
+    planned = _by_station(session, Assignment, event_id, Assignment.participant_id.in_(counted))
     checks = _by_station(session, CheckIn, event_id)
     follow_ups = _by_station(session, FollowUp, event_id)
     shared = _contacts_shared(session, event_id)
@@ -142,22 +142,58 @@ def _topics(session: Session, event_id: int) -> tuple[list[Any], list[Any]]:
     return by_topic, per_station
 
 
+def _people(session: Session, event_id: int) -> tuple[list[int], int]:
+    """Return the ids of the people the report counts and the number of duplicate records.
+
+    Counted: present, each e-mail address once. Someone marked absent did not come; a second
+    record with an e-mail address already on the list (imported, then registered again) is the
+    same person.
+    """
+    rows = session.execute(
+        select(Participant.id, Participant.email, Participant.present)
+        .where(Participant.event_id == event_id)
+        .order_by(Participant.id)
+    )
+    seen: set[str] = set()
+    ids: list[int] = []
+    duplicates = 0
+    for pid, email, present in rows:
+        key = (email or "").strip().lower()
+        if key and key in seen:
+            duplicates += 1
+            continue
+        if key:
+            seen.add(key)
+        if present:
+            ids.append(pid)
+    return ids, duplicates
+
+
+def counted_people(session: Session, event_id: int) -> list[int]:
+    """Return the ids of the people the report counts (present, each e-mail address once)."""
+    return _people(session, event_id)[0]
+
+
 def _participants(session: Session, event_id: int) -> dict[str, Any]:
     where = Participant.event_id == event_id
+    registered = session.scalar(select(func.count()).where(where)) or 0
+    ids, duplicates = _people(session, event_id)
+    counted = set(ids)
+    rows = session.execute(
+        select(Participant.id, Participant.organisation, Participant.kind, Participant.source)
+        .where(where)
+        .order_by(Participant.id)
+    ).all()
+    mine = [row for row in rows if row[0] in counted]
     return {
-        "total": session.scalar(select(func.count()).where(where)) or 0,
-        "present": session.scalar(select(func.count()).where(where, Participant.present)) or 0,
-        "self_registered": session.scalar(
-            select(func.count()).where(where, Participant.source == "self")
-        )
-        or 0,
-        "organisations": session.scalar(
-            select(func.count(func.distinct(func.lower(Participant.organisation)))).where(
-                where, Participant.organisation != ""
-            )
-        )
-        or 0,
-        "by_kind": _grouped(session, Participant.kind, Participant, event_id),
+        "total": len(mine),
+        "registered": registered,
+        "absent": registered - duplicates - len(mine),
+        "duplicates": duplicates,
+        "present": len(mine),
+        "self_registered": sum(1 for row in mine if row[3] == "self"),
+        "organisations": len({row[1].strip().lower() for row in mine if row[1].strip()}),
+        "by_kind": dict(Counter(row[2] for row in mine)),
     }
 
 
@@ -185,7 +221,7 @@ def compute_stats(session: Session, event: Event) -> dict[str, Any]:
         "computed_at": utcnow().isoformat(),
         "rounds": int(rounds or 0),
         "participants": _participants(session, event.id),
-        "stations": _stations(session, event.id),
+        "stations": _stations(session, event.id, counted_people(session, event.id)),
         "follow_ups": {
             "total": sum(n for _t, n in by_topic),
             "contacts_shared": sum(_contacts_shared(session, event.id).values()),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parcours.storage.base import Base, utcnow
+
+DEFAULT_ANNOUNCEMENT_MINUTES = 10
 
 
 class Note(Base):
@@ -85,6 +87,12 @@ class Announcement(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime | None] = mapped_column(default=None)  # None: 10 minutes (older rows)
+
+    @property
+    def shown_until(self) -> datetime:
+        """Return when the announcement leaves the screen and the phones."""
+        return self.ends_at or self.created_at + timedelta(minutes=DEFAULT_ANNOUNCEMENT_MINUTES)
 
 
 class WallCard(Base):

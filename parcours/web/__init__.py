@@ -24,11 +24,13 @@ def register_web(app: Flask) -> None:
     """Register every web blueprint that exists, and the label() helper for templates."""
     from parcours.web.assets import init_assets
     from parcours.web.headers import register_headers
+    from parcours.web.hyphens import shy
     from parcours.web.labels import label
     from parcours.web.uploads import register_uploads
 
     init_assets(app)
     app.add_template_global(label, "label")
+    app.add_template_filter(shy, "shy")
     register_uploads(app)
     register_headers(app)
     for name in WEB_MODULES:

@@ -219,6 +219,12 @@ def service_worker() -> ResponseReturnValue:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Serve the small icon browsers ask for on every page (pages also link favicon.svg)."""
+    return serve("favicon.ico", request.args.get("v"))
+
+
 def add_versions(endpoint: str | None, values: dict[str, Any]) -> None:
     """Add ?v=<content hash> to every URL of a static file (url_defaults callback)."""
     if endpoint == "static" and "filename" in values and "v" not in values:

@@ -16,6 +16,8 @@ LABELS = {
     "authority": _l("authority"),
     "organisation": _l("organisation"),
     "chamber": _l("chamber"),
+    "jobseeker": _l("refugee or job seeker"),
+    "volunteer": _l("volunteer"),
     "other": _l("other"),
     "de": _l("German"),
     "en": _l("English"),

@@ -18,6 +18,7 @@ from parcours.services import clock, live
 from parcours.services.common import get_event, role_token
 from parcours.storage import Event, Station
 from parcours.web.closed import closed_for
+from parcours.web.hyphens import hyphenate_all
 from parcours.web.qr import qr_svg
 
 bp = Blueprint("participant", __name__)
@@ -65,6 +66,10 @@ def i18n() -> dict[str, str]:
         "pause": _("Pause"),
         "resume": _("Resume"),
         "sent": _("Sent."),
+        "until": _("until {time}"),
+        "time_range": _("{start}–{end}"),
+        "parcours_end": _("The parcours ends at about {time}"),
+        "remove": _("Remove"),
         "processes": _("Phones per server process ({n} processes)"),
     }
 
@@ -73,9 +78,10 @@ def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> 
     """Render a live page with its data block; keep the token out of referrers and caches."""
     session = db.session()
     event = get_event(session, actor.event_id)
-    news = live.latest_announcements(session, event.id, 3)
+    news = live.latest_announcements(session, event.id, 5)
     data = {
         "token": request.view_args["token"] if request.view_args else "",
+        "timezone": event.timezone,
         "state": dump_state(clock.state_of(session, event.id)),
         "announcements": AnnouncementSchema(many=True).dump(news),
         "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
@@ -154,13 +160,15 @@ def screen(token: str) -> ResponseReturnValue:
     event = get_event(session, actor.event_id)
     board = live.rotation(session, actor, actor.event_id)
     url = join_url(event)
+    embed = request.args.get("embed") == "1"
+    names = [s["name"] for s in board.get("stations", [])]
     return _page(
         "live/screen.html",
         actor,
-        {"board": board},
+        {"board": board, "preview": embed, "hyphenated": hyphenate_all(names, event.language)},
         join=url,
         qr=qr_svg(url, title=_("Join: %(code)s", code=event.join_code)),
-        embed=request.args.get("embed") == "1",
+        embed=embed,
     )
 
 

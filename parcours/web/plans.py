@@ -46,9 +46,17 @@ def plan_page(event_id: int) -> ResponseReturnValue:
             x_label=_("different people met"),
             y_label=_("participants"),
         )
+    later_runs = []
+    if data.get("segment") is not None:
+        session = db.session()
+        later_runs = [
+            (seg, latest_run(session, seg.id))
+            for seg in plans.later_parcours(session, event.id)
+        ]
     return render_template(
         "plans/plan.html",
         tab="plan",
+        later_runs=later_runs,
         job=job,
         chart=chart,
         metrics=metric_rows(data["run"].metrics) if data.get("run") else [],
@@ -125,10 +133,10 @@ def move(event_id: int) -> ResponseReturnValue:
         )
     except ParcoursError as err:
         db.session().rollback()
-        flash(translate(err.message), "error")
+        flash(translate(err.message), "here-error")  # shown in the move card, in view
     else:
-        flash(_("Moved. The metrics below are up to date."), "success")
-    return redirect(url_for("plans.plan_page", event_id=event.id) + "#metrics")
+        flash(_("Moved. The metrics above are up to date."), "here-success")
+    return redirect(url_for("plans.plan_page", event_id=event.id) + "#move")
 
 
 @bp.post("/events/<int:event_id>/plan/lock")

@@ -15,7 +15,7 @@ from parcours.extensions import db
 from parcours.services import plan_views
 from parcours.web.checkin import check_in_url
 from parcours.web.organiser.auth import event_actor, login_required
-from parcours.web.organiser.common import base_url, local_time
+from parcours.web.organiser.common import base_url, local_time, planned_times
 from parcours.web.qr import qr_svg
 
 bp = Blueprint("plans_print", __name__, url_prefix="/organiser")
@@ -46,8 +46,15 @@ def route_cards(event_id: int) -> ResponseReturnValue:
         card["qr"] = (
             qr_svg(phone_url(card["token"]), title=card["person"].name) if card["token"] else None
         )
+    times = planned_times(event)
+    segment = plan_views.first_parcours(event)
+    round_times = times.rounds.get(segment.id, {}) if times and segment else {}
     html = render_template(
-        "plans/route_cards.html", event=event, cards=cards, local_time=local_time
+        "plans/route_cards.html",
+        event=event,
+        cards=cards,
+        local_time=local_time,
+        round_times=round_times,
     )
     return html, 200, NO_STORE
 

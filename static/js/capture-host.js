@@ -4,6 +4,7 @@ import { live } from "./live-core.js";
 import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
 import { el, mountLog, text, whenReady } from "./capture-common.js";
+import { mountScanButton, personalCode } from "./scanner.js";
 
 const $ = (id) => document.getElementById(id);
 let chosen = null;
@@ -130,6 +131,21 @@ function mountFollowUps(eventId, stationId) {
   load();
 }
 
+/** Pick the lead's participant from their badge or route card, read by the tablet's camera. */
+function mountLeadScan(eventId) {
+  const error = (key) => {
+    $("lead-scan-error").textContent = key ? text(key) : "";
+    $("lead-scan-error").hidden = !key;
+  };
+  mountScanButton("lead-scan", personalCode, async (who) => {
+    error(null);
+    const { status, body } = await live.api("POST", `/events/${eventId}/people/identify`, who)
+      .catch(() => ({}));
+    if (status === 200) choose(body);
+    else error(status >= 400 && status < 500 ? "scan_unknown" : "scan_offline");
+  }, { onFail: () => error("scan_no_camera") });
+}
+
 async function showQr(eventId, stationId) {
   try {
     const response = await fetch(`/api/v1/events/${eventId}/stations/${stationId}/check-in-qr`, {
@@ -154,6 +170,7 @@ whenReady(() => {
   drawRoster(live.data.roster);
   live.on("roster", drawRoster);
   mountSearch(eventId);
+  mountLeadScan(eventId);
   mountFollowUps(eventId, stationId);
   showQr(eventId, stationId);
   box.watch(() => live.socket);

@@ -6,7 +6,8 @@
  *   live.socket            the Socket.IO socket of namespace /live (null until started)
  *   live.state             the last `state` object (same shape as GET /api/v1/events/{id}/state)
  *   live.onState(fn)       call fn(state) now if a state is known, and after every new state
- *   live.on(name, fn)      subscribe to a server event: announcement, plan, roster, presence, ...
+ *   live.on(name, fn)      subscribe to a server event: announcement, announcement_end, plan,
+ *                          roster, presence, ...
  *   live.onReconnect(fn)   call fn() after the socket came back (e.g. to fetch /me again)
  *   live.setState(state)   take a state got another way (e.g. an HTTP answer)
  *   live.remaining()       seconds left of the current part (from ends_at and the server time)
@@ -19,7 +20,6 @@
  */
 
 const TICKING = new Set(["running", "transition"]);
-const RECENT_MS = 30 * 60 * 1000;
 const listeners = { state: [], reconnect: [] };
 let offset = 0; // server time minus local time, in ms
 
@@ -123,7 +123,8 @@ export function start() {
   const transports =
     Array.isArray(data.transports) && data.transports.length ? data.transports : ["websocket"];
   const socket = window.io("/live", {
-    auth: { token: live.token },
+    // the console's screen preview says so: the console counts real screens only
+    auth: data.preview ? { token: live.token, preview: true } : { token: live.token },
     transports,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
@@ -159,6 +160,11 @@ export function start() {
   socket.on("state", setState);
   // The organiser deleted the event's personal data: show the closed page, take no more input.
   socket.on("closed", () => window.location.reload());
+  // This page's link ended (replaced, kiosk left elsewhere, person removed): reload, and the
+  // server answers that the link is no longer valid. Not while this page leaves by itself.
+  socket.on("revoked", () => {
+    if (document.body.dataset.leaving !== "yes") window.location.reload();
+  });
   for (const [name, fns] of Object.entries(listeners)) {
     if (name === "state" || name === "reconnect") continue;
     for (const fn of fns) socket.on(name, fn);
@@ -215,25 +221,70 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
 }
 
-/** Show announcements in the element with id live-announcement (newest wins; dismissible). */
-export function mountAnnouncements(onItem) {
+/** Return whether an announcement is still showing (until its ends_at; 10 min for old ones). */
+export function isActive(item) {
+  const until = item.ends_at ? Date.parse(item.ends_at) : Date.parse(item.at) + 10 * 60 * 1000;
+  return until > live.serverNow();
+}
+
+/** Show announcements in the element with id live-announcement (newest wins; dismissible).
+ *  It goes at its ends_at or when the facilitator removes it; onChange(item or null) follows. */
+export function mountAnnouncements(onChange) {
   const banner = document.getElementById("live-announcement");
   let lastId = 0;
+  let shown = null;
+  let timer = null;
+  const hide = () => {
+    clearTimeout(timer);
+    shown = null;
+    if (banner) banner.hidden = true;
+    if (onChange) onChange(null);
+  };
   const show = (item) => {
-    if (!item || item.id <= lastId) return;
+    if (!item || item.id <= lastId || !isActive(item)) return;
     lastId = item.id;
+    shown = item;
     if (banner) {
       banner.querySelector("[data-text]").textContent = item.text;
       banner.hidden = false;
     }
-    if (onItem) onItem(item);
+    clearTimeout(timer);
+    const until = item.ends_at ? Date.parse(item.ends_at) : Date.parse(item.at) + 10 * 60 * 1000;
+    timer = setTimeout(hide, Math.max(0, until - live.serverNow()));
+    if (onChange) onChange(item);
   };
-  const recent = (item) => live.serverNow() - Date.parse(item.at) < RECENT_MS;
-  const known = (live.data.announcements || []).filter(recent).reverse();
+  const known = (live.data.announcements || []).filter(isActive).reverse();
   for (const item of known) show(item);
   live.on("announcement", show);
+  live.on("announcement_end", (message) => {
+    if (shown && message && message.id === shown.id) hide();
+  });
   const close = banner && banner.querySelector("[data-close]");
-  if (close) close.addEventListener("click", () => (banner.hidden = true));
+  if (close) close.addEventListener("click", hide);
+}
+
+/** Return the expected times of the parcours in the state's timetable as Dates, shifted while
+ *  they float (paused, or a late start): {segmentIndex, end, rounds: Map(round -> {start, end})}.
+ *  A running round has no start. Null when no parcours is running or ahead. */
+export function expectedTimes(state) {
+  const table = state && state.timetable;
+  if (!table) return null;
+  const shift = table.floating ? live.serverNow() - Date.parse(state.server_time) : 0;
+  const at = (iso) => (iso ? new Date(Date.parse(iso) + shift) : null);
+  const rounds = new Map(table.rounds.map((r) => [r.round, { start: at(r.starts_at), end: at(r.ends_at) }]));
+  return { segmentIndex: table.segment_index, end: at(table.ends_at), rounds };
+}
+
+/** Format a Date as the event's wall-clock time, e.g. 10:45. */
+export function clockTime(date) {
+  const options = { hour: "2-digit", minute: "2-digit" };
+  if (live.data.timezone) options.timeZone = live.data.timezone;
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(date);
+  } catch (err) {
+    delete options.timeZone; // an unknown zone: the device's own
+    return new Intl.DateTimeFormat(document.documentElement.lang || "de", options).format(date);
+  }
 }
 
 /** Return the phase label for a state. */

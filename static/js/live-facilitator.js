@@ -1,5 +1,5 @@
 /* The facilitator's console: clock controls (buttons and keys), announcements, presence. */
-import { live, mountCountdown, start, t } from "./live-core.js";
+import { clockTime, isActive, live, mountCountdown, start, t } from "./live-core.js";
 
 start();
 const $ = (id) => document.getElementById(id);
@@ -59,6 +59,8 @@ function draw(state) {
   }
 }
 
+const plural = new Intl.PluralRules(document.documentElement.lang || "de");
+
 // Latest counts per server process (several processes can serve one event through Redis);
 // a process that stopped repeating its counts for three heartbeats is forgotten.
 const processes = new Map();
@@ -73,6 +75,8 @@ function drawPresence(counts) {
     let sum = 0;
     for (const entry of processes.values()) sum += Number(entry.counts[el.dataset.count] ?? 0);
     el.textContent = String(sum);
+    const label = document.querySelector(`[data-count-label="${el.dataset.count}"]`);
+    if (label) label.textContent = plural.select(sum) === "one" ? label.dataset.one : label.dataset.other;
   }
   // With several server processes: how the phones spread over them (a proxy balancing badly,
   // or a process that lost its sockets, shows here).
@@ -120,13 +124,72 @@ $("announce-form").addEventListener("submit", async (event) => {
   const field = $("announce-text");
   const text = field.value.trim();
   if (!text) return;
-  const answer = await live.send("announce", { text });
+  const minutes = Number($("announce-minutes").value) || 10;
+  const answer = await live.send("announce", { text, minutes });
   const status = $("announce-status");
   if (answer.status === 201) {
     field.value = "";
     status.textContent = t("sent");
+    addActive(answer.body);
   } else {
     status.textContent = `${t("failed")} ${answer.body?.error?.message || answer.status}`;
+  }
+});
+
+// The announcements showing now, each with the time it goes and a button to take it down.
+const active = new Map();
+
+
+function drawActive() {
+  for (const [id, item] of active) if (!isActive(item)) active.delete(id);
+  const items = [...active.values()].sort((a, b) => b.id - a.id);
+  $("announce-none").hidden = items.length > 0;
+  $("announce-active").replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement("li");
+      li.dataset.announcement = item.id;
+      const text = document.createElement("span");
+      text.className = "announce-text";
+      text.textContent = item.text;
+      const until = document.createElement("small");
+      until.className = "muted";
+      until.textContent = t("until", { time: clockTime(new Date(item.ends_at)) });
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-small";
+      remove.dataset.endAnnouncement = item.id;
+      remove.textContent = t("remove");
+      li.append(text, " ", until, " ", remove);
+      return li;
+    }),
+  );
+}
+
+function addActive(item) {
+  if (item && item.id && isActive(item)) active.set(item.id, item);
+  drawActive();
+}
+
+for (const item of live.data.announcements || []) addActive(item);
+live.on("announcement", addActive);
+live.on("announcement_end", (message) => {
+  active.delete(message.id);
+  drawActive();
+});
+setInterval(drawActive, 15000);
+
+$("announce-active").addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-end-announcement]");
+  if (!button || !live.state) return;
+  button.disabled = true;
+  const id = Number(button.dataset.endAnnouncement);
+  const answer = await live.api("DELETE", `/events/${live.state.event_id}/announcements/${id}`);
+  if (answer.status === 200) {
+    active.delete(id);
+    drawActive();
+  } else {
+    button.disabled = false;
+    $("announce-status").textContent = `${t("failed")} ${answer.body?.error?.message || answer.status}`;
   }
 });
 

@@ -1,5 +1,13 @@
 /* The participant's phone page: where to go now and next, the countdown, the route. */
-import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+import {
+  clockTime,
+  expectedTimes,
+  live,
+  mountAnnouncements,
+  mountCountdown,
+  start,
+  t,
+} from "./live-core.js";
 
 start();
 let me = live.data.me || { route: [] };
@@ -39,7 +47,20 @@ function showStep(prefix, step, label) {
   $(`${prefix}-location`).textContent = step.station.location || "";
 }
 
-function drawRoute(current) {
+/** The expected times of this person's parcours, or null (another parcours, or none ahead). */
+function myTimes(state) {
+  const times = expectedTimes(state);
+  return times && times.segmentIndex === me.segment_index ? times : null;
+}
+
+function roundTime(times, round) {
+  const slot = times && times.rounds.get(round);
+  if (!slot) return "";
+  if (!slot.start) return t("until", { time: clockTime(slot.end) });
+  return t("time_range", { start: clockTime(slot.start), end: clockTime(slot.end) });
+}
+
+function drawRoute(current, times) {
   const list = $("route");
   list.replaceChildren();
   for (const step of me.route || []) {
@@ -49,6 +70,13 @@ function drawRoute(current) {
     const round = document.createElement("span");
     round.className = "route-round";
     round.textContent = t("next_round", { n: step.round });
+    const when = roundTime(times, step.round);
+    if (when) {
+      const time = document.createElement("span");
+      time.className = "route-time";
+      time.textContent = when;
+      round.append(document.createElement("br"), time);
+    }
     const body = document.createElement("span");
     body.className = "route-body";
     const name = document.createElement("span");
@@ -78,7 +106,10 @@ function draw(state) {
   showStep("now", where.now, where.nowLabel);
   showStep("next", where.next, where.nextLabel);
   $("route-done").hidden = !where.done;
-  drawRoute(where.round);
+  const times = myTimes(state);
+  $("parcours-end").hidden = !times;
+  if (times) $("parcours-end").textContent = t("parcours_end", { time: clockTime(times.end) });
+  drawRoute(where.round, times);
 }
 
 async function refreshMe() {
@@ -100,10 +131,11 @@ function addNews(item) {
 
 mountCountdown($("countdown"));
 live.onState(draw);
+setInterval(() => live.state && live.state.timetable?.floating && draw(live.state), 20000);
 live.on("plan", refreshMe);
 live.onReconnect(refreshMe);
 let initial = true;
 mountAnnouncements((item) => {
-  if (!initial) addNews(item);
+  if (item && !initial) addNews(item);
 });
 initial = false;

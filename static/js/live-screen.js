@@ -1,5 +1,13 @@
 /* The projector screen: title, huge countdown, round N of M, rotation board, join code. */
-import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+import {
+  clockTime,
+  expectedTimes,
+  live,
+  mountAnnouncements,
+  mountCountdown,
+  start,
+  t,
+} from "./live-core.js";
 
 start();
 const $ = (id) => document.getElementById(id);
@@ -11,12 +19,17 @@ function shortName(name) {
   return parts.length > 1 ? `${parts[0]}\u00a0${parts[parts.length - 1][0]}.` : name;
 }
 
+/** The station's name with soft hyphens from the server ("Ausländer-behörde", not "…behörd|e"). */
+function hyphenated(name) {
+  return (live.data.hyphenated || {})[name] || name;
+}
+
 function cell(station, entry) {
   const card = document.createElement("article");
   card.className = "board-card";
   card.dataset.station = station.id;
   const name = document.createElement("h3");
-  name.textContent = station.name;
+  name.textContent = hyphenated(station.name);
   card.append(name);
   if (station.location) {
     const where = document.createElement("p");
@@ -49,6 +62,23 @@ function drawBoard(state) {
   const byStation = new Map(round.cells.map((c) => [c.station_id, c]));
   const cards = board.stations.map((s) => cell(s, byStation.get(s.id) || { people: [], groups: [] }));
   $("board").replaceChildren(...cards);
+  fitBoard();
+}
+
+/** Shrink the board's text until every card shows all of its names (an announcement, a long
+ *  station name or a full station takes room); never below half size. */
+function fitBoard() {
+  const el = $("board");
+  if ($("board-section").hidden) return;
+  const overflows = () =>
+    [...el.children].some((c) => c.scrollHeight > c.clientHeight + 1 || c.scrollWidth > c.clientWidth + 1);
+  let scale = 1;
+  el.style.setProperty("--fit", "1");
+  while (scale > 0.5 && overflows()) {
+    scale -= 0.05;
+    el.style.setProperty("--fit", scale.toFixed(2));
+  }
+  el.dataset.fit = scale.toFixed(2);
 }
 
 function nextText(state) {
@@ -71,6 +101,11 @@ function draw(state) {
   const text = nextText(state);
   $("next-line").hidden = !text || moving;
   $("next-text").textContent = text;
+  // the expected end of the parcours, while it runs (it moves when the facilitator extends or pauses)
+  const times = expectedTimes(state);
+  const inParcours = times && seg && times.segmentIndex === seg.index && state.phase !== "not_started";
+  $("parcours-end").hidden = !inParcours;
+  if (inParcours) $("parcours-end").textContent = t("parcours_end", { time: clockTime(times.end) });
   drawBoard(state);
 }
 
@@ -92,11 +127,12 @@ if (full) {
 }
 mountCountdown($("countdown"));
 live.onState(draw);
+setInterval(() => live.state && live.state.timetable?.floating && draw(live.state), 20000);
 live.on("plan", refreshBoard);
 live.onReconnect(refreshBoard);
-let hideTimer = null;
-mountAnnouncements((item) => {
-  clearTimeout(hideTimer); // the banner stays for ten minutes after it was sent
-  const left = 10 * 60 * 1000 - (live.serverNow() - Date.parse(item.at));
-  hideTimer = setTimeout(() => ($("live-announcement").hidden = true), Math.max(0, left));
+// the banner takes room from the board (and gives it back): fit the cards again
+mountAnnouncements(() => {
+  document.body.classList.toggle("has-announcement", !$("live-announcement").hidden);
+  fitBoard();
 });
+window.addEventListener("resize", fitBoard);

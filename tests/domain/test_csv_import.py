@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from parcours.web.organiser.csv_import import decode, detect_delimiter, map_headers, parse_csv
+import pytest
+
+from parcours.schemas.common import KINDS
+from parcours.web.organiser.csv_import import (
+    KIND_EXAMPLES,
+    decode,
+    detect_delimiter,
+    kind_key,
+    map_headers,
+    parse_csv,
+)
 
 REFS = {"ihk": 1, "ihk musterstadt": 1, "jobcenter": 2, "jc01": 2}
 
@@ -59,16 +69,19 @@ def test_bad_rows_are_marked_and_good_rows_kept() -> None:
         "Auch gut;auch@example.org;;;;\n"
     ).encode()
     result = parse_csv(raw, REFS)
-    assert [r.data.get("name") for r in result.good] == ["Gute Zeile", "Auch gut"]
+    names = [r.data.get("name") for r in result.good]
+    assert names == ["Gute Zeile", "Falsche Art", "Auch gut"]
     errors = {r.line: r.errors for r in result.bad}
     assert set(errors[3]) == {"name"}
     assert set(errors[4]) == {"email"}
-    assert errors[5] == {"kind": ["unknown value 'raumschiff'"]}
+    # an unknown kind drops nobody: the row imports as "other" and says so
+    assert 5 not in errors
+    assert (result.good[1].data["kind"], result.good[1].unknown_kind) == ("other", "Raumschiff")
     assert set(errors[6]) == {"phone"}
     assert errors[7] == {"interests": ["no station 'Mondbasis'"]}
     assert set(errors[8]) == {"language"}
     assert errors[9] == {"email": ["appears twice in the file"]}
-    assert result.good[1].line == 11  # blank lines are skipped, line numbers stay true
+    assert result.good[2].line == 11  # blank lines are skipped, line numbers stay true
 
 
 def test_addresses_already_in_the_event_are_flagged() -> None:
@@ -104,3 +117,48 @@ def test_helpers() -> None:
         "Name": "name",
     }
     assert ignored == ["Notiz"]
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("Geflüchtete Person", "jobseeker"),
+        ("geflüchtete", "jobseeker"),
+        ("Arbeitsuchende", "jobseeker"),
+        ("Bewerber/in", "jobseeker"),
+        ("Ehrenamt", "volunteer"),
+        ("ehrenamtlich", "volunteer"),
+        ("Freiwillige", "volunteer"),
+        ("Agentur für Arbeit", "authority"),
+        ("Jobcenter", "authority"),
+        ("Öffentliche Verwaltung", "authority"),
+        ("Industrie- und Handelskammer", "chamber"),
+        ("Bildungsträger", "organisation"),
+        ("e. V.", "organisation"),
+        ("GmbH", "company"),
+        ("Sonstige", "other"),
+        ("", "other"),
+    ],
+)
+def test_german_synonyms_of_kinds(written: str, kind: str) -> None:
+    result = parse_csv(f"Name;Art\nA;{written}\n".encode(), REFS)
+    [row] = result.rows
+    assert row.ok and row.data["kind"] == kind and row.unknown_kind == ""
+
+
+def test_the_documented_values_are_accepted() -> None:
+    assert set(KIND_EXAMPLES) == set(KINDS)
+    for kind, words in KIND_EXAMPLES.items():
+        for word in words:
+            [row] = parse_csv(f"Name;Art\nA;{word}\n".encode(), REFS).rows
+            assert (row.data["kind"], row.unknown_kind) == (kind, ""), word
+
+
+def test_unknown_kinds_import_as_other_or_as_the_organiser_picked() -> None:
+    raw = "Name;Art\nA;Schülerin\nB;schülerin \nC;Rentner\nD;Behörde\n".encode()
+    result = parse_csv(raw, REFS)
+    assert len(result.good) == 4 and not result.bad
+    assert [r.data["kind"] for r in result.rows] == ["other", "other", "other", "authority"]
+    assert result.unknown_kinds == {"Schülerin": 2, "Rentner": 1}
+    chosen = parse_csv(raw, REFS, kind_choices={kind_key("Schülerin"): "jobseeker"})
+    assert [r.data["kind"] for r in chosen.rows] == ["jobseeker", "jobseeker", "other", "authority"]

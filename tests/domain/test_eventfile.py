@@ -61,7 +61,9 @@ def test_one_message_per_problem_with_its_path() -> None:
         "event.title": ["is required"],
         "event.retention_days": ["must be at least 1"],
         "agenda[0].minutes": ["must be a whole number"],
-        "stations[0].kind": ["must be one of: company, authority, organisation, chamber, other"],
+        "stations[0].kind": [
+            "must be one of: company, authority, organisation, chamber, jobseeker, volunteer, other"
+        ],
         "stations[1].colour": ["unknown field"],
         "participants[0].email": ["not a valid email address"],
         # the cross-checks run too, in the same run (issue 10, item 9)

@@ -119,3 +119,25 @@ def test_demo_reaches_zero_repeats_and_every_interest() -> None:
         m = result.metrics
         assert m["repeated_encounters"] == 0
         assert m["preference_hits"] == m["preference_max"]
+
+
+def test_zero_repeat_alternative_is_offered_with_both_numbers() -> None:
+    """Interests crowd onto five stations: preferences first trades repeats for them."""
+    from dataclasses import replace
+    from random import Random
+
+    inst = demo_instance(0)
+    rng = Random(1)
+    people = tuple(
+        replace(p, interests=frozenset(rng.sample([100, 101, 102, 103, 104], 3)))
+        for p in inst.participants
+    )
+    inst = replace(inst, participants=people)
+    first = plan(inst, seed=0, time_limit=10).metrics
+    alt = first["alternative"]
+    assert first["repeated_encounters"] > alt["repeated_encounters"] == 0
+    assert first["preference_hits"] > alt["preference_hits"]
+    chosen = plan(replace(inst, priority="encounters"), seed=0, time_limit=10).metrics
+    assert chosen["repeated_encounters"] == 0
+    assert chosen["preference_hits"] >= alt["preference_hits"]
+    assert "alternative" not in chosen

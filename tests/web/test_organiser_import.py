@@ -79,3 +79,40 @@ def test_empty_and_nameless_files(app: Any, client: Any, make_event: Any) -> Non
     assert "no column for the name" in html and 'id="csv-confirm"' not in html
     response = client.post(f"{url}/confirm", data={"payload": "not base64!"})
     assert response.status_code == 302 and response.location.endswith("/import")
+
+
+def test_unknown_kinds_are_imported_with_a_warning_and_a_choice(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    make_organiser(app, "orga@example.org")
+    login(client, "orga@example.org")
+    info = make_event("small")
+    url = f"/organiser/events/{info['event_id']}/participants/import"
+    page = client.get(url).get_data(as_text=True)
+    # the page documents the accepted values, the new kinds included
+    assert "Geflüchtete Person" in page and "Ehrenamt" in page and "Refugee or job seeker" in page
+    raw = (
+        "Name;Art;Sprache\r\n"
+        "Amal Haddad;Geflüchtete Person;Deutsch\r\n"
+        "Britta Sommer;Ehrenamt;englisch\r\n"
+        "Chris Roth;Schülerin;\r\n"
+        "Dana Stein;Schülerin;\r\n"
+        "Emil Kraus;Rentner;\r\n"
+    )
+    html = upload(client, url, raw.encode("utf-8-sig")).get_data(as_text=True)
+    assert "UTF-8 (with BOM)" in html and "semicolon (;)" in html and "utf-8-sig" not in html
+    assert len(re.findall(r'<tr class="ok', html)) == 5 and '<tr class="bad' not in html
+    assert "<th>Language</th>" in html and "<td>English</td>" in html
+    assert 'class="table-scroll"' in html
+    assert "3 rows have a kind this import does not know." in html
+    choices = re.findall(r'<select id="kind-\d+" name="(kind:[^"]+)" form="csv-confirm">', html)
+    assert choices == ["kind:schülerin", "kind:rentner"]
+    payload = re.search(r'name="payload" value="([^"]+)"', html)
+    assert payload
+    data = {"payload": payload.group(1), "kind:schülerin": "jobseeker", "kind:rentner": "bogus"}
+    assert client.post(f"{url}/confirm", data=data).status_code == 302
+    kinds = {p.name: (p.kind, p.language) for p in people(app)}
+    assert kinds["Amal Haddad"] == ("jobseeker", "de")
+    assert kinds["Britta Sommer"] == ("volunteer", "en")
+    assert kinds["Chris Roth"][0] == kinds["Dana Stein"][0] == "jobseeker"
+    assert kinds["Emil Kraus"][0] == "other"  # an unknown choice changes nothing

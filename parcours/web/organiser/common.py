@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
@@ -12,12 +15,24 @@ from flask.typing import ResponseReturnValue
 from parcours.domain.errors import Invalid
 from parcours.storage import Event
 
-KIND_LABELS = ("company", "authority", "organisation", "chamber", "other")
+KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 
 
 def base_url() -> str:
     """Return the public base URL: PARCOURS_PUBLIC_URL, else the address the browser used."""
     return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def loopback_base() -> str | None:
+    """Return the base URL when it is a loopback address (phones cannot open it), else None."""
+    base = base_url()
+    host = (urlsplit(base).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return base
+    try:
+        return base if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
 
 
 def local_time(event: Event) -> datetime | None:
@@ -28,6 +43,36 @@ def local_time(event: Event) -> datetime | None:
         return event.starts_at.astimezone(ZoneInfo(event.timezone))
     except (KeyError, ValueError):
         return event.starts_at
+
+
+@dataclass
+class PlannedTimes:
+    """The agenda's planned clock times from the event's start (in the event's time zone)."""
+
+    segments: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+    rounds: dict[int, dict[int, tuple[datetime, datetime]]] = field(default_factory=dict)
+    end: datetime | None = None
+
+
+def planned_times(event: Event) -> PlannedTimes | None:
+    """Return each segment's and each round's planned start and end; None without a start."""
+    from parcours.domain.clock import schedule
+    from parcours.services.clock import part_of
+
+    start = local_time(event)
+    segments = list(event.segments)
+    if start is None or not segments:
+        return None
+    times = PlannedTimes()
+    for slot in schedule([part_of(s) for s in segments], start):
+        seg = segments[slot.step.segment_index]
+        assert slot.start is not None
+        first, _end = times.segments.get(seg.id, (slot.start, slot.end))
+        times.segments[seg.id] = (first, slot.end)
+        if slot.step.round and slot.step.phase == "running":
+            times.rounds.setdefault(seg.id, {})[slot.step.round] = (slot.start, slot.end)
+        times.end = slot.end
+    return times
 
 
 def local_input(event: Event) -> str:
@@ -54,6 +99,8 @@ def kind_labels() -> dict[str, str]:
         "authority": _("Authority"),
         "organisation": _("Association or organisation"),
         "chamber": _("Chamber"),
+        "jobseeker": _("Refugee or job seeker"),
+        "volunteer": _("Volunteer"),
         "other": _("Other"),
     }
 

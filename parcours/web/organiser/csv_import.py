@@ -37,13 +37,57 @@ HEADERS = {
     "phone": ("telefon", "phone", "tel", "telefonnummer", "handy", "mobil", "mobile"),
     "language": ("sprache", "language", "lang"),
     "interests": ("interessen", "interests", "stationen", "stations", "interesse"),
+    "avoid": ("meiden", "avoid", "nichtzu", "nichtbesuchen", "neverat"),
+    "stay_put": ("bleibt", "stayput", "ortsfest", "stationär", "stationaer", "immobil"),
+    "absent_rounds": ("abwesend", "absent", "absentrounds", "abwesenderunden", "away"),
 }
+YES = ("ja", "yes", "j", "y", "x", "1", "true", "wahr")
+NO = ("", "nein", "no", "n", "0", "false", "falsch", "-")
+# Accepted values of the "Art" column (compared without case, spaces and punctuation). A value
+# not listed here imports as "other" with a warning, or as the kind the organiser picks for it.
 KIND_WORDS = {
-    "company": ("company", "unternehmen", "firma", "betrieb", "arbeitgeber", "employer"),
-    "authority": ("authority", "behörde", "behoerde", "amt", "verwaltung", "kommune"),
-    "organisation": ("organisation", "organization", "verein", "verband", "träger", "ngo"),
-    "chamber": ("chamber", "kammer", "ihk", "hwk"),
-    "other": ("other", "sonstige", "sonstiges", "andere", "privat"),
+    "company": (
+        "company", "unternehmen", "firma", "betrieb", "arbeitgeber", "arbeitgeberin", "employer",
+        "wirtschaft", "privatwirtschaft", "gmbh", "ag", "handwerksbetrieb", "business",
+    ),
+    "authority": (
+        "authority", "behörde", "behoerde", "amt", "verwaltung", "kommune", "stadt", "landkreis",
+        "öffentlicheverwaltung", "öffentlicherdienst", "agenturfürarbeit", "jobcenter",
+        "ausländerbehörde", "publicauthority", "government",
+    ),
+    "organisation": (
+        "organisation", "organization", "verein", "verband", "träger", "ngo", "ev",
+        "bildungsträger", "wohlfahrtsverband", "initiative", "stiftung", "beratungsstelle",
+        "association", "nonprofit", "charity",
+    ),
+    "chamber": (
+        "chamber", "kammer", "ihk", "hwk", "handwerkskammer", "industrieundhandelskammer",
+        "handelskammer",
+    ),
+    "jobseeker": (
+        "jobseeker", "refugee", "geflüchtete", "geflüchteter", "geflüchteteperson", "geflüchtet",
+        "gefluechtete", "flüchtling", "arbeitsuchend", "arbeitsuchende", "arbeitsuchender",
+        "arbeitssuchend", "arbeitssuchende", "arbeitssuchender", "jobsuchend", "jobsuchende",
+        "bewerber", "bewerberin", "fachkraft", "migrant", "migrantin", "zugewanderte",
+        "neuzugewanderte", "newcomer", "applicant",
+    ),
+    "volunteer": (
+        "volunteer", "ehrenamt", "ehrenamtlich", "ehrenamtliche", "ehrenamtlicher", "freiwillige",
+        "freiwilliger", "pate", "patin", "mentor", "mentorin",
+    ),
+    "other": (
+        "other", "sonstige", "sonstiges", "andere", "privat", "privatperson", "gast", "presse",
+    ),
+}  # fmt: skip
+# What the import page lists as accepted values (each maps to its kind through KIND_WORDS).
+KIND_EXAMPLES = {
+    "company": ("Unternehmen", "Firma", "Betrieb", "Arbeitgeber", "company"),
+    "authority": ("Behörde", "Amt", "Verwaltung", "Kommune", "Jobcenter", "authority"),
+    "organisation": ("Verein", "Verband", "Träger", "Bildungsträger", "Stiftung", "NGO"),
+    "chamber": ("Kammer", "IHK", "HWK", "Handwerkskammer", "chamber"),
+    "jobseeker": ("Geflüchtete Person", "Arbeitsuchende", "Bewerber/in", "refugee", "job seeker"),
+    "volunteer": ("Ehrenamt", "Ehrenamtliche", "Freiwillige", "Pate", "Patin", "volunteer"),
+    "other": ("Sonstiges", "Andere", "Privatperson", "Gast", "Presse", "other"),
 }
 LANGUAGE_WORDS = {
     "de": ("de", "deutsch", "german", "ger"),
@@ -59,6 +103,7 @@ class CsvRow:
     raw: dict[str, str]
     data: dict[str, Any]
     errors: dict[str, list[str]] = field(default_factory=dict)
+    unknown_kind: str = ""  # an "Art" value not in KIND_WORDS: imported as data["kind"]
 
     @property
     def ok(self) -> bool:
@@ -86,6 +131,17 @@ class CsvResult:
     def bad(self) -> list[CsvRow]:
         """Return the rows with errors."""
         return [r for r in self.rows if not r.ok]
+
+    @property
+    def unknown_kinds(self) -> dict[str, int]:
+        """Return each unknown "Art" value (as written first) with the number of its rows."""
+        first: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            if row.unknown_kind:
+                written = first.setdefault(kind_key(row.unknown_kind), row.unknown_kind)
+                counts[written] = counts.get(written, 0) + 1
+        return counts
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -125,9 +181,16 @@ def map_headers(headers: list[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def parse_csv(
-    raw: bytes, station_refs: dict[str, int] | None = None, existing_emails: Iterable[str] = ()
+    raw: bytes,
+    station_refs: dict[str, int] | None = None,
+    existing_emails: Iterable[str] = (),
+    kind_choices: dict[str, str] | None = None,
 ) -> CsvResult:
-    """Parse a participant CSV; station_refs maps lower-cased names, codes and templates to ids."""
+    """Parse a participant CSV; station_refs maps lower-cased names, codes and templates to ids.
+
+    kind_choices maps unknown "Art" values (as kind_key() keys them) to the kind the organiser
+    picked; any other unknown value imports as "other".
+    """
     text, encoding = decode(raw)
     result = CsvResult(encoding=encoding, delimiter=detect_delimiter(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
@@ -151,7 +214,7 @@ def parse_csv(
             if len(result.rows) >= MAX_ROWS:
                 result.problems.append(f"more than {MAX_ROWS} rows: the rest was not read")
                 break
-            row = _row(reader.line_num, headers, values, result.columns, refs)
+            row = _row(reader.line_num, headers, values, result.columns, refs, kind_choices or {})
             _check_duplicate(row, known, seen)
             result.rows.append(row)
     except csv.Error as err:
@@ -160,7 +223,12 @@ def parse_csv(
 
 
 def _row(
-    line: int, headers: list[str], values: list[str], columns: dict[str, str], refs: dict[str, int]
+    line: int,
+    headers: list[str],
+    values: list[str],
+    columns: dict[str, str],
+    refs: dict[str, int],
+    kind_choices: dict[str, str],
 ) -> CsvRow:
     raw = {columns[h]: v.strip() for h, v in zip(headers, values, strict=False) if h in columns}
     errors: dict[str, list[str]] = {}
@@ -174,15 +242,39 @@ def _row(
     for key in ("organisation", "email", "phone"):
         if raw.get(key):
             data[key] = raw[key]
-    data["kind"] = _word(raw.get("kind", ""), KIND_WORDS, "other", "kind", errors)
+    data["kind"], unknown = _kind(raw.get("kind", ""), kind_choices)
     data["language"] = _word(raw.get("language", ""), LANGUAGE_WORDS, "de", "language", errors)
     data["interests"] = _interests(raw.get("interests", ""), refs, errors)
+    data["avoid"] = _interests(raw.get("avoid", ""), refs, errors, "avoid")
+    stay = raw.get("stay_put", "").strip().lower()
+    if stay not in YES + NO:
+        errors.setdefault("stay_put", []).append(f"unknown value '{stay}': use ja or nein")
+    data["stay_put"] = stay in YES
+    data["absent_rounds"] = _rounds(raw.get("absent_rounds", ""), errors)
     try:
         data = CsvParticipantSchema().load(data)
     except ValidationError as err:
         for path, msgs in flatten(err.messages).items():
             errors.setdefault(path, []).extend(msgs)
-    return CsvRow(line=line, raw=raw, data=data, errors=errors)
+    return CsvRow(line=line, raw=raw, data=data, errors=errors, unknown_kind=unknown)
+
+
+def kind_key(value: str) -> str:
+    """Return how an "Art" value is compared: lower case, letters only ("Geflüchtete Person")."""
+    return re.sub(r"[^a-zäöüß]", "", value.strip().lower())
+
+
+KIND_LOOKUP = {kind_key(alias): kind for kind, aliases in KIND_WORDS.items() for alias in aliases}
+
+
+def _kind(value: str, choices: dict[str, str]) -> tuple[str, str]:
+    """Return the kind of an "Art" value and, when it is not a known word, the value itself."""
+    key = kind_key(value)
+    if not key:
+        return "other", ""
+    if key in KIND_LOOKUP:
+        return KIND_LOOKUP[key], ""
+    return choices.get(key, "other"), value.strip()
 
 
 def _word(
@@ -198,7 +290,23 @@ def _word(
     return default
 
 
-def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -> list[int]:
+def _rounds(value: str, errors: dict[str, list[str]]) -> list[int]:
+    """Return round numbers from "5, 6" or "3-4"."""
+    out: set[int] = set()
+    for part in re.split(r"[|,;\s]+", value.strip()):
+        low, dash, high = part.partition("-")
+        if part.isdigit() and 1 <= int(part) <= 100:
+            out.add(int(part))
+        elif dash and low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 100:
+            out.update(range(int(low), int(high) + 1))
+        elif part:
+            errors.setdefault("absent_rounds", []).append(f"not a round: '{part}'")
+    return sorted(out)
+
+
+def _interests(
+    value: str, refs: dict[str, int], errors: dict[str, list[str]], key: str = "interests"
+) -> list[int]:
     ids: list[int] = []
     for part in re.split(r"[|,;\n]", value):
         ref = part.strip().lower()
@@ -208,7 +316,7 @@ def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -
             if refs[ref] not in ids:
                 ids.append(refs[ref])
         else:
-            errors.setdefault("interests", []).append(f"no station '{part.strip()}'")
+            errors.setdefault(key, []).append(f"no station '{part.strip()}'")
     return ids
 
 

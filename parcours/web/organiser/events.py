@@ -21,6 +21,7 @@ from parcours.web.organiser.common import (
     kind_labels,
     local_input,
     local_time,
+    planned_times,
     segment_kind_labels,
 )
 from parcours.web.uploads import upload
@@ -32,6 +33,7 @@ def _labels() -> dict[str, Any]:
         "kind_labels": kind_labels(),
         "segment_kinds": segment_kind_labels(),
         "local_time": local_time,
+        "planned_times": planned_times,
         "segment_values": _segment_values,
     }
 

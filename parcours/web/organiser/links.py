@@ -16,7 +16,7 @@ from parcours.services import links as link_service
 from parcours.services.common import role_token
 from parcours.storage import AccessToken, Event
 from parcours.web.organiser.auth import bp, event_actor, login_required
-from parcours.web.organiser.common import base_url
+from parcours.web.organiser.common import base_url, loopback_base
 
 
 def qr_svg(url: str) -> Markup:
@@ -63,6 +63,11 @@ def event_links(event: Event) -> dict[str, Any]:
         ],
         "organiser_token": role_token(session, event.id, "organiser"),
     }
+
+
+@bp.app_context_processor
+def _loopback_helper() -> dict[str, Any]:
+    return {"loopback_base": loopback_base}
 
 
 @bp.get("/events/<int:event_id>/links")

@@ -13,16 +13,30 @@ from flask_babel import ngettext
 
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
+from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
 from parcours.services import roster
 from parcours.services.participants import likely_duplicates, token_of
 from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
-from parcours.web.organiser.csv_import import parse_csv
+from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
 from parcours.web.uploads import upload
 
-LISTS = ("interests", "must_visit")
+LISTS = ("interests", "must_visit", "avoid")
+
+
+def _rounds_text(value: str) -> list[str]:
+    """Return the round numbers of a text like "5, 6" or "3-4" (bad parts left for the schema)."""
+    out: list[str] = []
+    for part in value.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        if dash and low.isdigit() and high.isdigit() and int(high) - int(low) < 100:
+            out += [str(r) for r in range(int(low), int(high) + 1)]
+        elif part:
+            out.append(part)
+    return out
 
 
 def _closed(event: Event) -> ResponseReturnValue | None:
@@ -48,6 +62,9 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
         "language": person.language,
         "interests": person.interests or [],
         "must_visit": person.must_visit or [],
+        "avoid": person.avoid or [],
+        "stay_put": person.stay_put,
+        "absent_rounds": ", ".join(str(r) for r in person.absent_rounds or []),
         "present": person.present,
     }
 
@@ -55,6 +72,8 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
 def _submitted() -> dict[str, Any]:
     data = clean_form(request.form, LISTS)
     data["present"] = "present" in request.form
+    data["stay_put"] = "stay_put" in request.form
+    data["absent_rounds"] = _rounds_text(request.form.get("absent_rounds", ""))
     for key in LISTS:
         data.setdefault(key, [])
     return data
@@ -65,6 +84,7 @@ def _values_from_form() -> dict[str, Any]:
     for key in LISTS:
         values[key] = [int(v) for v in request.form.getlist(key) if v.isdigit()]
     values["present"] = "present" in request.form
+    values["stay_put"] = "stay_put" in request.form
     return values
 
 
@@ -169,7 +189,13 @@ def import_participants(event_id: int) -> ResponseReturnValue:
     event, _actor = event_actor(event_id)
     if (closed := _closed(event)) is not None:
         return closed
-    context: dict[str, Any] = {"event": event, "tab": "participants", "errors": {}}
+    context: dict[str, Any] = {
+        "event": event,
+        "tab": "participants",
+        "errors": {},
+        "kind_words_doc": KIND_EXAMPLES,
+        "kind_key": kind_key,
+    }
     if request.method == "GET":
         return render_template("organiser/import.html", result=None, **context)
     sent = request.files.get("file")
@@ -182,9 +208,18 @@ def import_participants(event_id: int) -> ResponseReturnValue:
     return render_template("organiser/import.html", result=result, payload=payload, **context)
 
 
-def _parse(event: Event, raw: bytes) -> Any:
+def _parse(event: Event, raw: bytes, kind_choices: dict[str, str] | None = None) -> Any:
     existing = [p.email for p in event.participants if p.email]
-    return parse_csv(raw, roster.station_refs(event), existing)
+    return parse_csv(raw, roster.station_refs(event), existing, kind_choices)
+
+
+def _kind_choices() -> dict[str, str]:
+    """Return the kinds the organiser picked for unknown "Art" values (fields kind:<key>)."""
+    return {
+        kind_key(key[5:]): value
+        for key, value in request.form.items()
+        if key.startswith("kind:") and value in KINDS
+    }
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
@@ -199,7 +234,7 @@ def confirm_import(event_id: int) -> ResponseReturnValue:
         raw = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
         raw = b""
-    result = _parse(event, raw)
+    result = _parse(event, raw, _kind_choices())
     rows = [row.data for row in result.good]
     if not rows:
         flash(_("There was nothing to import."), "error")

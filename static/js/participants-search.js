@@ -10,7 +10,7 @@ function fold(text) {
     .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 }
 
-const haystack = new Map(rows.map((row) => [row, fold(row.textContent)]));
+const haystack = new Map(rows.map((row) => [row, fold(row.dataset.search || row.textContent)]));
 input?.addEventListener("input", () => {
   const words = fold(input.value).split(/\s+/).filter(Boolean);
   for (const row of rows) row.hidden = !words.every((w) => haystack.get(row).includes(w));

@@ -39,7 +39,8 @@ ATTR = re.compile(r'\b(?:placeholder|title|aria-label|alt|data-confirm)="([^"]*)
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
-    """Return the English marker words in a text."""
+    """Return the English marker words in a text (addresses and tokens are not words)."""
+    text = re.sub(r"https?://\S+|[\w-]*[\d_][\w-]*", " ", text)
     words = re.findall(r"[A-Za-zÄÖÜäöüß'-]+", text)
     return [w for w in words if w.lower() in ENGLISH and w.lower() not in allowed]
 

@@ -205,3 +205,13 @@ def test_groups_mode_keeps_own_avoided_stations_and_stayers(
         assert sid not in avoid[pid]
     m = result.metrics
     assert m["avoid_violations"] == 0 and m["stay_put_moves"] == 0 and m["hard_ok"]
+
+
+def test_an_unknown_priority_is_reported() -> None:
+    inst = Instance(
+        participants=(PlanParticipant(id=1),),
+        stations=(PlanStation(id=10, capacity=2),),
+        rounds=1,
+        priority="speed",
+    )
+    assert any("priority" in p for p in check(inst))

@@ -9,14 +9,14 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 JS     := static/vendor/socket.io.min.js static/vendor/jsQR.js
 
-.PHONY: run test install install-dev lint format bench clean chromium proxies translations
+.PHONY: run test install install-dev lint format bench clean chromium venue-tools translations
 
 run: install $(JS)
 	$(BIN)/parcours db upgrade
 	$(BIN)/parcours demo
 	PORT=$(PORT) $(BIN)/parcours serve --port $(PORT)
 
-test: install-dev $(JS) chromium proxies
+test: install-dev $(JS) chromium venue-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -60,12 +60,14 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Chromium missing and apt unusable: browser tests will be skipped"; fi
 
-# Debian's nginx and Caddy for the venue tests (tests/venue: the configs in deploy/ run for real).
-proxies:
-	@if command -v caddy >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then :; \
+# Debian's nginx, Caddy and NSS tools for the venue tests (tests/venue: the configs in deploy/
+# run for real; a Chromium trusts the test's own CA through certutil, as docs/deploy.md shows).
+venue-tools:
+	@if command -v caddy >/dev/null && command -v certutil >/dev/null \
+		&& { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light caddy; \
-	else echo "nginx or caddy missing and apt unusable: proxy tests will be skipped"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light caddy libnss3-tools; \
+	else echo "nginx, caddy or certutil missing and apt unusable: venue tests will be skipped"; fi
 
 lint:
 	$(BIN)/ruff check .

@@ -64,7 +64,8 @@ def _settle(page: Any, seen_count: Any, quiet: float = 1.0, limit: float = 20.0)
     """Wait until the page said it is ready for offline and no new request came for a while."""
     deadline = time.monotonic() + limit
     page.wait_for_function(
-        "document.body && document.body.dataset.offlineReady !== undefined", timeout=limit * 1000
+        "() => document.body && document.body.dataset.offlineReady !== undefined",
+        timeout=limit * 1000,
     )
     seen, since = -1, time.monotonic()
     while time.monotonic() < deadline:

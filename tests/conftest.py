@@ -98,6 +98,31 @@ def plain(person: dict[str, Any]) -> str:
     return str(person["personal_code"]).replace("-", "")
 
 
+def with_codes(server: Server, info: dict[str, Any]) -> dict[str, Any]:
+    """Add each participant's printed personal code (read from the server's database) to an
+    event's --json description (the CLI prints only the contract's keys)."""
+    from sqlalchemy import create_engine, select
+
+    from parcours.storage import Participant
+
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as conn:
+            codes = dict(
+                conn.execute(
+                    select(Participant.id, Participant.personal_code).where(
+                        Participant.event_id == info["event_id"]
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    for person in info["participants"]:
+        code = codes[person["id"]] or ""
+        person["personal_code"] = f"{code[:4]}-{code[4:]}"
+    return info
+
+
 def missing(reason: str) -> None:
     """Skip on a laptop without the part; in CI (CI=true) a missing part fails the run."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -223,27 +248,35 @@ def create_event_on(server: Server, name: str = "small") -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Return Debian's Chromium driven by Playwright (skipped where it is not installed)."""
+def playwright_driver() -> Iterator[Any]:
+    """Return the one Playwright driver of the session: the sync API cannot be started twice
+    at once, so every fixture that launches its own Chromium (other flags, another HOME)
+    launches it from here."""
     if not Path(CHROMIUM).exists():
         missing("Debian's chromium is not installed (make test installs it where apt works)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-quic",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Return Debian's Chromium driven by Playwright (skipped where it is not installed)."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-quic",
+            "--disable-sync",
+        ],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

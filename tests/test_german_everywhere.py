@@ -39,7 +39,8 @@ ATTR = re.compile(r'\b(?:placeholder|title|aria-label|alt|data-confirm)="([^"]*)
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
-    """Return the English marker words in a text."""
+    """Return the English marker words in a text (addresses and tokens are not words)."""
+    text = re.sub(r"https?://\S+|[\w-]*[\d_][\w-]*", " ", text)
     words = re.findall(r"[A-Za-zÄÖÜäöüß'-]+", text)
     return [w for w in words if w.lower() in ENGLISH and w.lower() not in allowed]
 
@@ -152,6 +153,13 @@ def test_every_german_page_is_german(app: Any, german: dict[str, Any]) -> None:
         text = visible_text(answer.get_data(as_text=True))
         if words := english_words(text, allowed):
             found[url] = sorted(set(words))
+    already = german["web"].post(  # a second registration with a known e-mail
+        f"/join/{german['join_code']}",
+        data={"name": "Jana", "email": "jana.waechter@example.org", "consent": "on"},
+    )
+    assert already.status_code == 409
+    if words := english_words(visible_text(already.get_data(as_text=True)), allowed):
+        found["join: already registered"] = words
     assert not found, f"English on German pages: {found}"
 
 
@@ -204,12 +212,12 @@ TRIGGERS: dict[str, Trigger] = {
     "join: no consent, bad e-mail": _join({"name": "", "email": "x"}),
     "join: unknown station": _join({"name": "A", "interests": [99999], "consent": True}),
     "check-in: wrong station code": _as_participant(
-        "/check-ins", {"client_id": "c-0000001", "station_code": "ZZZZ"}
+        "/check-ins", {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e00", "station_code": "ZZZZ"}
     ),
-    "note: blank": _as_participant("/notes", {"client_id": "c-0000002", "text": ""}),
+    "note: blank": _as_participant("/notes", {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e01", "text": ""}),
     "follow-up: unknown station": _as_participant(
         "/follow-ups",
-        {"client_id": "c-0000003", "station_id": 99999, "topic": "x", "share_contact": False},
+        {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e02", "station_id": 99999, "topic": "x", "share_contact": False},
     ),
     "clock: pause before the start": _clock("pause"),
     "clock: unknown action": _clock("explode"),
@@ -277,7 +285,7 @@ def test_every_api_error_a_user_can_trigger_is_german(app: Any, german: dict[str
         "note after the shred",
         lambda c, i, h: c.post(
             "/api/v1/notes",
-            json={"client_id": "c-0000009", "text": "x"},
+            json={"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e03", "text": "x"},
             headers={**h, **auth(i["stations"][0]["host_token"])},
         ),
         client,
@@ -327,7 +335,7 @@ def test_socket_answers_speak_the_page_language(
     assert phone.is_connected("/live")
     ack = phone.emit(
         "check_in",
-        {"client_id": "c-7654321", "station_code": "ZZZZ"},
+        {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e04", "station_code": "ZZZZ"},
         namespace="/live",
         callback=True,
     )

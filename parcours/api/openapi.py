@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apispec import APISpec
@@ -9,6 +10,9 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from parcours import __version__
 from parcours.api.registry import OPERATIONS
+from parcours.schemas.common import LARGEST
+
+PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 ERROR = {
     "type": "object",
@@ -58,8 +62,8 @@ def _describe(op: Any) -> dict[str, Any]:
         },
     }
     params = [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-        for n in _path_names(op.openapi_path)
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(kind)}
+        for kind, name in PLACEHOLDER.findall(op.path)
     ] + [{"name": q, "in": "query", "schema": {"type": "string"}} for q in op.query]
     if params:
         doc["parameters"] = params
@@ -78,7 +82,8 @@ def _describe(op: Any) -> dict[str, Any]:
     return doc
 
 
-def _path_names(path: str) -> list[str]:
-    import re
-
-    return re.findall(r"{(\w+)}", path)
+def _path_schema(kind: str) -> dict[str, Any]:
+    """Return the schema of a path part: `<int:...>` is an id (1 up to BIGINT), else text."""
+    if kind == "int":
+        return {"type": "integer", "format": "int64", "minimum": 1, "maximum": LARGEST}
+    return {"type": "string", "minLength": 1}

@@ -44,6 +44,7 @@ def compute_plan(call: Call) -> Result:
         seed=data["seed"],
         time_limit=data["time_limit"],
         mode=data["mode"],
+        priority=data["priority"],
         actor=call.actor,
         progress=cooperative,
     )

@@ -84,6 +84,8 @@ def station_entries(scope: ExportScope) -> list[dict[str, Any]]:
             topics=list(s.topics or []),
             questions=list(s.questions or []),
         )
+        if s.organisation:
+            entry["organisation"] = s.organisation
         out.append(entry)
     return out
 
@@ -100,6 +102,12 @@ def participant_entry(scope: ExportScope, p: Participant) -> dict[str, Any]:
     if p.phone:
         entry["phone"] = p.phone
     entry.update(language=p.language, interests=codes(p.interests), must_visit=codes(p.must_visit))
+    if p.avoid:
+        entry["avoid"] = codes(p.avoid)
+    if p.stay_put:
+        entry["stay_put"] = True
+    if p.absent_rounds:
+        entry["absent_rounds"] = list(p.absent_rounds)
     return entry
 
 

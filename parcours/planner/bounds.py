@@ -157,6 +157,60 @@ def preference_bounds(prob: Problem) -> dict[str, int]:
     }
 
 
+def remedies(people: int, stations: int, rounds: int) -> dict[str, int]:
+    """Return changes that a known zero-repeat construction covers (0: none found).
+
+    ``stations``: the fewest stations (with ``ceil(people / stations)`` people each);
+    ``people``: the most participants at today's stations; ``rounds``: the most
+    rounds for today's people and stations.
+    """
+    from parcours.planner.designs import best_squares
+
+    def rounds_known(order: int) -> int:
+        return len(best_squares(order, max(rounds - 1, 1)).squares) + 1
+
+    need = next(
+        (
+            s
+            for s in range(max(stations, 2), stations + 200)
+            if -(-people // s) <= s - 1 and rounds_known(s) >= rounds
+        ),
+        0,
+    )
+    most_people = (
+        stations * (stations - 1) if stations > 1 and rounds_known(stations) >= rounds else 0
+    )
+    most_rounds = (
+        min(rounds_known(stations), rounds - 1) if people <= stations * (stations - 1) else 1
+    )
+    return {"stations": need, "people": most_people, "rounds": max(most_rounds, 1)}
+
+
+def explain_forced(prob: Problem, forced: int, argument: str) -> dict[str, int] | None:
+    """Return the figures behind forced repeats in plain words, or None.
+
+    In the common case (no closed rounds): some station holds ``group`` people in a
+    round; in any other round they spread over the ``others`` other stations, so at
+    least ``pairs`` of their pairs meet again, for every such pair of rounds.
+    """
+    if forced <= 0 or prob.closed or argument not in ("pigeonhole", "counting"):
+        return None
+    usable = [c for c in prob.cap if c > 0]
+    if not usable or len(prob.open) < 2:
+        return None
+    group = -(-prob.n // len(usable))
+    others = sorted(usable)[:-1]
+    detail = {
+        "group": group,
+        "others": len(others),
+        "pairs": min_pairs(group, others),
+        "forced": forced,
+    }
+    fix = remedies(prob.n, len(usable), len(prob.open))
+    detail.update({f"fix_{k}": v for k, v in fix.items()})
+    return detail
+
+
 def bounds_of(prob: Problem) -> dict[str, Any]:
     """Return the bounds of an indexed problem."""
     forced, argument = forced_repeats(prob)
@@ -176,6 +230,7 @@ def bounds_of(prob: Problem) -> dict[str, Any]:
         "max_distinct_encounters": distinct,
         "forced_repeats": forced,
         "forced_by": argument,
+        "forced_detail": explain_forced(prob, forced, argument),
         **preference_bounds(prob),
     }
 

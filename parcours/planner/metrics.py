@@ -112,8 +112,19 @@ def _rules(
     for members in groups.values():
         counts = Counter(org[p] for p in members if p in org)
         colleague += sum(c * (c - 1) // 2 for c in counts.values())
+    earlier = {(min(a, b), max(a, b)) for a, b in inst.met_before}
+    again = 0
+    if earlier:
+        for members in groups.values():
+            ordered = sorted(members)
+            again += sum(1 for pair in combinations(ordered, 2) if pair in earlier)
+    before = inst.visited_before
     return {
-        "avoid_violations": sum(1 for p, _, s in rows if (p, s) in avoided),
+        "repeats_with_earlier": again,
+        "revisits_of_earlier": sum(1 for p, _, s in rows if s in before.get(p, frozenset())),
+        "avoid_violations": sum(
+            1 for p, _, s in rows if (p, s) in avoided and s not in before.get(p, frozenset())
+        ),
         "colleague_meetings": colleague,
         "rule_avoid": sum(1 for mask in prob.avoid if mask),
         "rule_stay_put": sum(1 for p in inst.participants if p.stay),
@@ -176,6 +187,8 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     metrics["distinct_fraction"] = round(metrics["distinct_encounters"] / best, 4) if best else 1.0
     metrics["forced_repeats"] = bound["forced_repeats"]
     metrics["forced_by"] = bound["forced_by"]
+    if bound["forced_detail"] is not None:
+        metrics["forced_detail"] = bound["forced_detail"]
     metrics.update(_preferences(inst, rows))
     metrics["preference_max"] = bound["max_preference_hits"]
     metrics["must_visit_min_missed"] = bound["min_must_visit_missed"]

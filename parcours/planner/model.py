@@ -57,6 +57,10 @@ class Instance:
     forbidden_pairs: frozenset[tuple[int, int]] = frozenset()
     fixed: Mapping[tuple[int, int], int] = field(default_factory=dict)
     priority: str = "preferences"  # or "encounters": fewer repeats before more interests
+    # earlier parcours segments of the same day: pairs who met there (met again costs a
+    # repeat) and stations each participant visited there (not visited again if possible)
+    met_before: frozenset[tuple[int, int]] = frozenset()
+    visited_before: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -29,6 +29,7 @@ class Problem:
     avoid: list[int]  # stations each participant never visits (own station, avoid list)
     colleagues: list[int]  # others of the same organisation
     org: list[int]  # index of the participant's organisation, -1 for none
+    met_before: list[int]  # partners met in earlier parcours segments
 
     @property
     def n(self) -> int:
@@ -98,9 +99,16 @@ def prepare(inst: Instance) -> Problem:
             if key:
                 owners[key] = owners.get(key, 0) | (1 << j)
     avoid = [
-        _station_mask(p.avoid, sidx) | owners.get(norm_org(p.organisation), 0)
+        _station_mask(p.avoid, sidx)
+        | owners.get(norm_org(p.organisation), 0)
+        | _station_mask(inst.visited_before.get(p.id, frozenset()), sidx)
         for p in inst.participants
     ]
+    met_before = [0] * len(pids)
+    for a, b in inst.met_before:
+        if a in pidx and b in pidx and a != b:
+            met_before[pidx[a]] |= 1 << pidx[b]
+            met_before[pidx[b]] |= 1 << pidx[a]
     by_org: dict[str, int] = {}
     for i, p in enumerate(inst.participants):
         key = norm_org(p.organisation)
@@ -128,5 +136,6 @@ def prepare(inst: Instance) -> Problem:
         forbidden=forbidden,
         avoid=avoid,
         colleagues=colleagues,
+        met_before=met_before,
         org=[org_index.get(norm_org(p.organisation), -1) for p in inst.participants],
     )

@@ -99,6 +99,7 @@ def plan(
             }
     metrics["seconds"] = round(time.perf_counter() - budget.started, 3)
     metrics["seed"] = seed
+    metrics["priority"] = inst.priority
     metrics.update(stats)
     if progress is not None:
         progress(1.0, metrics)
@@ -113,6 +114,11 @@ def _plan_with_stayers(
     max_iterations: int | None,
 ) -> PlanResult:
     """Place the people who stay put first, plan the others around them."""
+    from parcours.planner.checks import _basic_problems
+
+    problems = _basic_problems(inst)
+    if problems:
+        raise PlanInfeasible(problems)
     chosen, rest = settle(inst)
     result = plan(
         rest, seed=seed, time_limit=time_limit, progress=None, max_iterations=max_iterations

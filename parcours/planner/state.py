@@ -98,6 +98,14 @@ class State:
             # avoided stations (own station, avoid list) count as visited: never entered
             for i, (p,) in enumerate(units):
                 self.vis[i] |= prob.avoid[p]
+                # partners met in an earlier parcours count as met once: meeting
+                # them again costs a repeat (units are the participants in order)
+                mask = prob.met_before[p]
+                while mask:
+                    low = mask & -mask
+                    mask ^= low
+                    self.cnt[i * u_count + low.bit_length() - 1] = 1
+                    self.met1[i] |= low
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""

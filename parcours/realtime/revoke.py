@@ -51,7 +51,8 @@ def disconnect_local(rooms: Iterable[str]) -> int:
         for sid, _eio_sid in list(server.manager.get_participants(NAMESPACE, room)):
             sids.add(sid)
     for sid in sids:
-        try:
+        try:  # the page hears why (it reloads into "this link is not valid"), then the socket ends
+            server.emit("revoked", {}, to=sid, namespace=NAMESPACE, ignore_queue=True)
             server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
         except Exception:  # a socket that left meanwhile
             log.debug("socket %s was gone already", sid)
@@ -63,7 +64,11 @@ def disconnect_rooms(rooms: Iterable[str]) -> int:
     wanted = sorted(set(rooms))
     if not wanted:
         return 0
-    count = disconnect_local(wanted)
+    try:  # called after a commit: the token has ended whatever happens to its sockets
+        count = disconnect_local(wanted)
+    except Exception:  # the writes' own token check still holds
+        log.exception("could not disconnect the sockets of an ended token")
+        count = 0
     app = current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
     url = _redis_url(app) if app is not None else None
     if url:

@@ -164,7 +164,7 @@ def load(schema: Schema, data: Any) -> Any:
     """Load data with schema; raise Invalid with flattened field paths on failure."""
     if not isinstance(data, dict | list):
         raise Invalid("The request body must be a JSON object.", {"_schema": ["must be an object"]})
-    found = check_input(data)
+    found = {path: [_lower(m) for m in msgs] for path, msgs in check_input(data).items()}
     if found:
         raise Invalid("; ".join(problems(found)), found)
     try:

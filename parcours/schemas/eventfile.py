@@ -136,6 +136,7 @@ class StationSection(FileSection):
         ),
     )
     capacity = count(1, 500, load_default=None)
+    organisation = text_field(200)
     topics = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=None)
     questions = fields.List(
         fields.String(validate=validate.Length(min=1, max=300)), load_default=None
@@ -151,6 +152,9 @@ class ParticipantSection(FileSection):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     interests = fields.List(fields.String(), load_default=list)
     must_visit = fields.List(fields.String(), load_default=list)
+    avoid = fields.List(fields.String(), load_default=list)
+    stay_put = fields.Boolean(load_default=False)
+    absent_rounds = fields.List(count(1, 100), load_default=list)
 
 
 class EventFileSchema(FileSection):

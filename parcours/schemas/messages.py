@@ -68,6 +68,16 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
             r"^please confirm that you understand$",
             lambda: gettext("please confirm that you understand"),
         ),
+        (
+            r"^must not contain control characters$",
+            lambda: gettext("must not contain control characters"),
+        ),
+        (
+            r"^must not contain bidirectional control characters$",
+            lambda: gettext("must not contain characters that turn the writing direction"),
+        ),
+        (r"^must be valid Unicode text$", lambda: gettext("must be valid text")),
+        (r"^must be true or false$", lambda: gettext("must be yes or no")),
     ]
 ]
 
@@ -105,6 +115,8 @@ EXACT: dict[str, Callable[[], str]] = {
     "not found": lambda: gettext("not found"),
     "must not be blank": lambda: gettext("must not be blank"),
     "must not be empty": lambda: gettext("must not be empty"),
+    "must be a UUID (made on the device)": lambda: gettext("has the wrong format"),
+    "must be a UUID": lambda: gettext("has the wrong format"),
     "must be an e-mail address": lambda: gettext("must be an e-mail address"),
     "must be an object": lambda: gettext("must be an object"),
     "must be true to delete": lambda: gettext("must be true to delete"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from parcours.planner.model import MODES
+from parcours.planner.model import MODES, PRIORITIES
 from parcours.schemas.common import StrictSchema
 
 MAX_SEED = 2**31 - 1
@@ -28,6 +28,7 @@ class PlanRequestSchema(StrictSchema):
     mode = fields.String(load_default=None, validate=validate.OneOf(MODES))
     seed = seed_field()
     time_limit = time_limit_field()
+    priority = fields.String(load_default=None, validate=validate.OneOf(PRIORITIES))
 
 
 class CliPlanSchema(PlanRequestSchema):

@@ -95,6 +95,7 @@ class StationInput(StrictSchema):
     kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
     description = text_field(2000, multiline=True)
     location = text_field(120)
+    organisation = text_field(200)  # its own people are never sent here
     host = text_field(120)
     capacity = _int(1, 500, load_default=10)
     code = fields.String(
@@ -122,6 +123,7 @@ class CatalogueStationInput(StrictSchema):
     location = text_field(120)
     host = text_field(120)
     capacity = _int(1, 500, load_default=None)
+    organisation = text_field(200)
 
 
 class ParticipantInput(StrictSchema):
@@ -135,6 +137,13 @@ class ParticipantInput(StrictSchema):
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))
     must_visit = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))
+    avoid = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))
+    stay_put = fields.Boolean(load_default=False)
+    absent_rounds = fields.List(
+        fields.Integer(strict=False, validate=validate.Range(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=100),
+    )
     present = fields.Boolean(load_default=True)
 
 

@@ -70,7 +70,7 @@ def identify_person(
     from parcours.services.kiosk import participant_for
 
     event = require_event(session, actor, event_id, "host", "organiser", "facilitator")
-    return participant_for(session, event, who, secret)
+    return participant_for(session, event, who, secret)[0]
 
 
 def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:

@@ -131,8 +131,8 @@ def _check_references(loaded: dict[str, Any], errors: dict[str, list[str]]) -> N
     for station in loaded["stations"]:
         known |= station_refs(station)
     for index, person in enumerate(loaded["participants"]):
-        for key in ("interests", "must_visit"):
-            for pos, ref in enumerate(person[key]):
+        for key in ("interests", "must_visit", "avoid"):
+            for pos, ref in enumerate(person.get(key) or []):
                 if ref not in known:
                     errors.setdefault(f"participants[{index}].{key}[{pos}]", []).append(
                         f"no station with template, code or name '{ref}'"
@@ -221,6 +221,7 @@ def _add_stations(
             location=item["location"],
             host=item["host"],
             capacity=item["capacity"],
+            organisation=item.get("organisation") or "",
             topics=list(item["topics"]),
             questions=list(item["questions"]),
         )
@@ -253,6 +254,9 @@ def add_participant(
         language=person.get("language") or event.language,
         interests=ids(person.get("interests") or []),
         must_visit=ids(person.get("must_visit") or []),
+        avoid=ids(person.get("avoid") or []),
+        stay_put=bool(person.get("stay_put")),
+        absent_rounds=sorted(set(person.get("absent_rounds") or [])),
         source=source,
         consent_at=utcnow() if person.get("consent") else None,
     )

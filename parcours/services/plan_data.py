@@ -49,6 +49,19 @@ def _ids(values: Iterable[Any] | None) -> frozenset[int]:
     return frozenset(int(v) for v in values or () if str(v).isdigit())
 
 
+def first_round(event: Event, segment: Segment) -> int:
+    """Return how many parcours rounds come before ``segment`` in the agenda.
+
+    A participant's absent rounds count on across parcours segments: with two
+    parcours of 4 rounds, round 5 is the first round of the second.
+    """
+    return sum(
+        s.rounds
+        for s in event.segments
+        if s.kind == "parcours" and s.rounds > 0 and s.position < segment.position
+    )
+
+
 def build_instance(
     event: Event,
     segment: Segment,
@@ -59,11 +72,29 @@ def build_instance(
 ) -> planner.Instance:
     """Return the planner's view of the parcours: stations, people, rounds after ``offset``."""
     stations = tuple(
-        planner.PlanStation(id=s.id, capacity=s.capacity, kind=s.kind) for s in event.stations
+        planner.PlanStation(
+            id=s.id,
+            capacity=s.capacity,
+            kind=s.kind,
+            organisations=frozenset({s.name, s.organisation or ""} - {""}),
+        )
+        for s in event.stations
     )
+    first = first_round(event, segment)
     participants = tuple(
         planner.PlanParticipant(
-            id=p.id, kind=p.kind, interests=_ids(p.interests), must_visit=_ids(p.must_visit)
+            id=p.id,
+            kind=p.kind,
+            interests=_ids(p.interests),
+            must_visit=_ids(p.must_visit),
+            organisation=p.organisation or "",
+            avoid=_ids(p.avoid),
+            stay=bool(p.stay_put),
+            absent=frozenset(
+                r - first - offset
+                for r in _ids(p.absent_rounds)
+                if 1 <= r - first - offset <= segment.rounds - offset
+            ),
         )
         for p in people
     )

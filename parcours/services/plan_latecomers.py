@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parcours.planner.model import norm_org
 from parcours.services.common import audit, get_event
 from parcours.services.plan_data import (
     evaluate_rows,
+    first_round,
     latest_run,
     started_rounds,
     stored_rows,
 )
-from parcours.services.plan_views import first_parcours
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment, Station
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,25 @@ class Board:
 
 
 def place_latecomer(session: Session, event_id: int, participant_id: int) -> list[Assignment]:
-    """Place a newcomer in the open rounds of the stored plan; return the rows added."""
+    """Place a newcomer in the open rounds of every planned parcours; return the rows added."""
     event = get_event(session, event_id)
     person = session.get(Participant, participant_id)
-    segment = first_parcours(event)
-    if person is None or person.event_id != event.id or not person.present or segment is None:
+    if person is None or person.event_id != event.id or not person.present:
         return []
     if event.shredded_at is not None:
         return []
+    added: list[Assignment] = []
+    parcours = [s for s in event.segments if s.kind == "parcours" and s.rounds > 0]
+    for segment in parcours:
+        added += _place_in(session, event, person, segment)
+        event = get_event(session, event_id)
+    return added
+
+
+def _place_in(
+    session: Session, event: Event, person: Participant, segment: Segment
+) -> list[Assignment]:
+    """Place a newcomer in the open rounds of one parcours' stored plan."""
     run = latest_run(session, segment.id)
     started = started_rounds(session, event, segment)
     if run is None or started >= segment.rounds:
@@ -111,14 +123,36 @@ def _choose(
     board: Board,
     started: int,
 ) -> list[Assignment]:
-    """Pick one station per open round still empty for the newcomer, round by round."""
+    """Pick one station per open round still empty for the newcomer, round by round.
+
+    The participant rules hold: never their own organisation's station or one they
+    avoid, nothing in rounds they are away, and one station for every round when
+    they stay put.
+    """
     must, liked = set(person.must_visit or ()), set(person.interests or ())
-    stations = list(event.stations)
+    org = norm_org(person.organisation or "")
+    stations = [
+        s
+        for s in event.stations
+        if s.id not in set(person.avoid or ())
+        and not (org and org in {norm_org(s.name), norm_org(s.organisation or "")})
+    ]
+    first = first_round(event, segment)
+    away = {r - first for r in person.absent_rounds or ()}
+    todo = [
+        r for r in range(started + 1, segment.rounds + 1) if r not in board.mine and r not in away
+    ]
+    fixed_station = _stay_station(stations, todo, board, must, liked) if person.stay_put else None
+    if person.stay_put:
+        stations = [fixed_station] if fixed_station is not None else []
+    colleagues = {
+        p.id
+        for p in event.participants
+        if org and p.id != person.id and norm_org(p.organisation or "") == org
+    }
     added: list[Assignment] = []
-    for rnd in range(started + 1, segment.rounds + 1):
-        if rnd in board.mine:
-            continue
-        station = _best(stations, rnd, board, must, liked)
+    for rnd in todo:
+        station = _best(stations, rnd, board, must, liked, colleagues, person.stay_put)
         if station is None:
             continue  # no free place in this round: the plan page lists the person
         board.mine[rnd] = station.id
@@ -136,11 +170,34 @@ def _choose(
     return added
 
 
+def _stay_station(
+    stations: list[Station], rounds: list[int], board: Board, must: set[int], liked: set[int]
+) -> Station | None:
+    """Return the station with room in every round for someone who stays put, or None."""
+    best: tuple[Any, ...] | None = None
+    choice = None
+    for station in stations:
+        loads = [len(board.members.get((rnd, station.id), [])) for rnd in rounds]
+        if any(load >= station.capacity for load in loads):
+            continue
+        wish = 0 if station.id in must else 1 if station.id in liked else 2
+        key = (wish, max(loads, default=0) / station.capacity, station.position, station.id)
+        if best is None or key < best:
+            best, choice = key, station
+    return choice
+
+
 def _best(
-    stations: list[Station], rnd: int, board: Board, must: set[int], liked: set[int]
+    stations: list[Station],
+    rnd: int,
+    board: Board,
+    must: set[int],
+    liked: set[int],
+    colleagues: set[int] | None = None,
+    stay: bool = False,
 ) -> Station | None:
     """Return the best station with a free place for one round, or None when all are full."""
-    visited = set(board.mine.values())
+    visited = set() if stay else set(board.mine.values())
     met = _met(board)
     best: tuple[Any, ...] | None = None
     choice = None
@@ -150,7 +207,8 @@ def _best(
             continue
         wish = 0 if station.id in must else 1 if station.id in liked else 2
         repeats = sum(1 for p in here if met[p])
-        key = (wish, repeats, len(here) / station.capacity, station.position, station.id)
+        mates = sum(1 for p in here if p in (colleagues or ()))
+        key = (wish, repeats, mates, len(here) / station.capacity, station.position, station.id)
         if best is None or key < best:
             best, choice = key, station
     return choice

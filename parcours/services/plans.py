@@ -8,15 +8,16 @@ room as ``plan`` so that phones and tablets fetch their route again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parcours import planner
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound, Unprocessable
+from parcours.planner.model import norm_org
 from parcours.services.common import audit, get_event, require_live
 from parcours.services.plan_changes import describe_changes, fill_open_rounds
 from parcours.services.plan_data import (
@@ -66,12 +67,26 @@ def compute_plan(
     mode: str | None = None,
     actor: Actor | None = None,
     progress: Progress | None = None,
+    priority: str | None = None,
 ) -> dict[str, Any]:
-    """Compute and store the plan; rounds that have started keep their placements."""
+    """Compute and store the plan; rounds that have started keep their placements.
+
+    ``priority`` is "preferences" (wishes before fewer repeats, the default) or
+    "encounters"; None keeps the one of the last plan.
+    """
     event = event_for(session, actor, event_id, "organiser")
-    return _plan_and_store(
-        session, event, actor, (seed, time_limit, mode), progress, "plan.compute"
+    result = _plan_and_store(
+        session, event, actor, (seed, time_limit, mode, priority), progress, "plan.compute"
     )
+    later = later_parcours(session, event.id)
+    if later:  # every further parcours, each avoiding the encounters of those before
+        result["segments"] = []
+        for segment in later:
+            event = get_event(session, event_id)
+            options = (seed, time_limit, None, priority, segment.id)
+            data = _plan_and_store(session, event, actor, options, None, "plan.compute")
+            result["segments"].append({"segment_id": segment.id, "title": segment.title, **data})
+    return result
 
 
 def replan_open_rounds(
@@ -90,7 +105,8 @@ def replan_open_rounds(
     """
     event = event_for(session, actor, event_id, *REPLANNERS)
     require_live(event)
-    segment = parcours_segment(session, event.id)
+    segment = open_parcours(session, event)
+    later = segment.id != parcours_segment(session, event.id).id
     started = started_rounds(session, event, segment)
     if started >= segment.rounds:
         raise Conflict(
@@ -103,7 +119,9 @@ def replan_open_rounds(
             raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
         result = fill_open_rounds(session, actor, event, segment, started)
     else:
-        options = (seed, time_limit, None)
+        options: tuple[Any, ...] = (seed, time_limit, None, None)
+        if later:  # the clock is in a later parcours: re-plan that one
+            options += (segment.id,)
         result = _plan_and_store(session, event, actor, options, progress, "plan.replan")
     segment = session.get(Segment, segment.id) or segment
     result["changes"] = describe_changes(session, event.id, segment, before, started)
@@ -139,10 +157,87 @@ def who_fits(
     return [p for p in people if p.id in chosen], [p for p in people if p.id not in chosen]
 
 
-def _prepare(session: Session, event: Event, mode: str | None) -> Prepared:
-    """Build the instance: who is present (as many as fit), placements of started rounds fixed."""
+def open_parcours(session: Session, event: Event) -> Segment:
+    """Return the first parcours (agenda order) with a round not yet started."""
+    first = parcours_segment(session, event.id)
+    for segment in [first, *later_parcours(session, event.id)]:
+        if started_rounds(session, event, segment) < segment.rounds:
+            return segment
+    return first
+
+
+def later_parcours(session: Session, event_id: int) -> list[Segment]:
+    """Return the parcours segments with rounds after the first, in agenda order."""
+    first = parcours_segment(session, event_id)
+    query = (
+        select(Segment)
+        .where(Segment.event_id == event_id, Segment.kind == "parcours", Segment.rounds > 0)
+        .where(Segment.position > first.position)
+        .order_by(Segment.position)
+    )
+    return list(session.scalars(query))
+
+
+def _history(session: Session, event: Event, segment: Segment) -> dict[str, Any]:
+    """Return who met whom and who visited which station in the parcours before ``segment``."""
+    met: set[tuple[int, int]] = set()
+    visited: dict[int, set[int]] = {}
+    for earlier in event.segments:
+        if earlier.kind != "parcours" or earlier.position >= segment.position:
+            continue
+        at: dict[tuple[int, int], list[int]] = {}
+        for p, r, s, _ in stored_rows(session, earlier.id):
+            at.setdefault((r, s), []).append(p)
+            visited.setdefault(p, set()).add(s)
+        for members in at.values():
+            met.update((a, b) for a in members for b in members if a < b)
+    return {
+        "met_before": frozenset(met),
+        "visited_before": {p: frozenset(s) for p, s in visited.items()},
+    }
+
+
+def _feasible_history(inst: planner.Instance) -> planner.Instance:
+    """Drop the earlier visits of those who have too few other stations left (then of all)."""
+    usable = {s.id for s in inst.stations if s.capacity > 0}
+    own = {
+        p.id: {
+            s.id
+            for s in inst.stations
+            if p.organisation and norm_org(p.organisation) in {norm_org(o) for o in s.organisations}
+        }
+        for p in inst.participants
+    }
+    keep = {
+        pid: seen
+        for pid, seen in inst.visited_before.items()
+        if len(usable - seen - own.get(pid, set()) - set(_avoid_of(inst, pid))) >= inst.rounds
+    }
+    inst = replace(inst, visited_before=keep)
+    if planner.check(inst):  # capacities do not allow it: revisits of earlier stations are fine
+        inst = replace(inst, visited_before={})
+    return inst
+
+
+def _avoid_of(inst: planner.Instance, pid: int) -> frozenset[int]:
+    return next((p.avoid for p in inst.participants if p.id == pid), frozenset())
+
+
+def _prepare(
+    session: Session,
+    event: Event,
+    mode: str | None,
+    priority: str | None = None,
+    segment: Segment | None = None,
+) -> Prepared:
+    """Build the instance: who is present (as many as fit), placements of started rounds fixed.
+
+    A later parcours segment also gets the encounters and station visits of the
+    parcours before it, to avoid them.
+    """
     writable(event)
-    segment = parcours_segment(session, event.id)
+    first = segment is None
+    segment = segment or parcours_segment(session, event.id)
     started = started_rounds(session, event, segment)
     fixed = {(p, r): s for p, r, s, _ in stored_rows(session, segment.id) if r <= started}
     offset = started if started and not fixed else 0  # nothing kept: plan what is left
@@ -150,6 +245,13 @@ def _prepare(session: Session, event: Event, mode: str | None) -> Prepared:
     places = sum(max(0, s.capacity) for s in event.stations)
     people, left_out = who_fits(present_people(session, event.id), {p for p, _r in fixed}, places)
     inst = build_instance(event, segment, people, mode, fixed, offset)
+    if priority is None:  # keep the organiser's last choice
+        last = latest_run(session, segment.id)
+        priority = str((last.metrics if last else {}).get("priority") or "preferences")
+    inst = replace(inst, priority=priority)
+    if not first:
+        inst = replace(inst, mode=segment.mode or "individual", **_history(session, event, segment))
+        inst = _feasible_history(inst)
     ids = tuple(p.id for p in left_out)
     return Prepared(inst, event.id, segment.id, started, offset, ids)
 
@@ -169,13 +271,16 @@ def _plan_and_store(
     session: Session,
     event: Event,
     actor: Actor | None,
-    options: tuple[int, float, str | None],
+    options: tuple[Any, ...],
     progress: Progress | None,
     action: str,
 ) -> dict[str, Any]:
     """Read the event, plan outside any transaction, then store the open rounds and announce."""
-    seed, time_limit, mode = options
-    prep = _prepare(session, event, mode)
+    seed, time_limit, mode, priority = options[:4]
+    segment_id = options[4] if len(options) > 4 else None
+    prep = _prepare(
+        session, event, mode, priority, session.get(Segment, segment_id) if segment_id else None
+    )
     session.commit()  # no transaction stays open while the planner runs for seconds
     result = _run(prep, seed, time_limit, progress)
     event = get_event(session, prep.event_id)
@@ -191,7 +296,7 @@ def _plan_and_store(
             seed=seed,
             seconds=result.metrics.get("seconds", 0.0),
         )
-    metrics.update(kept_rounds=prep.started, manual_moves=0)
+    metrics.update(kept_rounds=prep.started, manual_moves=0, priority=prep.inst.priority)
     # who could not be placed because the stations are full (listed on the plan page too)
     metrics.update(not_placed=len(prep.left_out), not_placed_ids=list(prep.left_out))
     run = PlanRun(

@@ -29,12 +29,12 @@ def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
     known = {s.id for s in event.stations}
     errors = {
         key: [f"no station with id {i}" for i in values.get(key, []) if i not in known]
-        for key in ("interests", "must_visit")
+        for key in ("interests", "must_visit", "avoid")
     }
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise Invalid("unknown station", errors)
-    for key in ("interests", "must_visit"):
+    for key in ("interests", "must_visit", "avoid", "absent_rounds"):
         if key in values:
             values[key] = sorted(set(values[key]))
 
@@ -60,10 +60,11 @@ def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Part
 def _insert_person(
     session: Session, event: Event, values: dict[str, Any], source: str
 ) -> Participant:
-    ids = {"interests": values.pop("interests", []), "must_visit": values.pop("must_visit", [])}
+    ids = {k: values.pop(k, []) for k in ("interests", "must_visit", "avoid")}
     present = values.pop("present", True)
     person, _token = add_participant(session, event, values, {}, source=source)
     person.interests, person.must_visit = ids["interests"], ids["must_visit"]
+    person.avoid = ids["avoid"]
     person.present = present
     return person
 

@@ -171,6 +171,7 @@ def add_station_from_catalogue(session: Session, actor: Actor, event_id: int, da
         "location": values["location"],
         "host": values["host"],
         "capacity": values.get("capacity") or template.capacity or 10,
+        "organisation": values.get("organisation") or "",
         "code": _free_code(session, event, None),
     }
     return _insert_station(session, actor, event, station)
@@ -209,9 +210,11 @@ def delete_station(session: Session, actor: Actor, event_id: int, station_id: in
     event = organiser_event(session, actor, event_id)
     station = _station(session, event, station_id)
     for person in event.participants:
-        if station_id in (person.interests or []) or station_id in (person.must_visit or []):
-            person.interests = [i for i in person.interests if i != station_id]
-            person.must_visit = [i for i in person.must_visit if i != station_id]
+        lists = (person.interests or [], person.must_visit or [], person.avoid or [])
+        if any(station_id in ids for ids in lists):
+            person.interests = [i for i in person.interests or [] if i != station_id]
+            person.must_visit = [i for i in person.must_visit or [] if i != station_id]
+            person.avoid = [i for i in person.avoid or [] if i != station_id]
     event.stations.remove(station)
     audit(session, event.id, actor.label, "station.delete", station_id=station_id)
     session.commit()

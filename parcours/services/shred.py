@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.services.common import audit, get_event, require_event
 from parcours.services.report import compute_stats
-from parcours.services.scrub import personal_values, scrub_event
+from parcours.services.scrub import REPLACEMENT, personal_values, scrub_event
 from parcours.storage import (
     AccessToken,
     Announcement,
+    Base,
     Event,
     EventStats,
     FollowUp,
@@ -28,8 +29,10 @@ from parcours.storage import (
     WallVote,
     utcnow,
 )
+from parcours.storage.db import purge_deleted
 
 SYSTEM = "system:retention"
+TYPED_TOPIC = REPLACEMENT  # what a typed follow-up topic becomes; catalogue topics stay
 log = logging.getLogger(__name__)
 
 
@@ -71,12 +74,14 @@ def shred_event(
         session.rollback()
         done = session.scalar(select(Event.shredded_at).where(Event.id == event_id))
         return ShredResult(event_id, done or now, already=True)
+    deleted_topics = _scrub_typed_topics(session, event_id)  # before the stats: not in by_topic
     _store_stats(session, event_id, compute_stats(session, event))
     values = personal_values(session, event_id)
     deleted = _delete_texts(session, event_id)
     deleted["participants"] = _pseudonymise(session, event_id)
     deleted["tokens_revoked"] = _revoke_tokens(session, event_id, now)
     deleted["values_scrubbed"] = scrub_event(session, event_id, values)
+    deleted["typed_topics"] = deleted_topics
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
@@ -84,6 +89,7 @@ def shred_event(
     from parcours.realtime import revoke, rooms
 
     revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
+    purge_deleted(session.get_bind(), touched_tables())  # type: ignore[arg-type]
     return ShredResult(event_id, now, deleted=deleted)
 
 
@@ -95,6 +101,33 @@ def _tell_closed(event_id: int) -> None:
         emit.to_event(event_id, "closed", {"event_id": event_id})
     except Exception:  # the data is gone; a broken queue must not undo that
         log.exception("could not tell the pages of event %s that it is closed", event_id)
+
+
+def touched_tables() -> list[str]:
+    """Return the tables a shred may delete from or rewrite (the scrub searches them all)."""
+    return [t.name for t in Base.metadata.sorted_tables if t.name != "organisers"]
+
+
+def _scrub_typed_topics(session: Session, event_id: int) -> int:
+    """Replace follow-up topics a person typed; keep the ones from the station's catalogue."""
+    changed = 0
+    stations = session.scalars(select(Station).where(Station.event_id == event_id))
+    for station in stations:
+        known = [t for t in (station.topics or []) if isinstance(t, str)]
+        result = session.execute(
+            update(FollowUp)
+            .where(
+                FollowUp.event_id == event_id,
+                FollowUp.station_id == station.id,
+                FollowUp.topic.not_in(known),
+                FollowUp.topic != "",
+                FollowUp.topic != TYPED_TOPIC,
+            )
+            .values(topic=TYPED_TOPIC),
+            execution_options={"synchronize_session": False},
+        )
+        changed += _count(result)
+    return changed
 
 
 def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+log = logging.getLogger(__name__)
+CHECKPOINT_TRIES = 100
 
 
 class Database:
@@ -47,4 +52,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # deleted and overwritten content is zeroed, in the file and in the pages the WAL receives
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def purge_deleted(engine: Engine, tables: list[str]) -> bool:
+    """After a commit that removed personal data, leave no copy of it in the database's files.
+
+    SQLite (secure_delete is on for every connection): checkpoint the WAL into the main file and
+    truncate it to zero bytes, so no old page image survives in `-wal`. PostgreSQL: VACUUM the
+    touched tables, so dead row versions are pruned (see docs/operating.md for what the server
+    cannot promise). Return whether the purge completed.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            for _attempt in range(CHECKPOINT_TRIES):
+                busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                if not busy:
+                    return True
+                time.sleep(0.05)  # a reader holds an old snapshot: let it finish
+        log.warning("WAL checkpoint after shred stayed busy; it completes at the next checkpoint")
+        return False
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
+        return True
+    return False

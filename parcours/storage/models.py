@@ -104,6 +104,7 @@ class Station(Base):
     location: Mapped[str] = mapped_column(String(120), default="")
     host: Mapped[str] = mapped_column(String(120), default="")
     capacity: Mapped[int] = mapped_column(default=10)
+    organisation: Mapped[str] = mapped_column(String(200), default="")  # whose station it is
     topics: Mapped[list[Any]] = mapped_column(default=list)
     questions: Mapped[list[Any]] = mapped_column(default=list)
     event: Mapped[Event] = relationship(back_populates="stations")
@@ -133,6 +134,9 @@ class Participant(Base):
     language: Mapped[str] = mapped_column(String(5), default="de")
     interests: Mapped[list[Any]] = mapped_column(default=list)  # station ids
     must_visit: Mapped[list[Any]] = mapped_column(default=list)  # station ids
+    avoid: Mapped[list[Any]] = mapped_column(default=list)  # station ids never to visit
+    stay_put: Mapped[bool] = mapped_column(default=False)  # one station through all rounds
+    absent_rounds: Mapped[list[Any]] = mapped_column(default=list)  # parcours rounds away
     source: Mapped[str] = mapped_column(String(12), default="organiser")
     consent_at: Mapped[datetime | None]
     present: Mapped[bool] = mapped_column(default=True)

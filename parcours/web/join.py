@@ -77,12 +77,12 @@ def join_page(join_code: str) -> ResponseReturnValue:
         return code_form()
     if code != join_code and request.method == "GET":
         return redirect(url_for("join.join_page", join_code=code))
+    if request.method == "POST":
+        check_address("join", JOIN_ADDRESS, request.remote_addr)  # 429 page with Retry-After
     try:
         event = _event(code)
     except NotFound:
         return unknown_code(code)
-    if request.method == "POST":
-        check_address("join", JOIN_ADDRESS, request.remote_addr)  # 429 page with Retry-After
     closed = _refusal(event)
     values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
     if request.method == "POST" and not closed:

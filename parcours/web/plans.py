@@ -46,9 +46,17 @@ def plan_page(event_id: int) -> ResponseReturnValue:
             x_label=_("different people met"),
             y_label=_("participants"),
         )
+    later_runs = []
+    if data.get("segment") is not None:
+        session = db.session()
+        later_runs = [
+            (seg, latest_run(session, seg.id))
+            for seg in plans.later_parcours(session, event.id)
+        ]
     return render_template(
         "plans/plan.html",
         tab="plan",
+        later_runs=later_runs,
         job=job,
         chart=chart,
         metrics=metric_rows(data["run"].metrics) if data.get("run") else [],

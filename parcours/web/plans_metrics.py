@@ -7,7 +7,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-HARD = ("revisits", "capacity_overruns", "unplaced", "double_bookings")
+HARD = (
+    "revisits",
+    "capacity_overruns",
+    "unplaced",
+    "double_bookings",
+    "avoid_violations",
+    "stay_put_moves",
+    "absent_placed",
+)
 
 
 def _row(key: str, label: str, value: Any, explain: str, bad: bool = False) -> dict[str, Any]:
@@ -30,7 +38,159 @@ def _hard_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
         _row("double_bookings", _("Double bookings"), m.get("double_bookings", 0),
              _("People at two stations in the same round. Must be 0."),
              m.get("double_bookings", 0) > 0),
-    ]  # fmt: skip
+    ] + _rule_rows(m)  # fmt: skip
+
+
+def _rule_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the participant rules in use (own station, avoid, stay put, absent rounds)."""
+    rows = []
+    if m.get("rule_avoid") or m.get("avoid_violations"):
+        rows.append(
+            _row(
+                "avoid_violations",
+                _("Own or avoided station"),
+                m.get("avoid_violations", 0),
+                _(
+                    "Visits to a station of the participant's own organisation or on their "
+                    "avoid list. Must be 0."
+                ),
+                m.get("avoid_violations", 0) > 0,
+            )
+        )
+    if m.get("rule_stay_put") or m.get("stay_put_moves"):
+        rows.append(
+            _row(
+                "stay_put_moves",
+                _("People who stay put but move"),
+                m.get("stay_put_moves", 0),
+                _(
+                    "%(num)d people cannot move between stations and stay at one station "
+                    "in every round. Moves of theirs: must be 0.",
+                    num=m.get("rule_stay_put", 0),
+                ),
+                m.get("stay_put_moves", 0) > 0,
+            )
+        )
+    if m.get("rule_absent_rounds") or m.get("absent_placed"):
+        rows.append(
+            _row(
+                "absent_placed",
+                _("Placed while away"),
+                m.get("absent_placed", 0),
+                _("Placements in rounds in which a participant said they are away. Must be 0."),
+                m.get("absent_placed", 0) > 0,
+            )
+        )
+    return rows  # fmt: skip
+
+
+def _why_repeats(m: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return why repeats cannot be avoided and what would remove them, in plain words."""
+    d = m.get("forced_detail")
+    if not isinstance(d, dict):
+        return []
+    parts = [
+        _(
+            "Repeats are unavoidable here because a station holds at least %(group)d people "
+            "in a round, and in any other round these people can only spread over the "
+            "%(others)d other stations: at least %(pairs)d pairs of them meet again, for "
+            "every pair of rounds.",
+            group=d.get("group", 0),
+            others=d.get("others", 0),
+            pairs=d.get("pairs", 0),
+        )
+    ]
+    people = int(m.get("participants", 0))
+    if d.get("fix_stations"):
+        per = -(-people // int(d["fix_stations"]))
+        parts.append(
+            _(
+                "With %(num)d stations (at most %(per)d people each) a plan without "
+                "repeats is known.",
+                num=d["fix_stations"],
+                per=per,
+            )
+        )
+    if d.get("fix_people"):
+        parts.append(
+            _(
+                "With these stations, up to %(num)d participants can be planned without repeats.",
+                num=d["fix_people"],
+            )
+        )
+    if int(d.get("fix_rounds", 1)) >= 2:
+        parts.append(
+            _(
+                "With these people and stations, up to %(num)d rounds can be planned "
+                "without repeats.",
+                num=d["fix_rounds"],
+            )
+        )
+    else:
+        parts.append(_("Fewer rounds do not help: two rounds already force repeats."))
+    return [_row("why_repeats", _("Why repeats are unavoidable"),
+                 _("at least %(min)d", min=d.get("forced", 0)), " ".join(parts))]  # fmt: skip
+
+
+def _built_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return how the plan was built and the zero-repeat alternative, if any."""
+    rows = []
+    construction = m.get("construction")
+    if construction:
+        searches = {
+            "local": _("local search"),
+            "tabu": _("tabu search"),
+            "none": _("no search needed"),
+        }
+        name = _("greedy placement") if construction == "greedy" else construction
+        rows.append(
+            _row(
+                "construction",
+                _("Built by"),
+                _(
+                    "%(construction)s, then %(search)s",
+                    construction=name,
+                    search=searches.get(str(m.get("search")), _("no search needed")),
+                ),
+                _(
+                    "Plans start from design theory (mutually orthogonal Latin squares: "
+                    "finite fields, published tables, products) when one fits the "
+                    "stations, else from a greedy placement; a search then improves "
+                    "them."
+                ),
+            )
+        )
+    alt = m.get("alternative")
+    if isinstance(alt, dict):
+        rows.append(
+            _row(
+                "alternative",
+                _("Plan with fewer repeats"),
+                _(
+                    "%(rep)d repeated encounters, %(hits)d wishes met",
+                    rep=alt.get("repeated_encounters", 0),
+                    hits=alt.get("preference_hits", 0),
+                ),
+                _(
+                    "This plan puts wishes first. A plan with fewer repeated encounters "
+                    "but fewer wishes met exists: plan again with “fewer repeats first” "
+                    "to get it."
+                ),
+            )
+        )
+    if m.get("rule_organisations"):
+        rows.append(
+            _row(
+                "colleague_meetings",
+                _("Colleagues together"),
+                m.get("colleague_meetings", 0),
+                _(
+                    "Pairs of people of the same organisation at one station, added up "
+                    "over the rounds. Kept apart when that can be avoided."
+                ),
+            )
+        )
+    return rows  # fmt: skip
 
 
 def _goal_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
@@ -73,7 +233,7 @@ def _goal_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
 def metric_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the plan's metrics as labelled rows with explanations."""
     m = dict(metrics)
-    rows = _hard_rows(m) + _goal_rows(m)
+    rows = _hard_rows(m) + _goal_rows(m) + _why_repeats(m) + _built_rows(m)
     optimal = bool(m.get("optimal"))
     rows.append(
         _row("optimal", _("Optimal"), _("yes") if optimal else _("no"),

@@ -24,7 +24,9 @@ async function leave(box, pin) {
   for (const entry of box.entries) if (entry.state === "pending") entry.next_at = 0;
   await box.flush();
   if (box.waiting() > 0) return problem("exit_waiting", { n: box.waiting() });
+  document.body.dataset.leaving = "yes"; // the token ends now: no reload into "not valid"
   const answer = await live.api("POST", "/kiosk/exit", { pin }).catch(() => ({ status: 0 }));
+  if (answer.status !== 200) delete document.body.dataset.leaving;
   if (answer.status === 200) {
     box.clear();
     await forgetPage();

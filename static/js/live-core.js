@@ -160,6 +160,11 @@ export function start() {
   socket.on("state", setState);
   // The organiser deleted the event's personal data: show the closed page, take no more input.
   socket.on("closed", () => window.location.reload());
+  // This page's link ended (replaced, kiosk left elsewhere, person removed): reload, and the
+  // server answers that the link is no longer valid. Not while this page leaves by itself.
+  socket.on("revoked", () => {
+    if (document.body.dataset.leaving !== "yes") window.location.reload();
+  });
   for (const [name, fns] of Object.entries(listeners)) {
     if (name === "state" || name === "reconnect") continue;
     for (const fn of fns) socket.on(name, fn);

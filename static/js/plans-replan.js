@@ -17,7 +17,9 @@ function fill(text, values) {
 function line(key, people) {
   const p = document.createElement("p");
   p.dataset.change = key;
-  p.textContent = fill(t[key], { names: people.map((x) => x.name).join(", ") });
+  const shown = people.slice(0, 15).map((x) => x.name);
+  if (people.length > shown.length) shown.push(`… (+${people.length - shown.length})`);
+  p.textContent = fill(t[key], { names: shown.join(", ") });
   return p;
 }
 

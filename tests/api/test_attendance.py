@@ -110,3 +110,22 @@ def test_attendance_is_staff_only(client: Any, locked: dict[str, Any]) -> None:
     url = f"/api/v1/events/{locked['event_id']}/attendance"
     for token in (locked["screen_token"], locked["participants"][0]["token"]):
         assert client.get(url, headers=auth(token)).status_code == 403
+
+
+def test_an_unlocked_replan_says_who_moved(app: Any, client: Any, make_event: Any) -> None:
+    info = make_event(five_rounds())
+    headers = auth(info["organiser_token"])
+    url = f"/api/v1/events/{info['event_id']}/plan"
+    before = client.post(url, json={"seed": 1, "time_limit": 1}, headers=headers).json
+    advance_to_round(client, info, 2)
+    gone = info["participants"][0]["id"]
+    mark_absent(app, gone)
+    response = replan(client, info)
+    assert response.status_code == 200, response.json
+    changes = response.json["changes"]
+    assert changes["locked"] is False and changes["kept_rounds"] == 2
+    assert [p["participant_id"] for p in changes["removed"]] == [gone]
+    old, new = routes(before, 2), routes(response.json, 2)
+    moved = {pid for pid in new if old.get(pid) != new[pid]}
+    assert {p["participant_id"] for p in changes["moved"]} == moved
+    assert all(p["name"].startswith("Person") for p in changes["moved"])

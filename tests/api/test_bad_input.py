@@ -96,7 +96,7 @@ def test_json_nested_20000_deep_is_400(client: Any, ev: Any) -> None:
         answer = client.post(path, data=deep, headers=headers)
         assert answer.status_code == 400, answer.get_data(as_text=True)
         assert answer.get_json()["error"]["code"] == "validation_error"
-        body = '{"client_id": "%s", "text": %s}' % (cid(), deep)
+        body = '{"client_id": "' + cid() + '", "text": ' + deep + "}"
         answer = client.post(path, data=body, headers=headers)
         assert answer.status_code == 400
 
@@ -142,7 +142,9 @@ def test_a_client_id_in_capitals_is_the_same_record(send: Sender, ev: Any) -> No
 
 @pytest.mark.parametrize("consent", ["yes", "true", 1, "1", "on"])
 def test_consent_must_be_a_real_boolean(client: Any, ev: Any, consent: Any) -> None:
-    answer = client.post(f"/api/v1/join/{ev['join_code']}", json={"name": "Ana", "consent": consent})
+    answer = client.post(
+        f"/api/v1/join/{ev['join_code']}", json={"name": "Ana", "consent": consent}
+    )
     assert answer.status_code == 400
     assert "consent" in answer.get_json()["error"]["fields"]
 
@@ -229,7 +231,12 @@ def test_a_participant_deleted_while_connected_gets_an_error_ack(
             ("wall_card", {"client_id": cid(), "text": "after"}),
             (
                 "follow_up",
-                {"client_id": cid(), "station_id": station(ev), "topic": "x", "share_contact": True},
+                {
+                    "client_id": cid(),
+                    "station_id": station(ev),
+                    "topic": "x",
+                    "share_contact": True,
+                },
             ),
         ):
             if not sender.socket(token).is_connected("/live"):
@@ -289,3 +296,20 @@ def test_json_error_body_is_valid_json_everywhere(client: Any, ev: Any) -> None:
     )
     assert answer.status_code == 400
     json.loads(answer.get_data(as_text=True))
+
+
+def test_the_new_messages_speak_german(client: Any, ev: Any) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    for name, words in (
+        ("Ana\x07", "Steuerzeichen"),
+        ("Ana\u202eB", "Schreibrichtung"),
+        ("Ana\ud800", "gültiger Text"),
+    ):
+        raw = json.dumps({"name": name, "consent": True})
+        answer = client.post(
+            f"/api/v1/join/{ev['join_code']}",
+            data=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        assert answer.status_code == 400
+        assert words in answer.get_json()["error"]["fields"]["name"][0], answer.get_json()

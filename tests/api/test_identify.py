@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import auth
+from tests.conftest import auth, plain
 
 
 def identify(client: Any, ev: dict[str, Any], token: str, body: Any) -> Any:
@@ -27,7 +27,7 @@ def test_a_host_names_the_person_of_a_route_card_or_a_badge(
         "name": person["name"],
         "organisation": answer.get_json()["organisation"],
     }
-    badge = badge_code(app.config["SECRET_KEY"], ev["event_id"], person["id"])
+    badge = badge_code(app.config["SECRET_KEY"], ev["event_id"], person["id"], plain(person))
     assert identify(client, ev, host, {"badge": badge}).get_json()["id"] == person["id"]
 
 

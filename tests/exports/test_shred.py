@@ -15,6 +15,7 @@ from parcours.storage import AccessToken, AuditEntry, Base, Event, EventStats
 from tests.conftest import auth, example
 from tests.exports.records import seed
 
+TOPIC_KEYS = ("by_topic", "by_station_topic")
 FORMATS = [("csv", None), ("xlsx", None), ("json", None), ("vcf", None), ("zip", None)]
 
 
@@ -123,8 +124,13 @@ def test_shred_leaves_nothing_personal_and_keeps_counts(app, client, two_events,
         "wall",
         "check_ins",
     ):
+        if key == "follow_ups":  # the seeded topics are typed ones: dropped, counted as such
+            kept = {k: v for k, v in before[key].items() if k not in TOPIC_KEYS}
+            assert {k: v for k, v in stored[key].items() if k not in TOPIC_KEYS} == kept
+            continue
         assert stored[key] == before[key] == after[key]
     assert after["from_store"] and before["follow_ups"]["by_topic"][0] == ["Ausbildung", 2]
+    assert after["follow_ups"]["by_topic"] == stored["follow_ups"]["by_topic"] == [["[deleted]", 5]]
     for fmt, station in FORMATS:
         assert found(sa.everything, unpack(export(sa.event_id, fmt, station))) == []
     for sid in sa.stations:

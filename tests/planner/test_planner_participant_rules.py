@@ -156,3 +156,32 @@ def test_avoiding_every_station_is_reported() -> None:
     )
     problems = check(inst)
     assert problems and "may visit" in problems[0]
+
+
+@FAST
+@given(events(), st.data())
+def test_replanning_open_rounds_keeps_every_rule(inst: Instance, data: st.DataObject) -> None:
+    """Plan, close the first round as it was planned, re-plan the rest: the rules still hold."""
+    assume(inst.rounds >= 2)
+    ids = [p.id for p in inst.participants]
+    stay = data.draw(st.sets(st.sampled_from(ids), max_size=2))
+    away = data.draw(st.sets(st.sampled_from(ids), max_size=3))
+    inst = replace(
+        inst,
+        participants=tuple(
+            replace(
+                p, stay=p.id in stay, absent=frozenset({inst.rounds}) if p.id in away else p.absent
+            )
+            for p in inst.participants
+        ),
+    )
+    assume(not check(inst))
+    first = plan(inst, seed=5, time_limit=5, max_iterations=200)
+    fixed = {(p, r): s for p, r, s in first.assignments if r == 1}
+    again = plan(replace(inst, fixed=fixed), seed=6, time_limit=5, max_iterations=200)
+    assert {(p, r, s) for p, r, s in again.assignments if r == 1} == {
+        (p, r, s) for (p, r), s in fixed.items()
+    }
+    m = again.metrics
+    assert m["avoid_violations"] == 0 and m["stay_put_moves"] == 0 and m["absent_placed"] == 0
+    assert m["revisits"] == 0 and m["capacity_overruns"] == 0 and m["unplaced"] == 0

@@ -51,8 +51,10 @@ def certs(tmp_path_factory: Any) -> Certs:
 class TlsServer(Server):
     """A `parcours serve --certfile --keyfile` process: HTTPS on a free port."""
 
-    def __init__(self, tmp: Path, certs: Certs, env: dict[str, str] | None = None) -> None:
-        super().__init__(tmp, "eventlet", env)
+    def __init__(
+        self, tmp: Path, certs: Certs, env: dict[str, str] | None = None, mode: str = "eventlet"
+    ) -> None:
+        super().__init__(tmp, mode, env)
         self.certs = certs
         self.url = f"https://127.0.0.1:{self.port}"
 
@@ -135,12 +137,15 @@ def need(binary: str) -> str:
     return str(found)
 
 
-def nginx_for(tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None) -> Proxy:
-    """Run deploy/nginx.conf in front of the given ports, with the test's certificate."""
+def nginx_for(
+    tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None, text: str = ""
+) -> Proxy:
+    """Run deploy/nginx.conf (or a variant's text) in front of the given ports, with the
+    test's certificate."""
     binary = need("nginx")
     proxy = Proxy(tmp, "nginx", port)
     site = fill(
-        (DEPLOY / "nginx.conf").read_text(),
+        text or (DEPLOY / "nginx.conf").read_text(),
         {
             "    server 127.0.0.1:5001;\n    server 127.0.0.1:5002;\n": "".join(
                 f"    server 127.0.0.1:{port};\n" for port in upstreams
@@ -215,27 +220,45 @@ def caddy_for(
     return proxy
 
 
-@pytest.fixture(scope="module")
-def tls_browser() -> Iterator[Any]:
-    """Debian's Chromium that accepts the test's own certificates (RECIPES: the context option
-    ignore_https_errors is not enough for a service worker; the command-line flag is)."""
-    if not Path(CHROMIUM).exists():
-        missing("Debian's chromium is not installed (make test installs it where apt works)")
-    from playwright.sync_api import sync_playwright
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-quic",
-                "--disable-sync",
-                "--ignore-certificate-errors",
-            ],
-        )
-        yield browser
-        browser.close()
+
+@pytest.fixture(scope="module")
+def trusting_browser(certs: Certs, tmp_path_factory: Any, playwright_driver: Any) -> Iterator[Any]:
+    """Debian's Chromium that trusts the test's CA the way an organiser's Linux laptop does
+    (docs/deploy.md, "Trusting Caddy's root"): certutil adds it to the NSS database in the
+    browser's HOME, here a folder of the test's own. No flag skips a certificate check."""
+    certutil = need("certutil")
+    home: Path = tmp_path_factory.mktemp("home")
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    for argv in (
+        ["-N", "--empty-password"],
+        ["-A", "-t", "C,,", "-n", "parcours-test-ca", "-i", str(certs.ca)],
+    ):
+        subprocess.run([certutil, "-d", f"sql:{nssdb}", *argv], check=True, capture_output=True)
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "HOME": str(home)}
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def tls_browser(playwright_driver: Any) -> Iterator[Any]:
+    """Debian's Chromium that accepts any certificate, for Caddy's root made at run time
+    (RECIPES: the context option ignore_https_errors is not enough for a service worker; the
+    command-line flag is)."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+    )
+    yield browser
+    browser.close()

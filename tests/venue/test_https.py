@@ -20,8 +20,8 @@ BASE = {"TESTING": True, "ASYNC_MODE": "threading", "SECRET_KEY": "test", "AUTO_
 
 
 @pytest.fixture
-def tls_server(tmp_path: Path, certs: Certs) -> Any:
-    server = TlsServer(tmp_path, certs)
+def tls_server(request: Any, tmp_path: Path, certs: Certs) -> Any:
+    server = TlsServer(tmp_path, certs, mode=getattr(request, "param", "eventlet"))
     done = server.cli("db", "upgrade")
     assert done.returncode == 0, done.stderr
     yield server.start()
@@ -29,6 +29,7 @@ def tls_server(tmp_path: Path, certs: Certs) -> Any:
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("tls_server", ["eventlet", "gevent"], indirect=True)
 def test_own_certificate_secure_cookies_and_https_links(tls_server: TlsServer) -> None:
     ca = str(tls_server.certs.ca)
     assert requests.get(tls_server.url + "/healthz", verify=ca, timeout=10).status_code == 200
@@ -78,11 +79,11 @@ def test_serve_refuses_a_half_or_broken_certificate(tmp_path: Path, certs: Certs
 @pytest.mark.browser
 @pytest.mark.server
 def test_phone_page_over_https_works_offline_and_sends_once(
-    tls_server: TlsServer, tls_browser: Any
+    tls_server: TlsServer, trusting_browser: Any
 ) -> None:
     info = create_event_on(tls_server, "small")
     token = info["participants"][0]["token"]
-    context = tls_browser.new_context(locale="de-DE")
+    context = trusting_browser.new_context(locale="de-DE")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
@@ -94,7 +95,7 @@ def test_phone_page_over_https_works_offline_and_sends_once(
             "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))"
         )
         assert registered is True
-        page.wait_for_function("window.parcoursLive.socket.connected", timeout=WAIT_MS)
+        page.wait_for_function("() => window.parcoursLive.socket.connected", timeout=WAIT_MS)
         assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
         assert page.evaluate("window.parcoursLive.socket.io.uri").startswith("https://")
 
@@ -110,7 +111,7 @@ def test_phone_page_over_https_works_offline_and_sends_once(
 
         tls_server.start()  # same port, same database: the outbox drains by itself
         page.wait_for_function(
-            "document.querySelectorAll('#my-log li[data-state=sent]').length === 3",
+            "() => document.querySelectorAll('#my-log li[data-state=sent]').length === 3",
             timeout=WAIT_MS,
         )
         page.screenshot(path=str(tls_server.tmp / "https-phone.png"))

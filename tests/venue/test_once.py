@@ -1,9 +1,13 @@
-"""Work that must happen once, with several server processes on one PostgreSQL database:
-the automatic shred runs in every process, yet an event is shredded once."""
+"""Work that must happen once, with several server processes: the automatic shred runs in
+every process, yet an event is shredded once (PostgreSQL); a planning job runs once per event
+and every process sees it (Redis)."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -11,12 +15,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import example
+from tests.conftest import example, missing
 from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixture
 
-pytestmark = [pytest.mark.postgres]
 
-
+@pytest.mark.postgres
 def test_two_retention_passes_at_once_shred_an_event_once(postgres_url: str) -> None:  # noqa: F811
     from parcours.services.events import create_event
     from parcours.services.retention import shred_due
@@ -68,3 +71,48 @@ def test_two_retention_passes_at_once_shred_an_event_once(postgres_url: str) -> 
             assert all(name.startswith("P-") for name in names)
     finally:
         engine.dispose()
+
+
+REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS_URL", "")
+
+
+def test_planning_jobs_are_seen_by_every_process_and_run_once_per_event(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    """Two processes' job registries on one Redis: the organiser's poll may land on either."""
+    if not REDIS_URL:
+        missing("PARCOURS_TEST_REDIS_URL is not set (no Redis)")
+    from parcours.web.plan_jobs import PlanJob, PlanJobs, SharedJobs
+    from tests.web.test_organiser import login, make_organiser
+    from tests.web.test_plans_pages import JSON, page_url
+
+    channel = f"parcours-test-{uuid.uuid4().hex}"
+    here, there = PlanJobs(SharedJobs(REDIS_URL, channel)), PlanJobs(SharedJobs(REDIS_URL, channel))
+    app.extensions["parcours_plan_jobs"] = here  # the process the organiser's POST reaches
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event("small")
+
+    # another process plans this event right now: this one does not start a second job
+    busy = PlanJob(id="other-process", event_id=info["event_id"], kind="plan")
+    assert there.shared is not None and there.shared.claim(busy) is None
+    answer = client.post(page_url(info, "/run"), data={"time_limit": "1"}, headers=JSON)
+    assert answer.status_code == 202 and answer.json["id"] == "other-process"
+    assert 'data-status-url="' in client.get(page_url(info)).get_data(as_text=True)
+    busy.status = "done"
+    there.shared.release(busy)
+
+    answer = client.post(page_url(info, "/run"), data={"time_limit": "1"}, headers=JSON)
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    job_id = answer.json["id"]
+    assert job_id != "other-process"
+    deadline = time.monotonic() + 60
+    seen = None
+    while time.monotonic() < deadline:  # polled on the other process, as round robin may
+        seen = there.get(job_id, info["event_id"])
+        if seen is not None and seen.status != "running":
+            break
+        time.sleep(0.05)
+    assert seen is not None and seen.status == "done" and seen.progress == 1.0
+    assert there.running(info["event_id"]) is None  # the lock is free again
+    assert there.get(job_id, info["event_id"] + 1) is None  # a job of another event is not shown

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Server, create_event_on, free_port, missing
 from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixture
-from tests.venue.conftest import Certs, Proxy, caddy_for, nginx_for
+from tests.venue.conftest import DEPLOY, Certs, Proxy, caddy_for, fill, nginx_for
 
 REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS_URL", "")
 PHONES = 6
@@ -100,7 +100,7 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(f"{proxy.url}{path}")
         page.wait_for_function(
-            "window.parcoursLive && window.parcoursLive.socket.connected", timeout=WAIT_MS
+            "() => window.parcoursLive && window.parcoursLive.socket.connected", timeout=WAIT_MS
         )
         # WebSocket from the first request on: no long-polling that needs a sticky process
         assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
@@ -130,6 +130,7 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
         phones = [int(n) for n in (spread.get_attribute("data-phones") or "").split(",")]
         assert sorted(phones)[0] > 0 and sum(phones) == PHONES, phones
         assert spread.is_visible()
+        console.screenshot(path=str(a.tmp / "console-two-processes.png"))
         logs = [server.log.read_text() for server in (a, b)]
         assert not any("transport=polling" in log for log in logs)
 
@@ -151,7 +152,7 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
             page.click("#note-form button[type=submit]")
         for page in pages:
             page.wait_for_function(
-                "document.querySelectorAll('#my-log li[data-state=sent]').length === 1",
+                "() => document.querySelectorAll('#my-log li[data-state=sent]').length === 1",
                 timeout=WAIT_MS,
             )
         notes = stored_notes(postgres_url, info["event_id"])
@@ -179,3 +180,36 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_proxy_that_drops_the_upgrade_gets_a_clear_hint(
+    tmp_path: Path, certs: Certs, tls_browser: Any, server_factory: Any
+) -> None:
+    """deploy/nginx.conf without its Upgrade/Connection lines: the pages load, no socket opens;
+    the console says why, and `parcours check` fails its WebSocket line."""
+    port = free_port()
+    server = server_factory(env={"PARCOURS_PUBLIC_URL": f"https://127.0.0.1:{port}"}).start()
+    info = create_event_on(server, "small")
+    broken = fill(
+        (DEPLOY / "nginx.conf").read_text(),
+        {
+            "        proxy_set_header Upgrade $http_upgrade;\n": "",
+            "        proxy_set_header Connection $connection_upgrade;\n": "",
+        },
+    )
+    proxy = nginx_for(tmp_path, [server.port], certs, port, text=broken)
+    context = tls_browser.new_context(locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(f"{proxy.url}/f/{info['facilitator_token']}")
+        page.wait_for_selector("#live-socket-hint", state="visible", timeout=WAIT_MS)
+        assert page.evaluate("document.body.dataset.socketHint") == "websocket-blocked"
+        assert "Upgrade" in page.inner_text("#live-socket-hint")
+        page.screenshot(path=str(tmp_path / "socket-hint.png"))
+        done = server.cli("check", "--cafile", str(certs.ca))
+        assert done.returncode == 1
+        line = next(x for x in done.stdout.splitlines() if "WebSocket" in x)
+        assert line.startswith("FAIL") and "not 101" in line and "Upgrade" in line, line
+    finally:
+        context.close()
+        proxy.stop()

@@ -42,6 +42,16 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
+def connected(page: Any) -> None:
+    """Wait until the page's socket is connected (polled: the pages' CSP forbids eval)."""
+    script = "() => Boolean(window.parcoursLive && window.parcoursLive.socket.connected)"
+    for _ in range(300):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{page.url} did not connect")
+
+
 def api(server: Any, method: str, path: str, token: str, body: Any = None) -> Any:
     answer = requests.request(
         method, f"{server.url}/api/v1{path}", json=body, headers=auth(token), timeout=30
@@ -211,7 +221,7 @@ def test_after_the_shred_every_page_is_closed(server: Any, browser: Any, tmp_pat
         host.goto(f"{server.url}/h/{ev['stations'][0]['host_token']}")
         console.goto(f"{server.url}/f/{ev['facilitator_token']}")
         for page in (host, console):
-            page.wait_for_function("window.parcoursLive && window.parcoursLive.socket.connected")
+            connected(page)
         answer = requests.post(
             f"{server.url}/api/v1/events/{ev['event_id']}/shred",
             json={"confirm": True},

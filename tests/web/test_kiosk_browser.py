@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on, plain
+from tests.conftest import Server, auth, create_event_on, plain, with_codes
 from tests.realtime.helpers import assign_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -33,7 +33,7 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
 def event(server: Server) -> tuple[Server, dict[str, Any]]:
     """Return the server and a new small event with a round-robin plan (Jana and Monika are
     expected at the first station in round 1)."""
-    info = create_event_on(server, "small")
+    info = with_codes(server, create_event_on(server, "small"))
     assign_on(server.database_url, info["event_id"])
     return server, info
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Server, auth, create_event_on
+from tests.conftest import Server, auth, create_event_on, with_codes
 from tests.realtime.helpers import assign_on
 from tests.web.test_kiosk_browser import back_at_roster, kiosk_url, open_page, pick
 
@@ -35,7 +35,7 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
 @pytest.fixture
 def event(server: Server) -> tuple[Server, dict[str, Any]]:
     """A small event with a round-robin plan: Jana and Monika are at the first station."""
-    info = create_event_on(server, "small")
+    info = with_codes(server, create_event_on(server, "small"))
     assign_on(server.database_url, info["event_id"])
     return server, info
 
@@ -166,3 +166,30 @@ def jana_email(ev: dict[str, Any]) -> str:
     """Return Jana's e-mail address from the small example."""
     assert ev["participants"][0]["name"] == "Jana Wächter"
     return "jana.waechter@example.org"
+
+
+def test_an_open_page_of_a_replaced_link_says_it_no_longer_works(
+    browser: Any, event: tuple[Server, dict[str, Any]], shots: Path
+) -> None:
+    """Issue 10, item 3: the old host link stops working at once, also on the open tablet."""
+    server, ev = event
+    station = ev["stations"][1]
+    context, page, errors = open_page(browser, f"{server.url}/h/{station['host_token']}")
+    try:
+        page.wait_for_selector("#lead-form")
+        answer = requests.post(
+            f"{server.url}/api/v1/events/{ev['event_id']}/links/rotate",
+            json={"role": "host", "station_id": station["id"]},
+            headers=auth(ev["organiser_token"]),
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        page.wait_for_selector("#lead-form", state="detached", timeout=15000)
+        page.wait_for_load_state()
+        assert "nicht (mehr) gültig" in page.inner_text("body")
+        page.screenshot(path=str(shots / "host-link-replaced.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()
+    new = answer.json()["url"]
+    assert requests.get(f"{server.url}{new}", timeout=10).status_code == 200

@@ -18,7 +18,7 @@ import pytest
 import requests
 import segno
 
-from tests.conftest import CHROMIUM, Server, auth, create_event_on, missing
+from tests.conftest import CHROMIUM, Server, auth, create_event_on, missing, plain
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 ARGS = [
@@ -66,32 +66,30 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
 
 
 @pytest.fixture
-def camera(tmp_path: Path) -> Iterator[Any]:
-    """Return camera(text): a Chromium whose fake camera shows text's QR code."""
+def camera(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """Return camera(text): a second Chromium whose fake camera shows text's QR code (launched
+    by the session's Playwright: one sync Playwright per thread)."""
     if not Path(CHROMIUM).exists():
         missing("Debian's chromium is not installed (make test installs it where apt works)")
-    from playwright.sync_api import sync_playwright
+    browsers: list[Any] = []
 
-    with sync_playwright() as p:
-        browsers: list[Any] = []
+    def launch(text: str) -> Any:
+        video = write_qr_video(tmp_path / f"qr{len(browsers)}.y4m", text)
+        launched = browser.browser_type.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        browsers.append(launched)
+        return launched
 
-        def launch(text: str) -> Any:
-            video = write_qr_video(tmp_path / f"qr{len(browsers)}.y4m", text)
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    *ARGS,
-                    "--use-fake-ui-for-media-stream",
-                    "--use-fake-device-for-media-stream",
-                    f"--use-file-for-fake-video-capture={video}",
-                ],
-            )
-            browsers.append(browser)
-            return browser
-
-        yield launch
-        for browser in browsers:
-            browser.close()
+    yield launch
+    for launched in browsers:
+        launched.close()
 
 
 def me(server: Server, token: str) -> dict[str, Any]:
@@ -160,7 +158,7 @@ def test_the_host_tablet_picks_a_lead_from_a_badge_by_camera(server: Server, cam
     ev = create_event_on(server, "small")
     person = ev["participants"][3]
     station = ev["stations"][0]
-    code = badge_code_on(server, ev["event_id"], person["id"])
+    code = badge_code_on(server, ev["event_id"], person)
     browser = camera(f"{server.url}/b/{code}")  # what the name badge's QR code holds
     context, page, errors = open_phone(browser, f"{server.url}/h/{station['host_token']}")
     try:
@@ -179,11 +177,12 @@ def test_the_host_tablet_picks_a_lead_from_a_badge_by_camera(server: Server, cam
         context.close()
 
 
-def badge_code_on(server: Server, event_id: int, participant_id: int) -> str:
+def badge_code_on(server: Server, event_id: int, person: dict[str, Any]) -> str:
     """Return a participant's badge code as the server signs it (its secret key)."""
     from parcours.services.kiosk import badge_code
 
-    return badge_code(server.env["PARCOURS_SECRET_KEY"], event_id, participant_id)
+    secret = server.env["PARCOURS_SECRET_KEY"]
+    return badge_code(secret, event_id, person["id"], plain(person))
 
 
 def test_a_camera_app_opening_the_station_code_checks_the_phone_in(

@@ -37,7 +37,12 @@ HEADERS = {
     "phone": ("telefon", "phone", "tel", "telefonnummer", "handy", "mobil", "mobile"),
     "language": ("sprache", "language", "lang"),
     "interests": ("interessen", "interests", "stationen", "stations", "interesse"),
+    "avoid": ("meiden", "avoid", "nichtzu", "nichtbesuchen", "neverat"),
+    "stay_put": ("bleibt", "stayput", "ortsfest", "stationär", "stationaer", "immobil"),
+    "absent_rounds": ("abwesend", "absent", "absentrounds", "abwesenderunden", "away"),
 }
+YES = ("ja", "yes", "j", "y", "x", "1", "true", "wahr")
+NO = ("", "nein", "no", "n", "0", "false", "falsch", "-")
 # Accepted values of the "Art" column (compared without case, spaces and punctuation). A value
 # not listed here imports as "other" with a warning, or as the kind the organiser picks for it.
 KIND_WORDS = {
@@ -240,6 +245,12 @@ def _row(
     data["kind"], unknown = _kind(raw.get("kind", ""), kind_choices)
     data["language"] = _word(raw.get("language", ""), LANGUAGE_WORDS, "de", "language", errors)
     data["interests"] = _interests(raw.get("interests", ""), refs, errors)
+    data["avoid"] = _interests(raw.get("avoid", ""), refs, errors, "avoid")
+    stay = raw.get("stay_put", "").strip().lower()
+    if stay not in YES + NO:
+        errors.setdefault("stay_put", []).append(f"unknown value '{stay}': use ja or nein")
+    data["stay_put"] = stay in YES
+    data["absent_rounds"] = _rounds(raw.get("absent_rounds", ""), errors)
     try:
         data = CsvParticipantSchema().load(data)
     except ValidationError as err:
@@ -279,7 +290,23 @@ def _word(
     return default
 
 
-def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -> list[int]:
+def _rounds(value: str, errors: dict[str, list[str]]) -> list[int]:
+    """Return round numbers from "5, 6" or "3-4"."""
+    out: set[int] = set()
+    for part in re.split(r"[|,;\s]+", value.strip()):
+        low, dash, high = part.partition("-")
+        if part.isdigit() and 1 <= int(part) <= 100:
+            out.add(int(part))
+        elif dash and low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 100:
+            out.update(range(int(low), int(high) + 1))
+        elif part:
+            errors.setdefault("absent_rounds", []).append(f"not a round: '{part}'")
+    return sorted(out)
+
+
+def _interests(
+    value: str, refs: dict[str, int], errors: dict[str, list[str]], key: str = "interests"
+) -> list[int]:
     ids: list[int] = []
     for part in re.split(r"[|,;\n]", value):
         ref = part.strip().lower()
@@ -289,7 +316,7 @@ def _interests(value: str, refs: dict[str, int], errors: dict[str, list[str]]) -
             if refs[ref] not in ids:
                 ids.append(refs[ref])
         else:
-            errors.setdefault("interests", []).append(f"no station '{part.strip()}'")
+            errors.setdefault(key, []).append(f"no station '{part.strip()}'")
     return ids
 
 

@@ -23,7 +23,20 @@ from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
 from parcours.web.uploads import upload
 
-LISTS = ("interests", "must_visit")
+LISTS = ("interests", "must_visit", "avoid")
+
+
+def _rounds_text(value: str) -> list[str]:
+    """Return the round numbers of a text like "5, 6" or "3-4" (bad parts left for the schema)."""
+    out: list[str] = []
+    for part in value.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        if dash and low.isdigit() and high.isdigit() and int(high) - int(low) < 100:
+            out += [str(r) for r in range(int(low), int(high) + 1)]
+        elif part:
+            out.append(part)
+    return out
 
 
 def _closed(event: Event) -> ResponseReturnValue | None:
@@ -49,6 +62,9 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
         "language": person.language,
         "interests": person.interests or [],
         "must_visit": person.must_visit or [],
+        "avoid": person.avoid or [],
+        "stay_put": person.stay_put,
+        "absent_rounds": ", ".join(str(r) for r in person.absent_rounds or []),
         "present": person.present,
     }
 
@@ -56,6 +72,8 @@ def _person_form(person: Participant | None, event: Event) -> dict[str, Any]:
 def _submitted() -> dict[str, Any]:
     data = clean_form(request.form, LISTS)
     data["present"] = "present" in request.form
+    data["stay_put"] = "stay_put" in request.form
+    data["absent_rounds"] = _rounds_text(request.form.get("absent_rounds", ""))
     for key in LISTS:
         data.setdefault(key, [])
     return data
@@ -66,6 +84,7 @@ def _values_from_form() -> dict[str, Any]:
     for key in LISTS:
         values[key] = [int(v) for v in request.form.getlist(key) if v.isdigit()]
     values["present"] = "present" in request.form
+    values["stay_put"] = "stay_put" in request.form
     return values
 
 

@@ -1,14 +1,14 @@
 """announcements end: how long an announcement stays on the screen and the phones
 
 Revision ID: 0002_h16b
-Revises: 0002_h10b
+Revises: 0002_h12
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_h16b"
-down_revision = "0002_h10b"
+down_revision = "0002_h12"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,73 @@
+"""The plan page says how the plan was built, why repeats are unavoidable, and the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.test_organiser import login, make_organiser
+from tests.web.test_plans_pages import metric, page_url, run_job
+
+
+def forced_event() -> dict[str, Any]:
+    """Return an event file: 4 stations of 4 places for 16 people, 3 rounds (repeats forced)."""
+    return {
+        "event": {"title": "Eng", "language": "de"},
+        "agenda": [{"title": "Parcours", "kind": "parcours", "rounds": 3, "round_minutes": 5}],
+        "stations": [{"name": f"Tisch {i}", "capacity": 4, "code": f"T{i}"} for i in range(4)],
+        "participants": [
+            {"name": f"Person {i}", "organisation": "Tisch 0" if i == 0 else "", "stay_put": i == 1}
+            for i in range(16)
+        ],
+    }
+
+
+def test_plan_page_explains_repeats_and_construction_in_german(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event(forced_event())
+    job = run_job(client, info, mode="individual", seed="1", priority="encounters")
+    assert job["status"] == "done", job.get("message")
+    html = client.get(page_url(info), headers={"Accept-Language": "de"}).get_data(as_text=True)
+    bad, value = metric(html, "why_repeats")
+    assert not bad and value.startswith("mindestens")
+    assert "Wiederholungen sind hier unvermeidlich" in html
+    assert "Mit 5 Stationen (je höchstens 4 Personen)" in html  # GF(5) holds 20
+    _bad, built = metric(html, "construction")
+    assert built  # how the plan was built
+    bad, value = metric(html, "avoid_violations")
+    assert not bad and value == "0"
+    bad, value = metric(html, "stay_put_moves")
+    assert not bad and value == "0"
+    assert 'name="priority" value="encounters" checked' in html
+
+
+def test_csv_import_reads_the_rule_columns() -> None:
+    from parcours.web.organiser.csv_import import parse_csv
+
+    raw = (
+        b"Name;Organisation;Meiden;Bleibt;Abwesend\n"
+        b"Ada;Acme;Tisch 1|T2;ja;2-3\n"
+        b"Bo;;;nein;\n"
+        b"Cy;;Nirgendwo;vielleicht;x\n"
+    )
+    result = parse_csv(raw, {"tisch 1": 11, "t2": 12})
+    ada, bo, cy = result.rows
+    assert ada.data["avoid"] == [11, 12] and ada.data["stay_put"] is True
+    assert ada.data["absent_rounds"] == [2, 3] and not ada.errors
+    assert bo.data["avoid"] == [] and bo.data["stay_put"] is False and not bo.errors
+    assert set(cy.errors) == {"avoid", "stay_put", "absent_rounds"}
+
+
+def test_plan_page_lists_the_further_parcours(app: Any, client: Any, make_event: Any) -> None:
+    from tests.api.test_plan_rules import rules_event
+
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event(rules_event(parcours=2))
+    job = run_job(client, info, mode="individual", seed="2")
+    assert job["status"] == "done", job.get("message")
+    html = client.get(page_url(info), headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'id="later-parcours"' in html and "Weitere Parcours" in html
+    assert "Parcours 2" in html and "Stationen erneut besucht" in html

@@ -12,7 +12,7 @@ from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports.svg import column_chart
 from parcours.extensions import db
 from parcours.schemas.common import load
-from parcours.schemas.messages import localize_error, translate
+from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plan_views, plans
 from parcours.services.plan_data import latest_run

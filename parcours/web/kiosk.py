@@ -12,10 +12,12 @@ from parcours.api.auth import actor_for_token
 from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
+from parcours.schemas.common import LANGUAGES
 from parcours.schemas.kiosk import BADGE_PATTERN, KioskRosterOut
 from parcours.schemas.live import AnnouncementSchema, dump_state
 from parcours.services import clock, kiosk, live
 from parcours.services.common import get_event
+from parcours.station_texts import station_texts
 from parcours.storage import Station
 from parcours.web.closed import closed_for
 from parcours.web.kiosk_labels import bilingual, defaults, labels
@@ -49,10 +51,27 @@ def page_data(actor: Actor, token: str, station: Station) -> dict[str, Any]:
         "state": dump_state(clock.state_of(session, actor.event_id)),
         "announcements": AnnouncementSchema(many=True).dump(news),
         "roster": KioskRosterOut().dump(kiosk.kiosk_roster(session, actor)),
-        "station": {"id": station.id, "name": station.name, "topics": list(station.topics or [])},
+        "station": {
+            "id": station.id,
+            "name": station.name,
+            "topics": list(station.topics or []),
+            "topic_labels": topic_labels(station),
+        },
         "idle_s": IDLE_S,
         "transports": current_app.config.get("SOCKET_TRANSPORTS", ["websocket"]),
     }
+
+
+def topic_labels(station: Station) -> dict[str, list[str]]:
+    """Return the station's topics per language where its template has them (for the person
+    who picks that language at the kiosk); the button still sends the station's own topic."""
+    event_language = station.event.language or "de"
+    out: dict[str, list[str]] = {}
+    for lang in LANGUAGES:
+        texts = station_texts(station, event_language, lang)
+        if texts["translated"] and lang != event_language:
+            out[lang] = [t["label"] for t in texts["topics"]]
+    return out
 
 
 @bp.get("/k/<token>")

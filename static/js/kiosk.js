@@ -52,7 +52,19 @@ function reset() {
   if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
   show("roster");
   document.body.dataset.person = "";
-  setLanguage(null); // the next person starts in the event's languages again
+  pickLanguage(null); // the next person starts in the event's languages again
+}
+
+/** Show the labels, and the station's topics where its template has them, in one language. */
+function pickLanguage(lang) {
+  setLanguage(lang);
+  const labels = (live.data.station && live.data.station.topic_labels) || {};
+  const topics = [...document.querySelectorAll("#kiosk-topics [data-topic]:not([data-other])")];
+  topics.forEach((button, index) => {
+    const own = button.dataset.topic; // what is sent and stored: the station's own topic
+    button.textContent = (lang && labels[lang] && labels[lang][index]) || own;
+    button.lang = lang && labels[lang] ? lang : "";
+  });
 }
 
 function touched() {
@@ -278,7 +290,7 @@ mountEntries();
 mountStatus();
 mountExit(box, reset);
 for (const button of document.querySelectorAll("[data-kiosk-lang]")) {
-  button.addEventListener("click", () => setLanguage(button.dataset.kioskLang));
+  button.addEventListener("click", () => pickLanguage(button.dataset.kioskLang));
 }
 for (const name of ["pointerdown", "keydown", "input", "touchstart"]) {
   document.addEventListener(name, touched, { capture: true, passive: true });

@@ -67,7 +67,11 @@ export const live = {
   async api(method, path, body) {
     const response = await fetch(`/api/v1${path}`, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        "Content-Type": "application/json",
+        "Accept-Language": document.documentElement.lang || "de", // the page's language
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = null;

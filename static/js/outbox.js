@@ -245,6 +245,8 @@ export class Outbox {
         headers: {
           Authorization: `Bearer ${entry.token || this.token}`,
           "Content-Type": "application/json",
+          // errors come back in the page's language (the participant's, not only the browser's)
+          "Accept-Language": document.documentElement.lang || "de",
         },
         body: JSON.stringify(entry.body),
         cache: "no-store",

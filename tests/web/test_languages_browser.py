@@ -204,12 +204,19 @@ def test_the_kiosk_speaks_each_persons_language_for_their_turn(
         assert heading.locator("[lang=de]").count() == 0
         assert heading.locator(f"[lang={lang}]").count() == 1
         assert not german_left(page, lang, "#screen-roster")
+        first_topic = "document.querySelector('#kiosk-topics [data-topic]').textContent"
+        if station is event["stations"][0]:  # agentur-fuer-arbeit: its template speaks uk, tr
+            sends = "document.querySelector('#kiosk-topics [data-topic]').dataset.topic"
+            assert page.evaluate(sends).startswith("Stellen melden")  # stored: the station's own
+            assert page.evaluate(first_topic) != page.evaluate(sends)
         if lang in RTL:
             page.screenshot(path=str(shots() / f"kiosk-{lang}.png"), full_page=True)
         page.clock.run_for(61_000)  # nobody touches the tablet: the next person comes
         check_direction(page, "de")
         assert heading.locator("[lang=de]").count() == 1
         assert heading.locator("[lang=en]").count() == 1
+        first = "document.querySelector('#kiosk-topics [data-topic]')"
+        assert page.evaluate(f"{first}.textContent === {first}.dataset.topic")
     finally:
         context.close()
 

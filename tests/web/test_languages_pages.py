@@ -188,3 +188,31 @@ def test_route_cards_and_poster_in_the_participants_languages(
     for lang in ("de", "en", *NEW):
         assert f'<div class="jp-text" lang="{lang}"' in poster, lang
     assert "امسح الرمز بكاميرا هاتفك" in poster
+
+
+def test_the_csv_and_the_event_file_take_the_new_languages() -> None:
+    from parcours.web.organiser.csv_import import parse_csv
+
+    raw = (
+        "Name;E-Mail;Sprache\n"
+        "Olena;olena@example.org;Ukrainisch\n"
+        "Ahmad;ahmad@example.org;العربية\n"
+        "Darya;darya@example.org;Dari\n"
+        "Deniz;deniz@example.org;Türkçe\n"
+        "Ivan;ivan@example.org;ru\n"
+        "Nemo;nemo@example.org;Klingonisch\n"
+    ).encode()
+    rows = parse_csv(raw).rows
+    assert [r.data["language"] for r in rows] == ["uk", "ar", "fa", "tr", "ru", "de"]
+    assert rows[-1].errors.get("language") and not any(r.errors for r in rows[:-1])
+
+
+def test_the_event_file_takes_the_new_languages(app: Any, make_event: Any) -> None:
+    from tests.conftest import example
+
+    data = example("small")
+    data["participants"][0]["language"] = "fa"
+    data["event"]["language"] = "uk"
+    info = make_event(data)
+    html = app.test_client().get(f"/p/{info['participants'][0]['token']}").text
+    assert _html_lang(html) == ("fa", "rtl")

@@ -130,6 +130,7 @@ export function start() {
     // the console's screen preview says so: the console counts real screens only
     auth: data.preview ? { token: live.token, preview: true } : { token: live.token },
     transports,
+    query: { lang: document.documentElement.lang || "de" }, // acks' errors in the page's language
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
   });

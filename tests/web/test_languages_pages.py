@@ -216,3 +216,31 @@ def test_the_event_file_takes_the_new_languages(app: Any, make_event: Any) -> No
     info = make_event(data)
     html = app.test_client().get(f"/p/{info['participants'][0]['token']}").text
     assert _html_lang(html) == ("fa", "rtl")
+
+
+def test_socket_acks_speak_the_pages_language(app: Any, make_event: Any) -> None:
+    """The live pages open their socket with ?lang= (the page's language), so a refused write
+    is explained in the participant's language, not only the browser's."""
+    from parcours.extensions import socketio
+
+    info = make_event("small")
+    sock = socketio.test_client(
+        app,
+        namespace="/live",
+        query_string="lang=ar",
+        auth={"token": info["participants"][0]["token"]},
+        headers={"Accept-Language": "de"},
+    )
+    assert sock.is_connected("/live")
+    ack = sock.emit(
+        "note",
+        {"client_id": "0b9d7c3e-5a51-4e4c-8f39-2d3c4b5a6f70", "text": ""},
+        namespace="/live",
+        callback=True,
+    )
+    sock.disconnect(namespace="/live")
+    assert ack["status"] == 400
+    message = ack["body"]["error"]["message"] + " ".join(
+        m for msgs in ack["body"]["error"]["fields"].values() for m in msgs
+    )
+    assert re.search("[\u0600-\u06ff]", message), message

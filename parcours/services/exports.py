@@ -13,6 +13,7 @@ from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.exports import csvfile, jsonfile, pack, vcard, xlsx
 from parcours.exports.scope import ExportScope
 from parcours.exports.summary import render_summary
+from parcours.schemas.common import ORGANISER_LANGUAGES
 from parcours.services.common import audit, require_event
 from parcours.storage import Event
 
@@ -43,7 +44,9 @@ STATION_WRITERS: dict[str, tuple[str, Writer]] = {
 def _run(scope: ExportScope, writer: tuple[str, Writer], out: IO[bytes]) -> str:
     stem, write = writer
     name, _dot, ext = stem.rpartition(".")
-    with force_locale(scope.event.language):
+    # exports are for organisers and stations: German or English (an event in uk, ar, … -> German)
+    language = scope.event.language if scope.event.language in ORGANISER_LANGUAGES else "de"
+    with force_locale(language):
         write(out, scope)
     return scope.filename(name, ext)
 

@@ -251,3 +251,32 @@ def test_axe_finds_nothing_on_the_pages(
         finally:
             context.close()
     assert not {k: v for k, v in found.items() if v}, found
+
+
+def test_an_arabic_route_card_reads_right_to_left(
+    browser: Any, server: Server, event: dict[str, Any]
+) -> None:
+    person = event["participants"][3]
+    set_language(server, person["id"], "ar")
+    done = server.cli(
+        "organiser", "create", "orga@example.org", "--password", "pw-12345678", "--admin"
+    )
+    assert done.returncode == 0, done.stderr
+    url = f"{server.url}/organiser/events/{event['event_id']}/plan/route-cards"
+    context = browser.new_context(locale="de-DE", viewport={"width": 800, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.fill("#email", "orga@example.org")
+        page.fill("#password", "pw-12345678")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(url)
+        card = page.locator(f"article.route-card[data-participant='{person['id']}']")
+        assert card.get_attribute("lang") == "ar" and card.get_attribute("dir") == "rtl"
+        rnd = card.locator("th.rc-round").bounding_box()
+        station = card.locator("th").nth(-2).bounding_box()
+        assert rnd["x"] > station["x"]  # the first column stands on the right
+        assert page.locator("html").get_attribute("lang") == "de"  # the page itself: organiser's
+        card.screenshot(path=str(shots() / "route-card-ar.png"))
+    finally:
+        context.close()

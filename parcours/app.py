@@ -87,7 +87,7 @@ def register_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
         # transport cap above the body cap, so an oversize write is acked {status: 413}
-        # (parcours.api.limits) instead of the socket being dropped
+        # (parcours.operations.limits) instead of the socket being dropped
         max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parcours.api.registry import Call, Result, operation
+from parcours.operations import Call, Result, operation
 from parcours.schemas.attendance import AttendanceOut, AttendanceSetSchema
 from parcours.schemas.common import load
 from parcours.services import attendance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,3 +42,8 @@ def bearer(header: str | None) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return value.strip() or None
+
+
+def secret() -> str:
+    """Return the key that signs badge codes."""
+    return str(current_app.config["SECRET_KEY"])

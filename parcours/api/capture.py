@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from parcours.api import wall as _wall  # noqa: F401  (the wall's operations register on import)
-from parcours.api.registry import Call, Result, operation
+from parcours.api.after import station_file
+from parcours.api.auth import secret
 from parcours.domain.errors import Forbidden, Invalid
+from parcours.operations import Call, Result, operation
 from parcours.realtime import emit
 from parcours.schemas.capture import (
     CheckInIn,
@@ -22,7 +23,7 @@ from parcours.schemas.capture import (
 )
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
-from parcours.services import capture, capture_lists
+from parcours.services import capture, capture_lists, kiosk
 from parcours.storage import FollowUp, Participant, Station
 
 WRITE = {"limited": True}
@@ -203,16 +204,8 @@ def station_follow_ups(call: Call) -> Result:
 
 
 def _station_pack(call: Call, fmt: str) -> Result:
-    """Hand ?format= to parcours.exports.station_pack(call, fmt) -> Result where it exists."""
-    try:
-        from parcours import exports
-    except ModuleNotFoundError:
-        exports = None  # type: ignore[assignment]
-    pack = getattr(exports, "station_pack", None)
-    if pack is None:
-        raise Invalid("format: not available", {"format": [f"'{fmt}' is not available"]})
-    result: Result = pack(call, fmt)
-    return result
+    """Answer ?format= with the station's file (CSV, XLSX, vCard or ZIP pack)."""
+    return station_file(call, fmt)
 
 
 @operation(
@@ -242,11 +235,9 @@ def find_people(call: Call) -> Result:
     **WRITE,
 )
 def identify_person(call: Call) -> Result:
-    from parcours.api.kiosk import secret
-
     assert call.actor is not None
     who = load(WhoIn(), call.body)
-    person = capture_lists.identify_person(
+    person = kiosk.identify_person(
         call.session, call.actor, call.params["event_id"], who, secret()
     )
     return 200, PersonOut().dump(person)

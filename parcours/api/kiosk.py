@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
-from parcours.api.auth import bearer
+from parcours.api.auth import secret
 from parcours.api.capture import created, push_roster, tell_station
-from parcours.api.limits import KIOSK_PINS, FailureGuard
-from parcours.api.limits import guard as guard_named
-from parcours.api.registry import Call, Result, operation
+from parcours.operations import Call, Result, operation
+from parcours.operations.limits import KIOSK_PINS, FailureGuard
+from parcours.operations.limits import guard as guard_named
 from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
@@ -46,11 +46,6 @@ def tell_participant(participant_id: int | None, kind: str, record: Any) -> None
         emit.to_participant(participant_id, "kiosk_entry", {"kind": kind, "record": record})
 
 
-def secret() -> str:
-    """Return the key that signs badge codes."""
-    return str(current_app.config["SECRET_KEY"])
-
-
 @operation(
     "kiosk_start",
     "POST",
@@ -79,7 +74,7 @@ def kiosk_start(call: Call) -> Result:
 def kiosk_exit(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskPinIn(), call.body)
-    token = bearer(request.headers.get("Authorization")) or ""
+    token = call.token or ""
     host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], guard())
     return 200, {"url": url_for("host.host", token=host)}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parcours.api.registry import Call, Result, operation
+from parcours.operations import Call, Result, operation
 from parcours.realtime import hooks
 from parcours.schemas.common import load
 from parcours.schemas.live import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parcours.api.registry import Call, Result, operation
 from parcours.domain.errors import Invalid
+from parcours.operations import Call, Result, operation
 from parcours.realtime import emit
 from parcours.schemas.capture import WallCardIn, WallCardOut, WallModerateIn, WallVoteIn
 from parcours.schemas.common import load

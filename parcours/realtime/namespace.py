@@ -11,11 +11,11 @@ from flask import request, session
 from flask_socketio import Namespace, join_room
 
 from parcours.api.auth import token_actor
-from parcours.api.errors import error_body, from_exception
 from parcours.api.registry import Call, run, socket_operations
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
+from parcours.operations.errors import error_body, from_exception
 from parcours.realtime import rooms
 from parcours.schemas.common import LARGEST, check_input, problems
 
@@ -94,7 +94,9 @@ class LiveNamespace(Namespace):
                 return {"status": status, "body": body}
             if actor is not None:
                 params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-            status, body = run(op, Call(db_session, actor, params, payload, {}))
+            token, client = session_token(), request.remote_addr
+            call = Call(db_session, actor, params, payload, {}, token, client)
+            status, body = run(op, call)
         except ParcoursError as err:
             db_session.rollback()
             status, body = from_exception(err)

@@ -10,9 +10,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from parcours.api.limits import JOIN_ADDRESS, check_address
 from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFound
 from parcours.extensions import db
+from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
 from parcours.services import participants as people

@@ -2,7 +2,7 @@
 
 Each login is also recorded on the server (organiser_sessions): logging out deletes it, so a
 copy of the cookie opens nothing afterwards, and a new password ends the other logins. Failed
-logins are counted per e-mail address and per client address (parcours.api.limits): too many
+logins are counted per e-mail address and per client address (parcours.operations.limits): too many
 and the login answers 429 with Retry-After for a few minutes, even for the right password.
 
 An event belongs to the organiser who made it (`--owner EMAIL` on the command line). Events
@@ -22,10 +22,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from parcours.api.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
+from parcours.operations.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.services import accounts
 from parcours.storage import Event, Organiser
 

@@ -119,4 +119,3 @@ def _confirm(session: Any, event_id: int, yes: bool) -> None:
         f"cards of '{event.title}' (event {event_id}) for good. Counts stay for the report."
     )
     click.confirm("Delete now?", abort=True)
-

@@ -105,4 +105,3 @@ def plan_command(event: str | None, as_json: bool, **options: Any) -> None:
             _print(_event(event, options), as_json, f"plan of event {event} stored")
     except ParcoursError as err:
         _problems(err)
-

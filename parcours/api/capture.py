@@ -237,9 +237,7 @@ def find_people(call: Call) -> Result:
 def identify_person(call: Call) -> Result:
     assert call.actor is not None
     who = load(WhoIn(), call.body)
-    person = kiosk.identify_person(
-        call.session, call.actor, call.params["event_id"], who, secret()
-    )
+    person = kiosk.identify_person(call.session, call.actor, call.params["event_id"], who, secret())
     return 200, PersonOut().dump(person)
 
 

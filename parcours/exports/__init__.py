@@ -19,4 +19,3 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "html": "text/html",
 }
-

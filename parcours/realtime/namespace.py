@@ -12,11 +12,11 @@ from flask_socketio import Namespace, join_room
 
 from parcours.api.auth import token_actor
 from parcours.api.registry import Call, run, socket_operations
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
 from parcours.operations.errors import error_body, from_exception
-from parcours.realtime import rooms
 from parcours.schemas.common import LARGEST, check_input, problems
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid
 from parcours.services import capture, clock, live
+from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import audit, issue_token, require_event, require_live
 from parcours.storage import AccessToken, CheckIn, Event, FollowUp, Note, Participant, Station
 from parcours.storage.base import utcnow
@@ -72,9 +74,7 @@ def exit_kiosk(session: Session, actor: Actor, token: str, pin: str, guard: PinG
     audit(session, actor.event_id, actor.label, "kiosk.exit", station_id=actor.station_id)
     session.commit()
     guard.clear(token)
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.token_room(row.id)])  # its open sockets end now
+    publish(EndSockets((rooms.token_room(row.id),)))  # its open sockets end now
     return host
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
+from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.capture import participant_of, station_of
 from parcours.services.common import audit, issue_token, require_event, require_live
 from parcours.storage import AccessToken, new_personal_code, utcnow
@@ -91,9 +93,7 @@ def rotate_link(
         **{k: v for k, v in ids.items() if v is not None},
     )
     session.commit()
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.token_room(row.id) for row in old])
+    publish(EndSockets(tuple(rooms.token_room(row.id) for row in old)))
     return Rotated(
         role,
         new.token,

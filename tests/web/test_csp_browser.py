@@ -31,7 +31,7 @@ def server(tmp_path_factory: Any) -> Iterator[Server]:
     server = Server(tmp_path_factory.mktemp("csp"))
     done = server.cli("db", "upgrade")
     assert done.returncode == 0, done.stderr
-    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD)
+    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD, "--admin")
     assert done.returncode == 0, done.stderr
     server.start()
     yield server

@@ -248,27 +248,35 @@ def create_event_on(server: Server, name: str = "small") -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Return Debian's Chromium driven by Playwright (skipped where it is not installed)."""
+def playwright_driver() -> Iterator[Any]:
+    """Return the one Playwright driver of the session: the sync API cannot be started twice
+    at once, so every fixture that launches its own Chromium (other flags, another HOME)
+    launches it from here."""
     if not Path(CHROMIUM).exists():
         missing("Debian's chromium is not installed (make test installs it where apt works)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-quic",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Return Debian's Chromium driven by Playwright (skipped where it is not installed)."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-quic",
+            "--disable-sync",
+        ],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

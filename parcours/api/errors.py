@@ -35,7 +35,7 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
 
 def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
     """Return the status and body for an expected failure, in the request's language."""
-    from parcours.schemas.messages import localize_error
+    from parcours.schemas.error_messages import localize_error
 
     message, fields = localize_error(err.message, err.fields)
     return err.status, error_body(err.code, message, fields)
@@ -85,7 +85,7 @@ def register_api_errors(app: Flask) -> None:
         message = err.description or err.name
         if status == 413:
             message = "The request body is too large."
-        from parcours.schemas.messages import translate
+        from parcours.schemas.error_messages import translate
 
         return jsonify(error_body(code, translate(message))), status
 
@@ -98,7 +98,7 @@ def register_api_errors(app: Flask) -> None:
             from parcours.web.errors import error_page
 
             return error_page(500, gettext("Something went wrong on our side."))
-        from parcours.schemas.messages import translate
+        from parcours.schemas.error_messages import translate
 
         message = translate("Something went wrong on our side.")
         return jsonify(error_body("internal_error", message)), 500

@@ -120,9 +120,7 @@ def app_limits() -> Limits | None:
         return None
     found = current_app.extensions.get(EXTENSION_KEY)
     if not isinstance(found, Limits):
-        uri = current_app.config.get("RATE_LIMIT_STORAGE") or current_app.config.get(
-            "MESSAGE_QUEUE"
-        )
+        uri = current_app.config.get("MESSAGE_QUEUE")
         prefix = str(current_app.config.get("MESSAGE_QUEUE_CHANNEL") or "parcours")
         found = Limits(uri, prefix)
         current_app.extensions[EXTENSION_KEY] = found

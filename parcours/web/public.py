@@ -36,7 +36,7 @@ def unknown_code(code: str) -> ResponseReturnValue:
 @bp.app_template_filter("tr_error")
 def tr_error(message: str) -> str:
     """Return an error message of the API or the CSV check in the page's language."""
-    from parcours.schemas.messages import translate
+    from parcours.schemas.error_messages import translate
 
     return translate(str(message))
 

@@ -18,6 +18,15 @@ function assetUrls() {
   });
 }
 
+/** Forget cached copies of this page's files under an older ?v= (each update adds new ones). */
+async function dropOldVersions(assets, current) {
+  const wanted = new Map(current.map((u) => [new URL(u).pathname, u]));
+  for (const request of await assets.keys()) {
+    const keep = wanted.get(new URL(request.url).pathname);
+    if (keep && keep !== request.url) await assets.delete(request);
+  }
+}
+
 /** Register the service worker for scope and cache this page; resolves to true when ready. */
 export async function prepareOffline(scope) {
   const body = document.body.dataset;
@@ -32,12 +41,14 @@ export async function prepareOffline(scope) {
     const page = location.href.split("#")[0];
     await pages.put(page, await fetch(page, { cache: "no-store", credentials: "same-origin" }));
     const assets = await caches.open(ASSETS);
+    const current = assetUrls();
     await Promise.all(
-      assetUrls().map(async (url) => {
+      current.map(async (url) => {
         const response = await fetch(url);
         if (response.ok) await assets.put(url, response);
       }),
     );
+    await dropOldVersions(assets, current);
     body.offlineReady = "yes";
     return true;
   } catch (err) {

@@ -1,5 +1,7 @@
 // Facilitator console: the attendance list. Search, filter, select, and mark present or absent
 // in one go; the server takes the absent out of the rounds to come and places late arrivals.
+import { live } from "./live-core.js";
+
 const box = document.getElementById("attendance");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
 const $ = (sel) => box.querySelector(sel);
@@ -152,5 +154,10 @@ if (box) {
     });
   }
   document.addEventListener("parcours:replanned", load);
+  let pending = null; // another console changed the plan: read the list again (once per burst)
+  live.on("plan", () => {
+    clearTimeout(pending);
+    pending = setTimeout(load, 300);
+  });
   load();
 }

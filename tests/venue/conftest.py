@@ -232,12 +232,10 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def trusting_browser(certs: Certs, tmp_path_factory: Any) -> Iterator[Any]:
+def trusting_browser(certs: Certs, tmp_path_factory: Any, playwright_driver: Any) -> Iterator[Any]:
     """Debian's Chromium that trusts the test's CA the way an organiser's Linux laptop does
     (docs/deploy.md, "Trusting Caddy's root"): certutil adds it to the NSS database in the
     browser's HOME, here a folder of the test's own. No flag skips a certificate check."""
-    if not Path(CHROMIUM).exists():
-        missing("Debian's chromium is not installed (make test installs it where apt works)")
     certutil = need("certutil")
     home: Path = tmp_path_factory.mktemp("home")
     nssdb = home / ".pki" / "nssdb"
@@ -247,28 +245,20 @@ def trusting_browser(certs: Certs, tmp_path_factory: Any) -> Iterator[Any]:
         ["-A", "-t", "C,,", "-n", "parcours-test-ca", "-i", str(certs.ca)],
     ):
         subprocess.run([certutil, "-d", f"sql:{nssdb}", *argv], check=True, capture_output=True)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "HOME": str(home)}
-        )
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "HOME": str(home)}
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="module")
-def tls_browser() -> Iterator[Any]:
+def tls_browser(playwright_driver: Any) -> Iterator[Any]:
     """Debian's Chromium that accepts any certificate, for Caddy's root made at run time
     (RECIPES: the context option ignore_https_errors is not enough for a service worker; the
     command-line flag is)."""
-    if not Path(CHROMIUM).exists():
-        missing("Debian's chromium is not installed (make test installs it where apt works)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
-        )
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+    )
+    yield browser
+    browser.close()

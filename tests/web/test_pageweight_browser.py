@@ -27,3 +27,32 @@ def test_the_phone_page_stays_within_its_budget_and_repeats_from_the_cache(
     assert first.served >= 10  # scripts and styles came from the server once ...
     assert repeat.served == 0, "\n".join(repeat.table())  # ... and never again
     assert repeat.wire < first.wire / 3  # only the page itself (no-store) travels again
+
+
+def test_the_offline_copy_forgets_older_versions_of_the_same_file(
+    server: Any, browser: Any
+) -> None:
+    ev = create_event_on(server, "small")
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/p/{ev['participants'][0]['token']}")
+        page.wait_for_selector("body[data-offline-ready='yes']", timeout=15000)
+        page.evaluate(
+            """async () => {
+              const assets = await caches.open("parcours-assets-v1");
+              await assets.put("/static/js/live-core.js?v=000000000000", new Response("old"));
+              await assets.put("/static/js/elsewhere.js?v=000000000000", new Response("other"));
+            }"""
+        )
+        page.reload()
+        page.wait_for_selector("body[data-offline-ready='yes']", timeout=15000)
+        keys = page.evaluate(
+            """async () => (await (await caches.open("parcours-assets-v1")).keys())
+                .map((r) => new URL(r.url).pathname + new URL(r.url).search)"""
+        )
+    finally:
+        context.close()
+    live_core = [k for k in keys if k.startswith("/static/js/live-core.js")]
+    assert len(live_core) == 1 and "v=000000000000" not in live_core[0], keys
+    assert "/static/js/elsewhere.js?v=000000000000" in keys  # not this page's: left alone

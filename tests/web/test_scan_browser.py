@@ -18,7 +18,15 @@ import pytest
 import requests
 import segno
 
-from tests.conftest import CHROMIUM, Server, auth, create_event_on, missing, plain
+from tests.conftest import (
+    CHROMIUM,
+    Server,
+    auth,
+    create_event_on,
+    missing,
+    plain,
+    with_codes,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 ARGS = [
@@ -155,7 +163,7 @@ def test_the_kiosk_names_a_participant_from_the_route_card_by_camera(
 
 
 def test_the_host_tablet_picks_a_lead_from_a_badge_by_camera(server: Server, camera: Any) -> None:
-    ev = create_event_on(server, "small")
+    ev = with_codes(server, create_event_on(server, "small"))
     person = ev["participants"][3]
     station = ev["stations"][0]
     code = badge_code_on(server, ev["event_id"], person)

@@ -21,7 +21,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def setup(server_factory: Any) -> tuple[Server, dict[str, Any]]:
     server = server_factory("eventlet").start()
-    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD)
+    done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD, "--admin")
     assert done.returncode == 0, done.stderr
     info = create_event_on(server, "small")
     done = server.cli("plan", str(info["event_id"]), "--seed", "1")

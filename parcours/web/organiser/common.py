@@ -83,7 +83,7 @@ def local_input(event: Event) -> str:
 
 def form_failed(template: str, err: Invalid, **context: Any) -> ResponseReturnValue:
     """Render the form again with the submitted values and the field errors (status 400)."""
-    from parcours.schemas.messages import localize_error
+    from parcours.schemas.error_messages import localize_error
 
     context.setdefault("values", request.form)
     message, fields = localize_error(err.message, err.fields)

@@ -21,6 +21,7 @@ from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
+from parcours.web.qr import qr_svg
 from parcours.web.uploads import upload
 
 LISTS = ("interests", "must_visit", "avoid")
@@ -158,6 +159,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         flash(_("Saved."), "success")
         return redirect(url_for("organiser.participants", event_id=event.id))
     token = token_of(db.session(), person.id)
+    url = f"{base_url()}/p/{token}" if token else None
     return render_template(
         "organiser/participant_form.html",
         event=event,
@@ -165,7 +167,8 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         person=person,
         values=_person_form(person, event),
         errors={},
-        personal_url=f"{base_url()}/p/{token}" if token else None,
+        personal_url=url,
+        personal_qr=qr_svg(url, title=person.name) if url else None,
     )
 
 

@@ -14,10 +14,14 @@ export function readJson(id, fallback) {
   }
 }
 
-/** Return a translated string of the capture-i18n block with {name} placeholders filled. */
+const plural = new Intl.PluralRules(document.documentElement.lang || "de");
+
+/** Return a translated string of the capture-i18n block with {name} placeholders filled; where
+ *  the block has a `<key>_one` form (from ngettext), a count n of one picks it. */
 export function text(key, values = {}) {
   strings ||= readJson("capture-i18n", {});
-  const raw = strings[key] || key;
+  const one = typeof values.n === "number" && plural.select(values.n) === "one";
+  const raw = (one && strings[`${key}_one`]) || strings[key] || key;
   return raw.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
 }
 

@@ -8,11 +8,12 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from parcours.api import registry
-from parcours.api.auth import actor_for_token, bearer
+from parcours.api.auth import bearer
 from parcours.api.openapi import build_spec
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
 from parcours.operations.errors import from_exception, retry_after
+from parcours.services.tokens import actor_for_token
 
 api_bp = Blueprint("api", __name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.api.after import station_file
 from parcours.api.auth import secret
@@ -23,8 +23,10 @@ from parcours.schemas.capture import (
 )
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
-from parcours.services import capture, capture_lists, kiosk
-from parcours.storage import FollowUp, Participant, Station
+from parcours.services import capture, capture_lists, kiosk, lookups
+
+if TYPE_CHECKING:
+    from parcours.storage import FollowUp, Participant
 
 WRITE = {"limited": True}
 
@@ -79,7 +81,7 @@ def create_follow_up(call: Call) -> Result:
 
 def tell_station(call: Call, row: Any) -> None:
     """Send a new contact request to its station's host devices (never to a kiosk)."""
-    person = call.session.get(Participant, row.participant_id)
+    person = lookups.participant(call.session, row.participant_id)
     if person is not None:
         shared = capture_lists.sharing_with(call.session, row.station_id, person.id)
         emit.to_station(
@@ -107,7 +109,7 @@ def withdraw_consent(call: Call) -> Result:
             {"follow_up_id": ["must be a positive integer"]},
         )
     row, changed = capture.withdraw_consent(call.session, call.actor, follow_up_id)
-    person = call.session.get(Participant, row.participant_id)
+    person = lookups.participant(call.session, row.participant_id)
     if changed and person is not None:  # the station's tablets show the pseudonym from now on
         for item in changed:
             emit.to_station(item.station_id, "follow_up", station_follow_up(item, person, False))
@@ -150,7 +152,7 @@ def create_lead(call: Call) -> Result:
 def create_check_in(call: Call) -> Result:
     assert call.actor is not None
     row, fresh = capture.create_check_in(call.session, call.actor, load(CHECK_IN_IN, call.body))
-    station = call.session.get(Station, row.station_id)
+    station = lookups.station(call.session, row.station_id)
     body = {**CHECK_IN_OUT.dump(row), "station_name": station.name if station else ""}
     if fresh:
         push_roster(call, row.station_id)

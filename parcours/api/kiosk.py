@@ -26,8 +26,7 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import kiosk
-from parcours.storage import Station
+from parcours.services import kiosk, lookups
 
 WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
@@ -188,7 +187,7 @@ def kiosk_check_in(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskCheckInIn(), call.body)
     row, fresh = kiosk.kiosk_check_in(call.session, call.actor, data, secret())
-    station = call.session.get(Station, row.station_id)
+    station = lookups.station(call.session, row.station_id)
     body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
     if fresh:
         tell_participant(row.participant_id, "check_in", body)

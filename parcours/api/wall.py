@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.domain.errors import Invalid
 from parcours.operations import Call, Result, operation
@@ -10,7 +10,9 @@ from parcours.realtime import emit
 from parcours.schemas.capture import WallCardIn, WallCardOut, WallModerateIn, WallVoteIn
 from parcours.schemas.common import load
 from parcours.services import wall
-from parcours.storage import WallCard
+
+if TYPE_CHECKING:
+    from parcours.storage import WallCard
 
 PUBLIC_ROLES = ("screen", "participant")
 

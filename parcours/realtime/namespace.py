@@ -10,7 +10,6 @@ from typing import Any
 from flask import request, session
 from flask_socketio import Namespace, join_room
 
-from parcours.api.auth import token_actor
 from parcours.api.registry import Call, run, socket_operations
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
@@ -18,6 +17,7 @@ from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
 from parcours.operations.errors import error_body, from_exception
 from parcours.schemas.common import LARGEST, check_input, problems
+from parcours.services.tokens import token_actor
 
 log = logging.getLogger(__name__)
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")

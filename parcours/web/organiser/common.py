@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,9 @@ from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
-from parcours.storage import Event
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
 

@@ -11,9 +11,10 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from parcours.config import ROOT, Config
+from parcours.domain.vocabulary import LANGUAGES
 from parcours.extensions import babel, csrf, db, socketio
 
-LOCALES = ("de", "en")
+LOCALES = LANGUAGES
 
 
 def make_flask(config: dict[str, Any] | None = None) -> Flask:

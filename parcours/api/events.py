@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from parcours.domain.vocabulary import STAFF
 from parcours.operations import Call, Result, operation
 from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
@@ -19,8 +20,6 @@ from parcours.schemas.event import (
 from parcours.services import participants as people
 from parcours.services import registration
 from parcours.services.common import require_event
-
-STAFF = ("organiser", "facilitator")
 
 
 @operation(

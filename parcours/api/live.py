@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parcours.domain.vocabulary import EVERYONE, STAFF
 from parcours.operations import Call, Result, operation
 from parcours.realtime import hooks
 from parcours.schemas.common import load
@@ -17,8 +18,6 @@ from parcours.schemas.live import (
 )
 from parcours.services import clock, live
 
-STAFF = ("organiser", "facilitator")
-EVERYONE = ("organiser", "facilitator", "screen", "host", "participant")
 CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 
 

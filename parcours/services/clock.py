@@ -17,10 +17,10 @@ from parcours.domain import clock as machine
 from parcours.domain.actors import Actor
 from parcours.domain.clock import ClockFields, Part
 from parcours.domain.errors import Conflict
+from parcours.domain.vocabulary import STAFF
 from parcours.services.common import get_event, require_event
 from parcours.storage import AuditEntry, Clock, Event, Segment, utcnow
 
-STAFF = ("organiser", "facilitator")
 CAS_ATTEMPTS = 4
 
 

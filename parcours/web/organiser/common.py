@@ -13,11 +13,12 @@ from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
+from parcours.domain.vocabulary import KINDS
 
 if TYPE_CHECKING:
     from parcours.storage import Event
 
-KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
+KIND_LABELS = KINDS
 
 
 def base_url() -> str:

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.api.after import station_file
 from parcours.api.auth import secret
+from parcours.domain import rooms
 from parcours.domain.errors import Forbidden, Invalid
 from parcours.operations import Call, Result, operation
-from parcours.realtime import emit
 from parcours.schemas.capture import (
     CheckInIn,
     CheckInOut,
@@ -24,6 +24,7 @@ from parcours.schemas.capture import (
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
 from parcours.services import capture, capture_lists, kiosk, lookups
+from parcours.services.broadcasts import Broadcast, publish
 
 if TYPE_CHECKING:
     from parcours.storage import FollowUp, Participant
@@ -84,8 +85,12 @@ def tell_station(call: Call, row: Any) -> None:
     person = lookups.participant(call.session, row.participant_id)
     if person is not None:
         shared = capture_lists.sharing_with(call.session, row.station_id, person.id)
-        emit.to_station(
-            row.station_id, "follow_up", station_follow_up(row, person, person.id in shared)
+        publish(
+            Broadcast(
+                rooms.station_room(row.station_id),
+                "follow_up",
+                station_follow_up(row, person, person.id in shared),
+            )
         )
 
 
@@ -112,7 +117,13 @@ def withdraw_consent(call: Call) -> Result:
     person = lookups.participant(call.session, row.participant_id)
     if changed and person is not None:  # the station's tablets show the pseudonym from now on
         for item in changed:
-            emit.to_station(item.station_id, "follow_up", station_follow_up(item, person, False))
+            publish(
+                Broadcast(
+                    rooms.station_room(item.station_id),
+                    "follow_up",
+                    station_follow_up(item, person, False),
+                )
+            )
     body = FOLLOW_UP_OUT.dump(row)
     call.session.rollback()  # end the read transaction
     return 200, body
@@ -134,7 +145,7 @@ def create_lead(call: Call) -> Result:
     lead, fresh = capture.create_lead(call.session, call.actor, load(LEAD_IN, call.body))
     body = LEAD_OUT.dump(lead)
     if fresh:
-        emit.to_station(lead.station_id, "lead", body)
+        publish(Broadcast(rooms.station_room(lead.station_id), "lead", body))
     return created(fresh), body
 
 
@@ -168,7 +179,7 @@ def push_roster(call: Call, station_id: int) -> None:
     assert call.actor is not None
     snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
     roster = live.rosters(call.session, snap, [station_id])[station_id]
-    emit.to_station(station_id, "roster", RosterSchema().dump(roster))
+    publish(Broadcast(rooms.station_room(station_id), "roster", RosterSchema().dump(roster)))
     call.session.rollback()  # end the read transaction
 
 

@@ -8,10 +8,10 @@ from flask import current_app, url_for
 
 from parcours.api.auth import secret
 from parcours.api.capture import created, push_roster, tell_station
+from parcours.domain import rooms
 from parcours.operations import Call, Result, operation
 from parcours.operations.limits import KIOSK_PINS, FailureGuard
 from parcours.operations.limits import guard as guard_named
-from parcours.realtime import emit
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -27,6 +27,7 @@ from parcours.schemas.kiosk import (
     WhoIn,
 )
 from parcours.services import kiosk, lookups
+from parcours.services.broadcasts import Broadcast, publish
 
 WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
@@ -42,7 +43,13 @@ def guard() -> FailureGuard:
 def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
     """Show an entry made in a participant's name at a kiosk on their phone at once."""
     if participant_id is not None:
-        emit.to_participant(participant_id, "kiosk_entry", {"kind": kind, "record": record})
+        publish(
+            Broadcast(
+                rooms.participant_room(participant_id),
+                "kiosk_entry",
+                {"kind": kind, "record": record},
+            )
+        )
 
 
 @operation(

@@ -72,7 +72,11 @@ class LiveNamespace(Namespace):
         def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
             return self._dispatch(op, payload)
 
-        # through Flask-SocketIO, so the handler runs in the app and request context
+        # through Flask-SocketIO, so the handler runs in the app and request context. There is
+        # no public hook for this: Flask-SocketIO's own Namespace.trigger_event makes this same
+        # call (_handle_event) for its on_<event> methods. The public alternative, one
+        # socketio.on_event() per operation, would split /live between this class and the
+        # server's handler table.
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:

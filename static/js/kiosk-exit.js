@@ -2,8 +2,7 @@
  * kiosk's token ends with it, so nothing may be left waiting). */
 import { live } from "./live-core.js";
 import { setLabel } from "./kiosk-common.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "./dom.js";
 const PAGES = "parcours-pages-v1";
 
 function problem(key, values) {

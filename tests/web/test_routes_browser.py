@@ -33,16 +33,12 @@ def module_routes(browser: Any) -> dict[str, str]:
         page.close()
 
 
-def test_every_route_of_the_table_is_a_post_operation_of_the_api(
-    browser: Any, client: Any
-) -> None:
+def test_every_route_of_the_table_is_a_post_operation_of_the_api(browser: Any, client: Any) -> None:
     routes = module_routes(browser)
     assert routes.pop("__filled") == "/wall/7%208/vote"
     spec = client.get("/api/v1/openapi.json").get_json()
     missing = {
-        name: path
-        for name, path in routes.items()
-        if "post" not in spec["paths"].get(path, {})
+        name: path for name, path in routes.items() if "post" not in spec["paths"].get(path, {})
     }
     assert not missing, f"routes.js names paths the API does not have: {missing}"
     # the outbox's writes and the live pages' fallbacks are all in the one table

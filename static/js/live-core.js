@@ -9,18 +9,17 @@
  *   live.on(name, fn)      subscribe to a server event: announcement, announcement_end, plan,
  *                          roster, presence, ...
  *   live.onReconnect(fn)   call fn() after the socket came back (e.g. to fetch /me again)
- *   live.onStart(fn)       call fn() once the page's own module started live (token, data and
- *                          socket exist then): for scripts that run before it in the page
+ *   live.onStart(fn)       call fn() once the page's module called start() (token, socket set)
  *   live.setState(state)   take a state got another way (e.g. an HTTP answer)
  *   live.remaining()       seconds left of the current part (from ends_at and the server time)
  *   live.send(name, body)  emit a client action; resolves to the ack {status, body}; over HTTP
- *                          as a fallback for "clock" and "announce" while the socket is down
+ *                          (its route in routes.js, e.g. "clock") while the socket is down
  *   live.api(method, path, body)  fetch /api/v1 with the page's token; resolves to {status, body}
  *   live.token, live.i18n, live.data   the page's token, translated strings and data block
- *   live.outbox            the page's outbox (outbox.js) where it has one, else null
+ *   live.outbox            the page's outbox (outbox.js), if it has one
  *
- * The page's one global is a hook for tests and the browser console, set by start():
- * window.parcours = {live, outbox, kiosk}. No module reads it: they import what they need.
+ * The one global, set by start(), is a hook for tests and the console (no module reads it):
+ * window.parcours = {live, outbox, kiosk}.
  * Everything that shows user text uses textContent: never innerHTML with data.
  */
 
@@ -228,8 +227,7 @@ export function t(key, values = {}) {
   return fill(live.i18n[key] || key, values);
 }
 
-/** Show a state's heading: #segment-title (where the page has one), #round-label ("round N of
- *  M", hidden between rounds) and #phase-label. */
+/** Show a state's #segment-title (if any), #round-label (hidden between rounds), #phase-label. */
 export function drawHeading(state) {
   const title = document.getElementById("segment-title");
   if (title) title.textContent = state.segment ? state.segment.title : "";

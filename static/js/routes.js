@@ -1,6 +1,5 @@
-/* The route table: every write a page sends as a socket event, with the HTTP route of the same
- * operation under /api/v1 (always POST, same body). The outbox and the live pages send through
- * it; tests/web/test_routes_browser.py checks each path against /api/v1/openapi.json. */
+/* The route table: each write a page sends as a socket event -> the POST route under /api/v1 of
+ * the same operation. tests/web/test_routes_browser.py checks it against the OpenAPI document. */
 
 export const ROUTES = {
   note: "/notes",

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from parcours.domain.errors import ParcoursError, Unprocessable
-from parcours.planner.model import MODES
+from parcours.planner.model import MODES, PRIORITIES
 
 SIZES = ("participants", "stations", "rounds", "capacity")
 
@@ -81,6 +81,12 @@ def _event(ref: str, options: dict[str, Any]) -> dict[str, Any]:
 @click.option("--mode", type=click.Choice(MODES), default=None, help="Default: the parcours'.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds.")
+@click.option(
+    "--priority",
+    type=click.Choice(PRIORITIES),
+    default=None,
+    help="Wishes first (preferences) or fewer repeats first (encounters). Default: as last time.",
+)
 @click.option("--participants", type=int, default=None, help="Synthetic instance: P people.")
 @click.option("--stations", type=int, default=None, help="Synthetic instance: S stations.")
 @click.option("--rounds", type=int, default=None, help="Synthetic instance: R rounds.")

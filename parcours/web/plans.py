@@ -50,8 +50,7 @@ def plan_page(event_id: int) -> ResponseReturnValue:
     if data.get("segment") is not None:
         session = db.session()
         later_runs = [
-            (seg, latest_run(session, seg.id))
-            for seg in plans.later_parcours(session, event.id)
+            (seg, latest_run(session, seg.id)) for seg in plans.later_parcours(session, event.id)
         ]
     return render_template(
         "plans/plan.html",

@@ -21,10 +21,19 @@ function line(key, people) {
   return p;
 }
 
-export function showChanges(target, changes) {
+/** One line: how many people have a route in the open rounds, and which rounds those are. */
+function scope(body) {
+  const kept = body.metrics?.kept_rounds || 0;
+  const open = (body.assignments || []).filter((a) => a.round > kept);
+  const people = new Set(open.map((a) => a.participant_id));
+  return ` (${people.size} · ${kept + 1}–${body.metrics?.rounds ?? ""})`;
+}
+
+export function showChanges(target, changes, body = {}) {
   const lines = [];
   const head = document.createElement("p");
-  head.textContent = t.done + (changes.kept_rounds ? " " + fill(t.kept, { n: changes.kept_rounds }) : "");
+  head.textContent = t.done + (body.assignments ? scope(body) : "")
+    + (changes.kept_rounds ? " " + fill(t.kept, { n: changes.kept_rounds }) : "");
   lines.push(head);
   let any = false;
   for (const key of ["removed", "placed", "moved", "unplaced"]) {
@@ -62,7 +71,7 @@ button?.addEventListener("click", async () => {
       status.textContent = `${t.failed} ${[body.error?.message, ...lines].filter(Boolean).join(" · ")}`;
       return;
     }
-    showChanges(status, body.changes || {});
+    showChanges(status, body.changes || {}, body);
     document.dispatchEvent(new CustomEvent("parcours:replanned"));
   } catch (err) {
     status.textContent = `${t.failed} ${err}`;

@@ -6,12 +6,16 @@ export function fill(text, values = {}) {
   return String(text ?? "").replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
 }
 
+let plural = null;
+
 /** Return t(key, values) over a table, or the JSON block with this id; a key lacking a string
- * stands for itself. */
+ * stands for itself. Where there is a `<key>_one` form (ngettext), a count n of one picks it. */
 export function strings(source) {
   let table = typeof source === "string" ? null : source;
-  return (key, values) => {
+  return (key, values = {}) => {
     table ||= readJson(source, {});
-    return fill(table[key] || key, values);
+    plural ||= new Intl.PluralRules(document.documentElement.lang || "de");
+    const one = typeof values.n === "number" && plural.select(values.n) === "one";
+    return fill((one && table[`${key}_one`]) || table[key] || key, values);
   };
 }

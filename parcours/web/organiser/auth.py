@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from parcours.api.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.domain.actors import Actor
@@ -163,6 +164,13 @@ def account() -> ResponseReturnValue:
         except Invalid as err:
             db.session().rollback()
             return render_template("organiser/account.html", errors=err.fields), 400
-        flash(_("Your password was changed; %(num)d other login(s) ended.", num=ended), "success")
+        flash(
+            ngettext(
+                "Your password was changed; %(num)d other login ended.",
+                "Your password was changed; %(num)d other logins ended.",
+                ended,
+            ),
+            "success",
+        )
         return redirect(url_for("organiser.account"))
     return render_template("organiser/account.html", errors={})

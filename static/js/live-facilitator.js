@@ -1,8 +1,8 @@
 /* The facilitator's console: clock controls (buttons and keys), announcements, presence. */
 import { clockTime, drawHeading, isActive, live, mountCountdown, start, t } from "./live-core.js";
+import { $ } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 const toggle = $("toggle");
 
 function showError(answer) {
@@ -134,7 +134,6 @@ $("announce-form").addEventListener("submit", async (event) => {
 
 // The announcements showing now, each with the time it goes and a button to take it down.
 const active = new Map();
-
 
 function drawActive() {
   for (const [id, item] of active) if (!isActive(item)) active.delete(id);

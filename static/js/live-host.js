@@ -1,9 +1,8 @@
 /* The station host's tablet page: the countdown and who is expected at this station. */
 import { drawHeading, live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
-import { el } from "./dom.js";
+import { $, el } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 const stationId = live.data.roster ? live.data.roster.station_id : null;
 
 function person(entry) {
@@ -29,7 +28,6 @@ function drawRoster(roster) {
   $("roster-upcoming").hidden = !roster.upcoming;
   document.body.dataset.rosterRound = roster.round || "";
 }
-
 
 async function refreshRoster() {
   if (!live.state || stationId === null) return;

@@ -2,11 +2,10 @@
 import {
   clockTime, drawHeading, expectedTimes, live, mountAnnouncements, mountCountdown, start, t,
 } from "./live-core.js";
+import { $ } from "./dom.js";
 
 start();
 let me = live.data.me || { route: [] };
-
-const $ = (id) => document.getElementById(id);
 
 function stepFor(round) {
   return (me.route || []).find((s) => s.round === round) || null;

@@ -8,10 +8,9 @@ import {
   start,
   t,
 } from "./live-core.js";
-import { el } from "./dom.js";
+import { $, el } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 let board = live.data.board || { rounds: [], stations: [] };
 
 /** "Britta Sommerfeld" -> "Britta S.": the board must fit on one projected page. */

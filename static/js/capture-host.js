@@ -172,7 +172,7 @@ live.onStart(() => {
   mountLeadScan(eventId);
   mountFollowUps(eventId, stationId);
   showQr(eventId, stationId);
-  box.watch(() => live.socket);
+  box.watch();
   live.outbox = box; // kiosk-enter.js sends and forgets it
   prepareOffline("/h/");
 });

@@ -161,7 +161,7 @@ live.onStart(() => {
     },
   });
   checkInFromLink(scanned);
-  box.watch(() => live.socket);
+  box.watch();
   live.outbox = box;
   prepareOffline("/p/");
 });

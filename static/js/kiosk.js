@@ -271,6 +271,6 @@ for (const name of ["pointerdown", "keydown", "input", "touchstart"]) {
 }
 reset();
 touched();
-box.watch(() => live.socket);
+box.watch();
 window.parcours.kiosk = { reset }; // the test hook (live-core.js)
 prepareOffline("/k/");

@@ -259,8 +259,9 @@ export class Outbox {
     this.timer = setTimeout(() => this.flush(), Math.min(wait, this.maxDelay));
   }
 
-  /** Flush on the usual triggers: online, page visible, socket (re)connect. */
-  watch(socketSource = this.getSocket) {
+  /** Flush on the usual triggers: online, page visible, socket (re)connect (the socket of
+   * getSocket() when watch() is called; Socket.IO keeps that object across reconnects). */
+  watch() {
     const now = () => {
       for (const e of this.entries) if (e.state === "pending") e.next_at = 0;
       this.flush();
@@ -270,18 +271,10 @@ export class Outbox {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") now();
     });
-    const hooked = new WeakSet();
-    const hook = () => {
-      const socket = socketSource();
-      if (socket && !hooked.has(socket)) {
-        hooked.add(socket);
-        socket.on("connect", now);
-        if (socket.connected) now();
-      }
-    };
-    hook();
-    this.hookTimer = setInterval(hook, 1000);
-    this.flush();
+    const socket = this.getSocket();
+    if (socket) socket.on("connect", now);
+    if (socket && socket.connected) now();
+    else this.flush();
     return this;
   }
 }

@@ -78,6 +78,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.setdefault("get_locale", get_locale)
     csrf.init_app(app)
+    from parcours.realtime import safejson
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -89,6 +91,7 @@ def register_extensions(app: Flask) -> None:
         # transport cap above the body cap, so an oversize write is acked {status: 413}
         # (parcours.api.limits) instead of the socket being dropped
         max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        json=safejson,  # a payload nested too deeply is acknowledged with 400, not dropped
     )
 
 

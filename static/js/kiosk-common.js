@@ -44,15 +44,4 @@ export class KioskOutbox extends Outbox {
   failed() {
     return this.failedCount || 0;
   }
-
-  /** Forget every entry and the storage key (leaving kiosk mode with nothing waiting). */
-  clear() {
-    this.entries = [];
-    try {
-      this.storage.removeItem(this.key);
-      this.storage.removeItem(`${this.key}.probe`);
-    } catch (err) {
-      /* memory storage */
-    }
-  }
 }

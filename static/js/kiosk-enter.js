@@ -4,8 +4,8 @@
 import { live } from "./live-core.js";
 import { $ } from "./dom.js";
 import { strings } from "./strings.js";
+import { forgetPage } from "./capture-offline.js";
 
-const PAGES = "parcours-pages-v1";
 const text = strings("kiosk-enter-i18n");
 
 function problem(message) {
@@ -18,24 +18,14 @@ function problem(message) {
 async function flushHost() {
   const box = live.outbox;
   if (!box) return 0;
-  for (const entry of box.entries) if (entry.state === "pending") entry.next_at = 0;
-  await box.flush();
+  await box.flushNow();
   return box.waiting();
 }
 
 /** Remove the host's traces from the tablet: its outbox and its cached page. */
 async function forgetHost() {
-  const box = live.outbox;
-  try {
-    if (box) {
-      box.entries = [];
-      box.storage.removeItem(box.key);
-      box.storage.removeItem(`${box.key}.probe`);
-    }
-    if (window.caches) await (await caches.open(PAGES)).delete(location.href.split("#")[0]);
-  } catch (err) {
-    /* nothing stored */
-  }
+  if (live.outbox) live.outbox.clear();
+  await forgetPage();
 }
 
 async function enter(pin) {

@@ -3,7 +3,7 @@
 import { live } from "./live-core.js";
 import { setLabel } from "./kiosk-common.js";
 import { $ } from "./dom.js";
-const PAGES = "parcours-pages-v1";
+import { forgetPage } from "./capture-offline.js";
 
 function problem(key, values) {
   const error = $("kiosk-exit-error");
@@ -11,17 +11,8 @@ function problem(key, values) {
   error.hidden = false;
 }
 
-async function forgetPage() {
-  try {
-    if (window.caches) await (await caches.open(PAGES)).delete(location.href.split("#")[0]);
-  } catch (err) {
-    /* nothing cached */
-  }
-}
-
 async function leave(box, pin) {
-  for (const entry of box.entries) if (entry.state === "pending") entry.next_at = 0;
-  await box.flush();
+  await box.flushNow();
   if (box.waiting() > 0) return problem("exit_waiting", { n: box.waiting() });
   document.body.dataset.leaving = "yes"; // the token ends now: no reload into "not valid"
   const answer = await live.api("POST", "/kiosk/exit", { pin }).catch(() => ({ status: 0 }));

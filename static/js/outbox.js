@@ -155,6 +155,23 @@ export class Outbox {
     this.save();
   }
 
+  /** Forget every entry and the storage key (a tablet changing hands, nothing left waiting). */
+  clear() {
+    this.entries = [];
+    try {
+      this.storage.removeItem(this.key);
+      this.storage.removeItem(`${this.key}.probe`);
+    } catch (err) {
+      /* memory storage */
+    }
+  }
+
+  /** Send every pending entry now, whatever its backoff said; resolves when done. */
+  flushNow() {
+    for (const e of this.entries) if (e.state === "pending") e.next_at = 0;
+    return this.flush();
+  }
+
   /** Send every entry that is due, one after the other; resolves when done. */
   flush() {
     if (this.flushing) {
@@ -262,10 +279,7 @@ export class Outbox {
   /** Flush on the usual triggers: online, page visible, socket (re)connect (the socket of
    * getSocket() when watch() is called; Socket.IO keeps that object across reconnects). */
   watch() {
-    const now = () => {
-      for (const e of this.entries) if (e.state === "pending") e.next_at = 0;
-      this.flush();
-    };
+    const now = () => this.flushNow();
     window.addEventListener("online", now);
     window.addEventListener("pageshow", now);
     document.addEventListener("visibilitychange", () => {

@@ -101,7 +101,7 @@ def run_clients(spec_file: str) -> None:
     os._exit(0)
 
 
-# --- the driver ------------------------------------------------------------------------------------
+# --- the driver ---------------------------------------------------------------------------------
 
 
 def rss_kb(pid: int) -> int:
@@ -123,7 +123,7 @@ def event_file(folder: Path, people: int) -> Path:
     for n in range(12):
         lines.append(
             f'[[stations]]\nname = "Station {n + 1}"\nlocation = "Tisch {n + 1}"\n'
-            f"capacity = {people}\n"
+            f"capacity = {min(500, people)}\n"
         )
     for n in range(people):
         lines.append(f'[[participants]]\nname = "Person {n:05d}"\n')

@@ -52,7 +52,8 @@ def run_clients(spec_file: str) -> None:
     """Connect this process's phones through nginx; record when each state arrives.
 
     Prints `ready <connected> <failed> <seconds>` once connected, then waits for `done` on stdin
-    and prints the receipts as JSON: {version: [arrival times (time.time())]}.
+    and prints JSON: {receipts: {version: [arrival times (time.time())]}, dropped: [times a
+    socket was lost], still: phones connected at the end}.
     """
     import asyncio
 
@@ -62,6 +63,7 @@ def run_clients(spec_file: str) -> None:
     raise_file_limit()
     spec = json.loads(Path(spec_file).read_text())
     received: dict[int, list[float]] = {}
+    dropped: list[float] = []  # when a connected phone lost its socket (no reconnection)
     context = ssl.create_default_context(cafile=spec["ca"])
 
     async def make(token: str, gate: asyncio.Semaphore) -> Any:
@@ -71,7 +73,11 @@ def run_clients(spec_file: str) -> None:
         def on_state(data: dict[str, Any]) -> None:
             received.setdefault(int(data["version"]), []).append(time.time())
 
+        def on_disconnect(*_args: Any) -> None:
+            dropped.append(time.time())
+
         client.on("state", on_state, namespace="/live")
+        client.on("disconnect", on_disconnect, namespace="/live")
         async with gate:
             try:
                 await client.connect(
@@ -95,7 +101,9 @@ def run_clients(spec_file: str) -> None:
         print(f"ready {len(good)} {len(clients) - len(good)} {took:.1f}", flush=True)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.readline)  # "done"
-        print(json.dumps({str(k): v for k, v in received.items()}), flush=True)
+        still = sum(1 for c in good if c.connected)
+        out = {"receipts": {str(k): v for k, v in received.items()}, "dropped": dropped}
+        print(json.dumps({**out, "still": still}), flush=True)
 
     asyncio.run(main())
     os._exit(0)
@@ -215,7 +223,9 @@ def measure(procs: int, args: argparse.Namespace, certs: Any, info_cache: dict) 
         for n, share in enumerate(shares):
             spec = folder / f"clients-{n}.json"
             spec.write_text(
-                json.dumps({"url": url, "ca": str(certs.ca), "tokens": share, "parallel": 100})
+                json.dumps(
+                    {"url": url, "ca": str(certs.ca), "tokens": share, "parallel": args.parallel}
+                )
             )
             clients.append(
                 subprocess.Popen(
@@ -248,12 +258,17 @@ def measure(procs: int, args: argparse.Namespace, certs: Any, info_cache: dict) 
             press("previous")  # back again, unmeasured
             time.sleep(args.pause)
         receipts: dict[int, list[float]] = {}
+        dropped: list[float] = []
+        still = 0
         for client in clients:
             assert client.stdin is not None and client.stdout is not None
             client.stdin.write("done\n")
             client.stdin.flush()
-            for key, times in json.loads(client.stdout.readline()).items():
+            answer = json.loads(client.stdout.readline())
+            for key, times in answer["receipts"].items():
                 receipts.setdefault(int(key), []).extend(times)
+            dropped.extend(answer["dropped"])
+            still += answer["still"]
         last, median_phone, reached = [], [], []
         for version, t0 in presses:
             times = receipts.get(version, [])
@@ -267,6 +282,10 @@ def measure(procs: int, args: argparse.Namespace, certs: Any, info_cache: dict) 
             "failed": failed,
             "connect_s": connect_s,
             "reached_min": min(reached),
+            "reached": reached,
+            "dropped_before_presses": sum(1 for t in dropped if t < presses[0][1]),
+            "dropped": len(dropped),
+            "still": still,
             "last": last,
             "median_phone": median_phone,
             "rss_before_kb": before,
@@ -319,8 +338,8 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> N
         per = (r["rss_after_kb"] - r["rss_before_kb"]) / max(1, r["phones"])
         per_nginx = (r["nginx_after_kb"] - r["nginx_before_kb"]) / max(1, r["phones"])
         print(
-            f"| {r['procs']} | {r['phones']:,} (failed {r['failed']}, fewest reached "
-            f"{r['reached_min']:,}) | {r['connect_s']:.0f} s "
+            f"| {r['procs']} | {r['phones']:,} (failed {r['failed']}, dropped {r['dropped']}, "
+            f"fewest reached {r['reached_min']:,}) | {r['connect_s']:.0f} s "
             f"| {statistics.median(r['last']) * 1000:.0f} ms | {max(r['last']) * 1000:.0f} ms "
             f"| {statistics.median(r['median_phone']) * 1000:.0f} ms "
             f"| {r['rss_before_kb'] / 1024:.0f} → {r['rss_after_kb'] / 1024:.0f} MiB "
@@ -334,6 +353,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=3000)
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--parallel", type=int, default=25, help="connects at once per process")
     parser.add_argument("--pause", type=float, default=3.0, help="seconds after each press")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
     args = parser.parse_args()

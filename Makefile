@@ -20,6 +20,7 @@ run: install $(JS)
 test: install-dev $(JS) $(AXE) chromium venue-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
@@ -79,6 +80,7 @@ venue-tools:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format:

@@ -11,8 +11,13 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from parcours.config import ROOT, Config
+from parcours.domain.vocabulary import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    ORGANISER_LANGUAGES,
+    RTL_LANGUAGES,
+)
 from parcours.extensions import babel, csrf, db, socketio
-from parcours.schemas.common import LANGUAGE_NAMES, LANGUAGES, ORGANISER_LANGUAGES, RTL_LANGUAGES
 
 LOCALES = LANGUAGES
 # The pages a participant sees (and the API their pages call): every language. All others
@@ -106,6 +111,8 @@ def register_extensions(app: Flask) -> None:
         page_locales=page_locales, text_direction=text_direction, language_names=LANGUAGE_NAMES
     )
     csrf.init_app(app)
+    from parcours.realtime import safejson
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -115,8 +122,9 @@ def register_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
         # transport cap above the body cap, so an oversize write is acked {status: 413}
-        # (parcours.api.limits) instead of the socket being dropped
+        # (parcours.operations.limits) instead of the socket being dropped
         max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        json=safejson,  # a payload nested too deeply is acknowledged with 400, not dropped
     )
 
 

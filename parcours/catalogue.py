@@ -22,6 +22,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from parcours.domain.vocabulary import KINDS, LANGUAGES
+
 __all__ = [
     "KINDS",
     "LANGUAGES",
@@ -32,8 +34,6 @@ __all__ = [
     "load_template",
 ]
 
-KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
-LANGUAGES = ("de", "en")
 # The further languages a template may carry for participants ([translations.<lang>]).
 TRANSLATION_LANGUAGES = ("uk", "ar", "fa", "tr", "ru")
 

@@ -9,24 +9,13 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from parcours.domain.errors import Invalid
+from parcours.domain.vocabulary import KINDS as KINDS  # the one definition (re-exported)
+from parcours.domain.vocabulary import LANGUAGE_NAMES as LANGUAGE_NAMES
+from parcours.domain.vocabulary import LANGUAGES as LANGUAGES
+from parcours.domain.vocabulary import ORGANISER_LANGUAGES as ORGANISER_LANGUAGES
+from parcours.domain.vocabulary import RTL_LANGUAGES as RTL_LANGUAGES
 from parcours.schemas.messages import localize
 
-KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
-# Every language a participant can read parcours in: the one list (event file, CSV, join form,
-# locale selector). Organiser, host and facilitator pages stay German or English.
-LANGUAGES = ("de", "en", "uk", "ar", "fa", "tr", "ru")
-ORGANISER_LANGUAGES = ("de", "en")
-RTL_LANGUAGES = ("ar", "fa")
-# Each language by its own name, for the language switch.
-LANGUAGE_NAMES = {
-    "de": "Deutsch",
-    "en": "English",
-    "uk": "Українська",
-    "ar": "العربية",
-    "fa": "فارسی",
-    "tr": "Türkçe",
-    "ru": "Русский",
-}
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
-from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES
+from parcours.domain.vocabulary import LANGUAGES, RTL_LANGUAGES
 
 LOCALES = LANGUAGES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask_babel
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
@@ -10,18 +10,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from parcours.api.auth import actor_for_token
 from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
-from parcours.services import clock, live
+from parcours.services import clock, live, lookups
 from parcours.services.common import get_event, role_token
+from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
-from parcours.storage import Event, Participant, Station
 from parcours.web.closed import closed_for
 from parcours.web.hyphens import hyphenate_all
 from parcours.web.qr import qr_svg
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 bp = Blueprint("participant", __name__)
 host_bp = Blueprint("host", __name__)
@@ -112,7 +114,7 @@ def phone(token: str) -> ResponseReturnValue:
     if (closed := closed_for(token)) is not None:
         return closed
     actor = _actor(token, "participant")
-    person = db.session().get(Participant, actor.participant_id)
+    person = lookups.participant(db.session(), actor.participant_id)
     if person is not None:  # their stored language decides, unless they chose one here
         g.participant_language = person.language
         flask_babel.refresh()
@@ -134,7 +136,7 @@ def host(token: str) -> ResponseReturnValue:
     actor = _actor(token, "host")
     assert actor.station_id is not None
     session = db.session()
-    station = session.get(Station, actor.station_id)
+    station = lookups.station(session, actor.station_id)
     roster = live.roster(session, actor, actor.event_id, actor.station_id)
     return _page("live/host.html", actor, {"roster": RosterSchema().dump(roster)}, station=station)
 

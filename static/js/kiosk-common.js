@@ -1,32 +1,19 @@
 /* Shared by the kiosk scripts: bilingual labels and the kiosk's outbox.
  * Labels come from the page's kiosk-i18n block ({key: {de, en, uk, ar, fa, tr, ru}}) and are
  * only ever set as text. */
+import { el, readJson } from "./dom.js";
 import { Outbox } from "./outbox.js";
+import { fill } from "./strings.js";
 
-export const KIOSK_ROUTES = {
-  kiosk_note: "/kiosk/notes",
-  kiosk_follow_up: "/kiosk/follow-ups",
-  kiosk_check_in: "/kiosk/check-ins",
-};
 let labels = null;
-
-function read() {
-  if (!labels) {
-    try {
-      labels = JSON.parse(document.getElementById("kiosk-i18n").textContent);
-    } catch (err) {
-      labels = {};
-    }
-  }
-  return labels;
-}
-
-function fill(text, values) {
-  return String(text || "").replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
-}
 
 const RTL = ["ar", "fa"];
 let chosen = null; // the language the current person picked for their turn, or null
+
+function read() {
+  labels ||= readJson("kiosk-i18n", {});
+  return labels;
+}
 
 function defaults() {
   return (document.body.dataset.kioskLangs || "de en").split(" ");
@@ -36,8 +23,7 @@ function defaults() {
  * picked, else the event's language and English (once if both read alike). */
 export function bi(key, values = {}) {
   const label = read()[key] || {};
-  const span = document.createElement("span");
-  span.className = "bi";
+  const span = el("span", "bi");
   span.dataset.k = key;
   if (Object.keys(values).length) span.dataset.v = JSON.stringify(values);
   const seen = new Set();
@@ -45,10 +31,9 @@ export function bi(key, values = {}) {
     const text = fill(label[lang] ?? label.en ?? key, values);
     if (seen.has(text)) continue;
     seen.add(text);
-    const part = document.createElement("span");
+    const part = el("span", "", text);
     part.lang = lang;
     part.dir = RTL.includes(lang) ? "rtl" : "ltr";
-    part.textContent = text;
     span.append(part);
   }
   return span;
@@ -86,10 +71,6 @@ export function setLabel(node, key, values) {
  * refused entries are dropped at once (only their number is kept), so nothing a previous person
  * wrote stays on the tablet once the server has it. */
 export class KioskOutbox extends Outbox {
-  constructor(options) {
-    super({ routes: KIOSK_ROUTES, ...options });
-  }
-
   save() {
     const done = (this.entries || []).filter((e) => e.state === "sent" || e.state === "failed");
     if (done.length) {
@@ -103,16 +84,5 @@ export class KioskOutbox extends Outbox {
   /** Return how many entries the server refused since the page opened. */
   failed() {
     return this.failedCount || 0;
-  }
-
-  /** Forget every entry and the storage key (leaving kiosk mode with nothing waiting). */
-  clear() {
-    this.entries = [];
-    try {
-      this.storage.removeItem(this.key);
-      this.storage.removeItem(`${this.key}.probe`);
-    } catch (err) {
-      /* memory storage */
-    }
   }
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,10 +13,13 @@ from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
-from parcours.storage import Event
+from parcours.domain.vocabulary import KINDS
 from parcours.web.labels import kind_labels  # noqa: F401  (used by several organiser views)
 
-KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
+if TYPE_CHECKING:
+    from parcours.storage import Event
+
+KIND_LABELS = KINDS
 
 
 def base_url() -> str:

@@ -148,7 +148,7 @@ def test_phone_and_join_pages_in_each_language(
     set_language(server, person["id"], lang)
     context, page = open_page(browser, f"{server.url}/p/{person['token']}")  # browser: German
     try:
-        page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+        page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
         check_direction(page, lang)
         assert not german_left(page, lang)
         assert (
@@ -196,7 +196,7 @@ def test_the_kiosk_speaks_each_persons_language_for_their_turn(
     try:
         page.clock.install()
         page.goto(url)
-        page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+        page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
         heading = page.locator("#screen-roster h1")
         assert heading.locator("[lang=de]").count() == 1  # before anyone picks: de and en
         page.click(f"[data-kiosk-lang={lang}]")

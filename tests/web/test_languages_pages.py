@@ -244,3 +244,39 @@ def test_socket_acks_speak_the_pages_language(app: Any, make_event: Any) -> None
         m for msgs in ack["body"]["error"]["fields"].values() for m in msgs
     )
     assert re.search("[\u0600-\u06ff]", message), message
+
+
+@pytest.mark.parametrize("lang", NEW)
+def test_badge_check_in_and_home_pages_in_each_language(
+    app: Any, make_event: Any, lang: str
+) -> None:
+    info = make_event("small")
+    client = app.test_client()
+    pages = {
+        "/": {
+            "uk": "Код заходу",
+            "ar": "رمز المشاركة",
+            "fa": "کد شرکت",
+            "tr": "Katılım kodu",
+            "ru": "Код мероприятия",
+        },
+        "/b/12-abcdefgh": {
+            "uk": "Це бейдж з іменем",
+            "ar": "هذه بطاقة اسم",
+            "fa": "این یک کارت نام است",
+            "tr": "Bu bir yaka kartı",
+            "ru": "Это бейдж с именем",
+        },
+        f"/c/{info['stations'][0]['code']}": {
+            "uk": "Спочатку відкрийте",
+            "ar": "افتح رابطك الشخصي أولًا",
+            "fa": "اول لینک شخصی خود را باز کنید",
+            "tr": "Önce kişisel bağlantınızı açın",
+            "ru": "Сначала откройте",
+        },
+    }
+    for path, texts in pages.items():
+        answer = client.get(path, headers={"Accept-Language": lang})
+        assert answer.status_code in (200, 404), path
+        assert _html_lang(answer.text) == (lang, "rtl" if lang in ("ar", "fa") else "ltr"), path
+        assert texts[lang] in answer.text, (path, answer.text[:3000])

@@ -108,7 +108,10 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.setdefault("get_locale", get_locale)
     app.jinja_env.globals.update(
-        page_locales=page_locales, text_direction=text_direction, language_names=LANGUAGE_NAMES
+        page_locales=page_locales,
+        text_direction=text_direction,
+        language_names=LANGUAGE_NAMES,
+        rtl_languages=RTL_LANGUAGES,
     )
     csrf.init_app(app)
     from parcours.realtime import safejson

@@ -403,7 +403,9 @@ class Soak:
         as `inject_s`)."""
         before = await self.server_state()
         t0 = time.monotonic()
-        await inject()
+        pressed = await inject()
+        if isinstance(pressed, dict):  # the round changed during the fault: judge that state
+            before = pressed
         injected = time.monotonic() - t0
         took = await self.converged(t0, name, devices)
         after = await self.server_state()
@@ -501,8 +503,12 @@ class Soak:
                 await asyncio.sleep(span)
             elif in_round and parcours_round == 4:
                 await asyncio.sleep(span / 2)
-                await self.fault("Redis restarted", faults.restart_redis)
-                await asyncio.sleep(span / 2)
+                await self.fault(
+                    "Redis restarted, next pressed while it was down",
+                    lambda: faults.restart_redis(self.clock),
+                )
+                state = self.state  # the transition after round 4 began during the outage
+                continue
             elif in_round and parcours_round == 5:
                 offline = self.scaled(120)
                 await asyncio.sleep(max(0.0, span - offline / 2))
@@ -627,11 +633,14 @@ class Faults:
         victim.kill()  # SIGKILL: no goodbye to its sockets, nothing flushed
         await loop.run_in_executor(None, victim.start)
 
-    async def restart_redis(self) -> None:
+    async def restart_redis(self, clock: Any) -> dict[str, Any]:
+        """Stop Redis, press next while it is down, start it again; return the pressed state."""
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.redis.stop)
+        state = dict(await clock("next"))
         await asyncio.sleep(0.5)
         await loop.run_in_executor(None, self.redis.start)
+        return state
 
 
 def run_soak(

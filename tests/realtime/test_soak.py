@@ -41,7 +41,7 @@ def test_a_whole_event_under_faults_loses_and_doubles_nothing(
     assert figures.plan_events >= 105
     names = [fault["fault"] for fault in figures.faults]
     assert names[0] == "SIGKILL and restart of server B"
-    assert "Redis restarted" in names
+    assert "Redis restarted, next pressed while it was down" in names
     assert "phone reloaded after offline" in names
     assert any(name.startswith("20 phones offline") for name in names)
     for fault in figures.faults:

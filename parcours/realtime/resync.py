@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from parcours.domain import rooms
 from parcours.extensions import socketio
-from parcours.realtime import rooms
 from parcours.realtime.emit import NAMESPACE
 
 GRACE_S = 2.0

@@ -130,6 +130,7 @@ class Device:
         self.station_id: int | None = None  # hosts
         self.sio: Any = None
         self.wake = asyncio.Event()
+        self.connect_attempts = 0
 
     def _client(self) -> Any:
         import socketio
@@ -158,6 +159,7 @@ class Device:
     async def connect(self) -> None:
         self.sio = self._client()
         for attempt in range(40):
+            self.connect_attempts += 1
             try:
                 await self.sio.connect(
                     self.url, namespaces=["/live"], transports=["websocket"],
@@ -526,9 +528,16 @@ class Soak:
         await asyncio.sleep(offline)
 
         async def back() -> None:
+            before = sum(d.connect_attempts for d in dropped)
             await asyncio.gather(*(d.come_back() for d in dropped))
+            tries = sum(d.connect_attempts for d in dropped) - before
+            self.log(f"{len(dropped)} phones back after {tries} connect attempts")
 
-        await self.fault(f"{len(dropped)} phones offline for {offline:.1f} s", back, dropped)
+        # judged from the moment they are connected again: how long a phone takes to find the
+        # network again is the phone's, reported as inject_s
+        await self.fault(
+            f"{len(dropped)} phones offline for {offline:.1f} s", back, dropped, from_back=True
+        )
 
     async def _reload(self, phone: Device) -> None:
         """The reloaded page: a new socket; its outbox (localStorage) sends again."""

@@ -1,7 +1,8 @@
-"""The short soak in `make test`: the demo event at 150× speed (about 2 to 4 minutes on 2 cores)
-with 100 phones and 12 host tablets on two real server processes, PostgreSQL and a private
-redis-server, through a SIGKILL and restart, a Redis restart, 20 phones offline and a reload
-while offline (tests/realtime/soak.py; bench/soak.py runs it at 10× for BENCHMARKS.md)."""
+"""The short soak in `make test`: the demo event at 150× speed (99 s at load 5, about 3 min at
+load 10 on this 2-core machine) with 100 phones and 12 host tablets on two real server
+processes, PostgreSQL and a private redis-server, through a SIGKILL and restart, a Redis restart
+with "next" pressed while it is down, 20 phones offline and a reload while offline
+(tests/realtime/soak.py; bench/soak.py runs it at 10× for BENCHMARKS.md)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ The facilitator runs the agenda with "next" (HTTP) at the scaled times; on the w
 
 - late joiners register (`POST /join/<code>`), are marked present and get a route;
 - one re-plan of the open rounds (`POST /plan/replan`); phones get `plan` and fetch `/me`;
-- faults: SIGKILL of server B mid-round and its restart; the Redis server restarted;
+- faults: SIGKILL of server B mid-round and its restart; the Redis server restarted, with
+  "next" pressed while it is down;
   20 phones offline for two (scaled) minutes, across a round change; one phone that sends a
   write, goes offline before the acknowledgement and reloads (a new socket, the outbox kept).
 

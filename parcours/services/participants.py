@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
 from parcours.services.common import audit, issue_token
-from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.registration import check_room
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 

@@ -15,7 +15,7 @@ from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import audit, require_live
 from parcours.services.events import add_participant
 from parcours.services.participants import registered_email
-from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.setup import organiser_event
 from parcours.storage import Event, Participant
 

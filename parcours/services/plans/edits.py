@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
 from parcours.services.common import audit, require_live
-from parcours.services.plan_data import (
+from parcours.services.plans.data import (
     announce,
     evaluate_rows,
     event_for,

@@ -1,6 +1,8 @@
 // Facilitator console: the attendance list. Search, filter, select, and mark present or absent
 // in one go; the server takes the absent out of the rounds to come and places late arrivals.
 import { live } from "./live-core.js";
+import { readJson } from "./dom.js";
+import { fill } from "./strings.js";
 
 const box = document.getElementById("attendance");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
@@ -9,12 +11,7 @@ let people = [];
 const chosen = new Set();
 
 function token() {
-  const block = document.getElementById("live-data");
-  return block ? JSON.parse(block.textContent).token : "";
-}
-
-function fill(text, values) {
-  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+  return readJson("live-data", {}).token || "";
 }
 
 async function call(method, body) {

@@ -1,17 +1,15 @@
 // Facilitator console: re-plan the open rounds through the API with the console's own token,
 // then say what moved (kept rounds, who left, who was placed, whose route changed).
+import { readJson } from "./dom.js";
+import { fill } from "./strings.js";
+
 const box = document.getElementById("plan-replan");
 const button = box?.querySelector("[data-replan]");
 const status = box?.querySelector("[data-replan-status]");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
 
 function token() {
-  const block = document.getElementById("live-data");
-  return block ? JSON.parse(block.textContent).token : "";
-}
-
-function fill(text, values) {
-  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+  return readJson("live-data", {}).token || "";
 }
 
 function line(key, people) {

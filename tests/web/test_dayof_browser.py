@@ -44,7 +44,7 @@ def no_sideways_scroll(page: Any) -> None:
 
 def connected(page: Any) -> None:
     """Wait until the page's socket is connected (polled: the pages' CSP forbids eval)."""
-    script = "() => Boolean(window.parcoursLive && window.parcoursLive.socket.connected)"
+    script = "() => Boolean(window.parcours && window.parcours.live.socket.connected)"
     for _ in range(300):
         if page.evaluate(script):
             return

@@ -132,7 +132,6 @@ def move(event_id: int) -> ResponseReturnValue:
             db.session(), actor, event.id, data["participant_id"], data["round"], data["station_id"]
         )
     except ParcoursError as err:
-        db.session().rollback()
         flash(translate(err.message), "here-error")  # shown in the move card, in view
     else:
         flash(_("Moved. The metrics above are up to date."), "here-success")
@@ -150,7 +149,6 @@ def lock(event_id: int) -> ResponseReturnValue:
             db.session(), actor, event.id, load(LockSchema(), {"locked": wanted})["locked"]
         )
     except ParcoursError as err:
-        db.session().rollback()
         flash(translate(err.message), "error")
     else:
         flash(_("The plan is locked.") if locked else _("The plan is unlocked."), "success")

@@ -92,4 +92,19 @@ def serve_app(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, proc)
+    profile(proc)
     return proc, url, info
+
+
+def profile(proc: subprocess.Popen[bytes]) -> None:
+    """With PARCOURS_BENCH_PROFILE=FILE, sample the server with py-spy (collapsed stacks) until
+    it exits; `pip install py-spy`. Summarise with bench/profile_top.py FILE."""
+    out = os.environ.get("PARCOURS_BENCH_PROFILE")
+    if not out:
+        return
+    spy = Path(sys.executable).with_name("py-spy")
+    subprocess.Popen(
+        [str(spy), "record", "--pid", str(proc.pid), "--format", "raw", "--rate", "200",
+         "--nonblocking", "--output", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip

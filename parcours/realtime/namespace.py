@@ -68,12 +68,39 @@ class LiveNamespace(Namespace):
         if event not in ops:
             return super().trigger_event(event, *args)
         op = ops[event]
+        light = self._write_in_group(op, *args)
+        if light is not None:
+            return light
 
         def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
             return self._dispatch(op, payload)
 
         # through Flask-SocketIO, so the handler runs in the app and request context
         return self.socketio._handle_event(handler, event, self.namespace, *args)
+
+    def _write_in_group(self, op: Any, sid: str = "", payload: Any = None, *_rest: Any) -> Any:
+        """Hand a batched write (a note) to the group-commit writer, without a request context;
+        return its ack, or None when it must go the one-by-one way (off, or not a success)."""
+        from parcours.realtime import writer
+
+        if not writer.batched(op):
+            return None
+        environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
+        group = writer.writer_for(environ["flask.app"]) if environ else None
+        if group is None:
+            return None
+        saved = environ.get("saved_session") or {}  # Flask-SocketIO's per-socket session
+        token = saved.get("live_token")
+        given = payload.get("_params") if isinstance(payload, dict) else None
+        try:
+            params = path_params(op, given)
+        except ParcoursError:
+            return None  # answered (with its error, localised) one by one
+        body = payload
+        if given is not None:
+            body = {k: v for k, v in payload.items() if k != "_params"}
+        outcome = group.submit(op, token if isinstance(token, str) else None, params, body)
+        return None if outcome is writer.RETRY else outcome
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
         """Run op; every write gets an acknowledgement, also for a malformed payload."""

@@ -16,7 +16,7 @@ from parcours.api.registry import Call, run, socket_operations
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
-from parcours.realtime import rooms
+from parcours.realtime import rooms, token_cache
 from parcours.schemas.common import LARGEST, check_input, problems
 
 log = logging.getLogger(__name__)
@@ -113,8 +113,9 @@ class LiveNamespace(Namespace):
             return {"status": status, "body": body}
         db_session = db.session()
         try:
-            try:  # the token may have ended since the socket connected: ask the database
-                actor: Actor | None = token_actor(db_session, session_token())[0]
+            try:  # the token may have ended since the socket connected (cached for 2 s at most,
+                # forgotten at once when a token ends: parcours.realtime.token_cache)
+                actor: Actor | None = token_cache.actor_of(db_session, session_token())[0]
             except ParcoursError as err:
                 self._end_socket()
                 status, body = from_exception(err)

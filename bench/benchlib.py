@@ -61,13 +61,15 @@ def serve_app(
     mode: str,
     event_path: Path,
     prepare: Callable[[list[str], dict[str, str], dict[str, Any]], None] | None = None,
+    root: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str, dict[str, Any]]:
     """Migrate a fresh SQLite database, create the event, prepare it, serve it.
 
     prepare(cli, env, info) runs before the server starts (e.g. to store a plan).
-    Returns the server process, its URL and the `event create --json` description.
+    Returns the server process, its URL and the `event create --json` description. root: the
+    source tree to run (another checkout, e.g. a `git worktree` of the code before a change).
     """
-    root = Path(__file__).resolve().parent.parent
+    root = root or Path(__file__).resolve().parent.parent
     env = {
         **os.environ,
         "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",

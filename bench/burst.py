@@ -179,15 +179,15 @@ def event_file(folder: Path, people: int) -> Path:
 
 
 def start_app(
-    folder: Path, mode: str, people: int
+    folder: Path, mode: str, people: int, root: Path = ROOT
 ) -> tuple[subprocess.Popen[bytes], str, Path, dict]:
     """Serve a fresh event with its plan and a running clock; return proc, url, db path, info."""
 
     def store_plan(cli: list[str], env: dict[str, str], info: dict[str, Any]) -> None:
         plan = [*cli, "plan", str(info["event_id"]), "--time-limit", "2"]
-        subprocess.run(plan, env=env, check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(plan, env=env, check=True, capture_output=True, cwd=root)
 
-    proc, url, info = serve_app(folder, mode, event_file(folder, people), store_plan)
+    proc, url, info = serve_app(folder, mode, event_file(folder, people), store_plan, root)
     start_clock(url, info)
     return proc, url, folder / "app.sqlite", info
 
@@ -282,6 +282,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", default="100,500,1000", help="client counts, comma-separated")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    parser.add_argument("--repeats", type=int, default=1, help="bursts per N (fresh phones each)")
+    parser.add_argument(
+        "--before",
+        help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its server is "
+        "measured in the same run, turn about with this one",
+    )
     parser.add_argument(
         "--no-next", action="store_true", help="no facilitator's 'next' during the first burst"
     )
@@ -289,34 +295,54 @@ def main() -> None:
     counts = [int(n) for n in args.n.split(",") if n.strip()]
     raise_file_limit()
     folder = Path(tempfile.mkdtemp(prefix="burst-"))
-    proc, url, db, info = start_app(folder, args.mode, max(counts))
-    tokens = [p["token"] for p in info["participants"]]
+    servers = {}
+    if args.before:  # the code before a change, measured in the same run, alternating
+        (folder / "before").mkdir()
+        servers["before"] = start_app(
+            folder / "before", args.mode, max(counts) * args.repeats, Path(args.before).resolve()
+        )
+    servers["after"] = start_app(folder, args.mode, max(counts) * args.repeats)
     rows = []
+    turn = 0
     try:
         for n in counts:
-            spec = {
-                "url": url, "tokens": tokens[:n], "facilitator": info["facilitator_token"],
-                "press": not args.no_next, "server_pid": proc.pid,
-            }  # fmt: skip
-            row = summarise(n, measure(folder, spec), db)
-            rows.append(row)
-            print(
-                f"N={n:>5}  {row['per_s']:7.0f} notes/s  ack median {row['median_ms']:7.1f} ms "
-                f"worst {row['worst_ms']:7.1f} ms  | repeat median {row['repeat_median_ms']:.1f}"
-                f" ms  | created {row['created']}, repeats 200: {row['repeat_200']}, rows "
-                f"{row['rows']} ({row['placed']} with round and station): "
-                f"{'stored exactly once' if row['once'] else 'FAILED'}"
-                f"  | next during the burst: {next_text(row['next'])}"
-                f"  | CPU per note: server {row['server_ms']:.2f} ms, "
-                f"clients {row['client_ms']:.2f} ms",
-                flush=True,
-            )
+            for repeat in range(args.repeats):
+                names = list(servers) if turn % 2 == 0 else list(reversed(servers))
+                turn += 1
+                for name in names:
+                    proc, url, db, info = servers[name]
+                    tokens = [p["token"] for p in info["participants"]]
+                    spec = {
+                        "url": url, "tokens": tokens[repeat * n : (repeat + 1) * n],
+                        "facilitator": info["facilitator_token"],
+                        "press": not args.no_next, "server_pid": proc.pid,
+                    }  # fmt: skip
+                    row = summarise(n, measure(folder, spec), db)
+                    row["code"] = name
+                    rows.append(row)
+                    print_row(name, n, row)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc, *_rest in servers.values():
+            proc.terminate()
+            proc.wait(10)
     report(rows, args)
     if not all(r["once"] for r in rows):
         raise SystemExit("some notes were not stored exactly once")
+
+
+def print_row(name: str, n: int, row: dict[str, Any]) -> None:
+    """Print one measurement as it comes."""
+    print(
+        f"{name:>6} N={n:>5}  {row['per_s']:7.0f} notes/s  ack median "
+        f"{row['median_ms']:7.1f} ms worst {row['worst_ms']:7.1f} ms  | repeat median "
+        f"{row['repeat_median_ms']:.1f} ms  | created {row['created']}, repeats 200: "
+        f"{row['repeat_200']}, rows {row['rows']} ({row['placed']} with round and station): "
+        f"{'stored exactly once' if row['once'] else 'FAILED'}"
+        f"  | next during the burst: {next_text(row['next'])}"
+        f"  | CPU per note: server {row['server_ms']:.2f} ms, "
+        f"clients {row['client_ms']:.2f} ms",
+        flush=True,
+    )
 
 
 def next_text(found: dict[str, Any] | None) -> str:
@@ -341,13 +367,14 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         "had the new state.\n"
     )
     print(
-        "| N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "
+        "| code | N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "
         "| stored exactly once | next during the burst | server CPU per note |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['n']:,} | {r['per_s']:.0f} | {r['median_ms']:.0f} ms | {r['worst_ms']:.0f} ms "
+            f"| {r['code']} | {r['n']:,} | {r['per_s']:.0f} | {r['median_ms']:.0f} ms "
+            f"| {r['worst_ms']:.0f} ms "
             f"| {r['spread_ms']:.0f} ms | {r['repeat_median_ms']:.0f} ms "
             f"| {'yes' if r['once'] else 'NO'} ({r['rows']} rows, {r['created']}×201, "
             f"{r['repeat_200']}×200) | {next_text(r['next'])} | {r['server_ms']:.2f} ms |"

@@ -13,7 +13,6 @@ import functools
 import json
 import logging
 import math
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +56,8 @@ def parse(rule: str) -> RateLimitItem:
 
 
 class SweptMemoryStorage(MemoryStorage):
-    """limits' in-process storage, sweeping expired entries once a second, not every 10 ms.
+    """limits' in-process storage, sweeping expired entries at most once a second, inline, not
+    in a timer thread started every 10 ms.
 
     The sweep visits every key under its lock; with a thousand phones writing it took about a
     tenth of the server's CPU during a burst (py-spy, BENCHMARKS.md "Burst"). Expired entries
@@ -66,11 +66,16 @@ class SweptMemoryStorage(MemoryStorage):
 
     STORAGE_SCHEME = ["parcours-memory"]  # keep limits' own memory:// as it is
 
+    swept = 0.0
+
     def _MemoryStorage__schedule_expiry(self) -> None:  # the base class's private hook
-        if not self.timer.is_alive():
-            self.timer = threading.Timer(1.0, self._MemoryStorage__expire_events)
-            self.timer.daemon = True
-            self.timer.start()
+        # inline, no timer thread: starting one yields to other greenlets under gevent, in the
+        # middle of a caller's work (parcours.realtime.writer admits writes before its
+        # transaction, but nothing should yield here)
+        now = time.monotonic()
+        if now - self.swept >= 1.0:
+            self.swept = now
+            self._MemoryStorage__expire_events()
 
 
 class Limits:

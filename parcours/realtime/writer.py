@@ -1,29 +1,30 @@
 """Group commit for the socket's burst writes (notes): many writes, one transaction, one commit.
 
-At the end of a round every phone sends its note in the same second. Served one by one, each note
-pays for a Flask request context, a token lookup, a session and a commit of its own, and SQLite
-calls do not yield, so the acks of a burst all go out at its end. Here the socket handler of a
-note hands the write to this process's writer and waits; the writer greenlet takes every write
-that is queued (up to MAX_BATCH), checks all their tokens in one query, runs each operation in a
-SAVEPOINT of one transaction, commits once, and only then wakes the waiting handlers, which send
-their acks. So:
+At the end of a round every phone sends its note in the same second. Served one by one, each
+note pays for a Flask request context, a token query, a session and a commit of its own, and
+SQLite calls do not yield, so the acks of a burst all go out at its end. Here the socket handler
+of a note hands the write to this process's writer and waits; the writer greenlet takes every
+write that is queued (up to MAX_BATCH), checks all their tokens in one query and their size,
+role and rate, then runs each operation's handler in a SAVEPOINT of one transaction, commits
+once, and only then wakes the waiting handlers, which send their acks. So:
 
 - acknowledged only after it is durable: a handler is woken after the batch's COMMIT returned;
-- stored exactly once: each operation is the same code as over HTTP (the duplicate check by
-  (author, client_id) sees the earlier writes of the same batch, which run on the same
+- stored exactly once: each operation's handler is the same code as over HTTP (the duplicate
+  check by (author, client_id) sees the earlier writes of the same batch, which run on the same
   connection), and a failed batch is rolled back as a whole before its writes are retried;
-- a revoked token is refused: tokens are read in the batch's own transaction, right before the
-  writes, exactly as the one-by-one path reads them (no cache);
-- anything but success leaves the batch: a write that fails (bad input, 403, 429, a revoked
-  token) is rolled back to its savepoint and answered by the classic one-by-one path
+- a revoked token is refused: the batch's tokens are read from the database right before the
+  batch (no cache), as the one-by-one path reads them;
+- anything but success leaves the batch: a write that fails (bad input, 403, 413, 429, a
+  revoked token) is rolled back to its savepoint and answered by the classic one-by-one path
   (parcours.realtime.namespace), which localises the error and ends the socket of a revoked
   token; an unexpected error or a failed COMMIT rolls the whole batch back and sends every write
   of it to the one-by-one path (each is idempotent by its client_id);
 - the event loop stays responsive: the writer yields after every batch, so acks, broadcasts
   (the facilitator's "next") and pages get their turn between batches of at most MAX_BATCH.
 
-Only operations whose handler writes through `call.session` and emits nothing are batched
-(BATCHED). PARCOURS_GROUP_COMMIT=0 switches the writer off (every write one by one).
+Only operations whose handler touches nothing but `call.session` (no emit, no other I/O: it
+must not yield while the transaction holds SQLite's write lock) are batched (BATCHED).
+PARCOURS_GROUP_COMMIT=0 switches the writer off (every write one by one).
 """
 
 from __future__ import annotations
@@ -100,32 +101,59 @@ class Writer:
             socketio.sleep(0)  # acks, broadcasts and pages before the next batch
 
     def _commit(self, batch: list[Job]) -> None:
-        """Run the batch in one transaction, one savepoint per write; commit once."""
+        """Admit the batch's writes, then run them in one transaction (a savepoint each) and
+        commit once.
+
+        Nothing may yield to other greenlets while the transaction holds SQLite's write lock:
+        another writer would then wait in SQLite's busy handler, which blocks the whole
+        process, and the lock would never be given back. So everything that may do I/O (the
+        token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
+        the transaction run only the operations' handlers, which touch nothing but the session.
+        """
         from parcours.api.auth import token_actors
-        from parcours.api.registry import Call, run
+        from parcours.api.registry import Call, admit
+        from parcours.domain.errors import ParcoursError
         from parcours.extensions import db
 
         assert db.engine is not None
         with db.engine.connect() as conn:
+            session = Session(bind=conn)
+            try:  # tokens first, read fresh for every batch: a revoked one is refused
+                actors = token_actors(session, {job.token for job in batch if job.token})
+            finally:
+                session.close()
+                conn.rollback()
+            admitted: list[tuple[Job, Any]] = []
+            for job in batch:
+                found = actors.get(job.token or "")
+                if found is None:
+                    continue  # refused: the one-by-one path answers and ends the socket
+                actor = found[0]
+                params = {**job.params, "event_id": actor.event_id}
+                call = Call(session, actor, params, job.payload, {})
+                try:
+                    admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
+                except ParcoursError:
+                    continue  # answered one by one (429 with Retry-After, 403, 413)
+                admitted.append((job, call))
+            if not admitted:
+                return
             outer = conn.begin()
             if conn.dialect.name == "sqlite":
                 # pysqlite opens its transaction lazily, and a first SAVEPOINT outside one would
                 # become the transaction itself (its RELEASE would commit): begin it ourselves
                 conn.exec_driver_sql("BEGIN")
             session = Session(bind=conn, join_transaction_mode="create_savepoint")
+            done: list[tuple[Job, dict[str, Any]]] = []
             try:
-                actors = token_actors(session, {job.token for job in batch if job.token})
-                done: list[tuple[Job, dict[str, Any]]] = []
-                for job in batch:
-                    found = actors.get(job.token or "")
-                    if found is None:
-                        continue  # refused: the one-by-one path answers and ends the socket
-                    actor = found[0]
-                    params = {**job.params, "event_id": actor.event_id}
-                    status, body = run(job.op, Call(session, actor, params, job.payload, {}))
-                    if status < 400:
-                        done.append((job, {"status": status, "body": body}))
-                    # a failure was rolled back to its savepoint by run(); answered one by one
+                for job, call in admitted:
+                    call.session = session
+                    try:
+                        status, body = job.op.handler(call)
+                    except ParcoursError:
+                        session.rollback()  # this write's savepoint only; answered one by one
+                        continue
+                    done.append((job, {"status": status, "body": body}))
                 session.close()
                 outer.commit()
             except BaseException:

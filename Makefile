@@ -19,6 +19,7 @@ run: install $(JS)
 test: install-dev $(JS) chromium venue-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
@@ -72,6 +73,7 @@ venue-tools:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format:

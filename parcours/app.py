@@ -11,9 +11,10 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from parcours.config import ROOT, Config
+from parcours.domain.vocabulary import LANGUAGES
 from parcours.extensions import babel, csrf, db, socketio
 
-LOCALES = ("de", "en")
+LOCALES = LANGUAGES
 
 
 def make_flask(config: dict[str, Any] | None = None) -> Flask:
@@ -78,6 +79,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.setdefault("get_locale", get_locale)
     csrf.init_app(app)
+    from parcours.realtime import safejson
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -87,8 +90,9 @@ def register_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
         # transport cap above the body cap, so an oversize write is acked {status: 413}
-        # (parcours.api.limits) instead of the socket being dropped
+        # (parcours.operations.limits) instead of the socket being dropped
         max_http_buffer_size=4 * app.config["MAX_CONTENT_LENGTH"],
+        json=safejson,  # a payload nested too deeply is acknowledged with 400, not dropped
     )
 
 

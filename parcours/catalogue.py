@@ -20,6 +20,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from parcours.domain.vocabulary import KINDS, LANGUAGES
+
 __all__ = [
     "KINDS",
     "LANGUAGES",
@@ -30,8 +32,6 @@ __all__ = [
     "load_template",
 ]
 
-KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
-LANGUAGES = ("de", "en")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -10,24 +10,10 @@ from typing import Any
 
 import click
 
+from parcours.cli_after import export_command, shred_command
+from parcours.cli_common import fail, make_app
+from parcours.cli_plan import plan_command
 from parcours.domain.errors import ParcoursError
-
-
-def make_app() -> Any:
-    """Create the app for a command."""
-    from parcours import create_app
-
-    return create_app()
-
-
-def fail(err: ParcoursError) -> None:
-    """Print one line per problem to stderr and exit non-zero."""
-    click.echo(f"error: {err.message}" if not err.fields else "error:", err=True)
-    from parcours.schemas.common import problems
-
-    for line in problems(err.fields):
-        click.echo(f"  {line}", err=True)
-    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -230,16 +216,6 @@ def organiser_password(email: str, password: str) -> None:
     click.echo(f"password of {email} changed; {ended} login(s) ended")
 
 
-def register_more(group: click.Group) -> None:
-    """Attach commands that live next to their features (plan, export, shred)."""
-    for module in ("parcours.cli_plan", "parcours.cli_after"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            continue
-        mod.register(group)
-
-
-register_more(cli)
+# the commands that live next to their features, in one visible list
+for command in (plan_command, export_command, shred_command):
+    cli.add_command(command)

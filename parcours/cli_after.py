@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from parcours.cli_common import fail, make_app
 from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.exports import FORMATS
@@ -54,7 +55,6 @@ def resolve_station(session: Any, event_id: int, ref: str) -> int:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(event: str, fmt: str, station: str | None, output: Path) -> None:
     """Export an event (csv, xlsx, json, vcf, zip of station packs) or one station's pack."""
-    from parcours.cli import fail, make_app
     from parcours.services import exports
 
     app = make_app()
@@ -82,7 +82,6 @@ def export_command(event: str, fmt: str, station: str | None, output: Path) -> N
 @click.option("--due", is_flag=True, help="Shred every event past its retention period (cron).")
 def shred_command(event: str | None, yes: bool, due: bool) -> None:
     """Delete an event's personal data; counts for the report are kept."""
-    from parcours.cli import fail, make_app
     from parcours.services.retention import shred_due
     from parcours.services.shred import shred_event
 
@@ -120,9 +119,3 @@ def _confirm(session: Any, event_id: int, yes: bool) -> None:
         f"cards of '{event.title}' (event {event_id}) for good. Counts stay for the report."
     )
     click.confirm("Delete now?", abort=True)
-
-
-def register(group: click.Group) -> None:
-    """Add the export and shred commands to the parcours command."""
-    group.add_command(export_command)
-    group.add_command(shred_command)

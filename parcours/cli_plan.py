@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
+from parcours.cli_common import fail, make_app
 from parcours.domain.errors import ParcoursError, Unprocessable
-from parcours.planner.model import MODES
+from parcours.planner.model import MODES, PRIORITIES
 
 SIZES = ("participants", "stations", "rounds", "capacity")
 
@@ -21,8 +22,6 @@ def _problems(err: ParcoursError) -> None:
         for line in lines:
             click.echo(f"error: {line}", err=True)
         sys.exit(2)
-    from parcours.cli import fail
-
     fail(err)
 
 
@@ -58,7 +57,6 @@ def _synthetic(sizes: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]
 
 def _event(ref: str, options: dict[str, Any]) -> dict[str, Any]:
     """Plan an event of the database and store the plan."""
-    from parcours.cli import make_app
     from parcours.cli_after import resolve_event
     from parcours.extensions import db
     from parcours.schemas.common import load
@@ -81,6 +79,12 @@ def _event(ref: str, options: dict[str, Any]) -> dict[str, Any]:
 @click.option("--mode", type=click.Choice(MODES), default=None, help="Default: the parcours'.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds.")
+@click.option(
+    "--priority",
+    type=click.Choice(PRIORITIES),
+    default=None,
+    help="Wishes first (preferences) or fewer repeats first (encounters). Default: as last time.",
+)
 @click.option("--participants", type=int, default=None, help="Synthetic instance: P people.")
 @click.option("--stations", type=int, default=None, help="Synthetic instance: S stations.")
 @click.option("--rounds", type=int, default=None, help="Synthetic instance: R rounds.")
@@ -107,8 +111,3 @@ def plan_command(event: str | None, as_json: bool, **options: Any) -> None:
             _print(_event(event, options), as_json, f"plan of event {event} stored")
     except ParcoursError as err:
         _problems(err)
-
-
-def register(group: click.Group) -> None:
-    """Attach `plan` to the `parcours` command."""
-    group.add_command(plan_command)

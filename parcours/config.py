@@ -87,18 +87,6 @@ class Config:
         self.TESTING = False
 
 
-class TestConfig(Config):
-    """Settings for the test suite: an explicit database and threading mode."""
-
-    def __init__(self, database_url: str) -> None:
-        super().__init__()
-        self.DATABASE_URL = database_url
-        self.ASYNC_MODE = "threading"
-        self.TESTING = True
-        self.SECRET_KEY = "test-secret-of-at-least-32-characters"
-        self.AUTO_ADVANCE = False
-
-
 MIN_SECRET_CHARS = 32
 
 

@@ -183,6 +183,11 @@ def test_the_pages_of_a_closed_event_are_german(app: Any, german: dict[str, Any]
         assert not english_words(text, allowed), (url, english_words(text, allowed))
 
 
+def uid(n: int) -> str:
+    """Return a client id as a phone makes it (a UUID)."""
+    return f"9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e{n:02d}"
+
+
 Trigger = Callable[[Any, dict[str, Any], dict[str, str]], Any]
 
 
@@ -212,12 +217,12 @@ TRIGGERS: dict[str, Trigger] = {
     "join: no consent, bad e-mail": _join({"name": "", "email": "x"}),
     "join: unknown station": _join({"name": "A", "interests": [99999], "consent": True}),
     "check-in: wrong station code": _as_participant(
-        "/check-ins", {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e00", "station_code": "ZZZZ"}
+        "/check-ins", {"client_id": uid(0), "station_code": "ZZZZ"}
     ),
-    "note: blank": _as_participant("/notes", {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e01", "text": ""}),
+    "note: blank": _as_participant("/notes", {"client_id": uid(1), "text": ""}),
     "follow-up: unknown station": _as_participant(
         "/follow-ups",
-        {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e02", "station_id": 99999, "topic": "x", "share_contact": False},
+        {"client_id": uid(2), "station_id": 99999, "topic": "x", "share_contact": False},
     ),
     "clock: pause before the start": _clock("pause"),
     "clock: unknown action": _clock("explode"),
@@ -285,7 +290,7 @@ def test_every_api_error_a_user_can_trigger_is_german(app: Any, german: dict[str
         "note after the shred",
         lambda c, i, h: c.post(
             "/api/v1/notes",
-            json={"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e03", "text": "x"},
+            json={"client_id": uid(3), "text": "x"},
             headers={**h, **auth(i["stations"][0]["host_token"])},
         ),
         client,
@@ -335,7 +340,7 @@ def test_socket_answers_speak_the_page_language(
     assert phone.is_connected("/live")
     ack = phone.emit(
         "check_in",
-        {"client_id": "9b2f0c1e-4d3a-4b8e-9c2d-1a2b3c4d5e04", "station_code": "ZZZZ"},
+        {"client_id": uid(4), "station_code": "ZZZZ"},
         namespace="/live",
         callback=True,
     )

@@ -8,17 +8,17 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from parcours.api import registry
-from parcours.api.auth import actor_for_token, bearer
+from parcours.api.auth import bearer
 from parcours.api.openapi import build_spec
-from parcours.domain.errors import ParcoursError
+from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
+from parcours.operations.errors import from_exception, retry_after
+from parcours.services.tokens import actor_for_token
 
 api_bp = Blueprint("api", __name__)
 
 
 def _error(err: ParcoursError) -> ResponseReturnValue:
-    from parcours.api.errors import from_exception
-
     status, body = from_exception(err)
     return jsonify(body), status
 
@@ -32,27 +32,23 @@ def _view(op: registry.Operation) -> Any:
             try:
                 actor = actor_for_token(session, token)
             except ParcoursError as err:
-                from parcours.api.errors import from_exception
-
                 status, body = from_exception(err)
                 return jsonify(body), status
         body = None
         if request.method in ("POST", "PUT", "PATCH"):
             body = request.get_json(silent=True)
             if body is None and request.data:
-                from parcours.domain.errors import Invalid
-
                 return _error(
                     Invalid("The request body is not valid JSON.", {"_schema": ["must be JSON"]})
                 )
             if body is None:
                 body = {}
-        call = registry.Call(session, actor, params, body, dict(request.args))
+        call = registry.Call(
+            session, actor, params, body, dict(request.args), token, request.remote_addr
+        )
         status, result = registry.run(op, call)
         if isinstance(result, Response):
             return result
-        from parcours.api.errors import retry_after
-
         return jsonify(result), status, retry_after(status, result)
 
     view.__name__ = f"op_{op.name}"

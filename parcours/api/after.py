@@ -8,9 +8,9 @@ from typing import IO
 
 from flask import Response, send_file
 
-from parcours.api.registry import Call, Result, operation
 from parcours.exports import MEDIA_TYPES
 from parcours.extensions import socketio
+from parcours.operations import Call, Result, operation
 from parcours.schemas.after import (
     EventExportQuery,
     ShredRequest,

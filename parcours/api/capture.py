@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcours.api import wall as _wall  # noqa: F401  (the wall's operations register on import)
-from parcours.api.registry import Call, Result, operation
+from parcours.api.after import station_file
+from parcours.api.auth import secret
+from parcours.domain import rooms
 from parcours.domain.errors import Forbidden, Invalid
-from parcours.realtime import emit
+from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import (
     CheckInIn,
     CheckInOut,
@@ -22,8 +23,11 @@ from parcours.schemas.capture import (
 )
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
-from parcours.services import capture, capture_lists
-from parcours.storage import FollowUp, Participant, Station
+from parcours.services import capture, capture_lists, kiosk, lookups
+from parcours.services.broadcasts import Broadcast, publish
+
+if TYPE_CHECKING:
+    from parcours.storage import FollowUp, Participant
 
 WRITE = {"limited": True}
 
@@ -78,11 +82,15 @@ def create_follow_up(call: Call) -> Result:
 
 def tell_station(call: Call, row: Any) -> None:
     """Send a new contact request to its station's host devices (never to a kiosk)."""
-    person = call.session.get(Participant, row.participant_id)
+    person = lookups.participant(call.session, row.participant_id)
     if person is not None:
         shared = capture_lists.sharing_with(call.session, row.station_id, person.id)
-        emit.to_station(
-            row.station_id, "follow_up", station_follow_up(row, person, person.id in shared)
+        publish(
+            Broadcast(
+                rooms.station_room(row.station_id),
+                "follow_up",
+                station_follow_up(row, person, person.id in shared),
+            )
         )
 
 
@@ -106,10 +114,16 @@ def withdraw_consent(call: Call) -> Result:
             {"follow_up_id": ["must be a positive integer"]},
         )
     row, changed = capture.withdraw_consent(call.session, call.actor, follow_up_id)
-    person = call.session.get(Participant, row.participant_id)
+    person = lookups.participant(call.session, row.participant_id)
     if changed and person is not None:  # the station's tablets show the pseudonym from now on
         for item in changed:
-            emit.to_station(item.station_id, "follow_up", station_follow_up(item, person, False))
+            publish(
+                Broadcast(
+                    rooms.station_room(item.station_id),
+                    "follow_up",
+                    station_follow_up(item, person, False),
+                )
+            )
     body = FOLLOW_UP_OUT.dump(row)
     call.session.rollback()  # end the read transaction
     return 200, body
@@ -131,7 +145,7 @@ def create_lead(call: Call) -> Result:
     lead, fresh = capture.create_lead(call.session, call.actor, load(LEAD_IN, call.body))
     body = LEAD_OUT.dump(lead)
     if fresh:
-        emit.to_station(lead.station_id, "lead", body)
+        publish(Broadcast(rooms.station_room(lead.station_id), "lead", body))
     return created(fresh), body
 
 
@@ -149,7 +163,7 @@ def create_lead(call: Call) -> Result:
 def create_check_in(call: Call) -> Result:
     assert call.actor is not None
     row, fresh = capture.create_check_in(call.session, call.actor, load(CHECK_IN_IN, call.body))
-    station = call.session.get(Station, row.station_id)
+    station = lookups.station(call.session, row.station_id)
     body = {**CHECK_IN_OUT.dump(row), "station_name": station.name if station else ""}
     if fresh:
         push_roster(call, row.station_id)
@@ -165,7 +179,7 @@ def push_roster(call: Call, station_id: int) -> None:
     assert call.actor is not None
     snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
     roster = live.rosters(call.session, snap, [station_id])[station_id]
-    emit.to_station(station_id, "roster", RosterSchema().dump(roster))
+    publish(Broadcast(rooms.station_room(station_id), "roster", RosterSchema().dump(roster)))
     call.session.rollback()  # end the read transaction
 
 
@@ -203,16 +217,8 @@ def station_follow_ups(call: Call) -> Result:
 
 
 def _station_pack(call: Call, fmt: str) -> Result:
-    """Hand ?format= to parcours.exports.station_pack(call, fmt) -> Result where it exists."""
-    try:
-        from parcours import exports
-    except ModuleNotFoundError:
-        exports = None  # type: ignore[assignment]
-    pack = getattr(exports, "station_pack", None)
-    if pack is None:
-        raise Invalid("format: not available", {"format": [f"'{fmt}' is not available"]})
-    result: Result = pack(call, fmt)
-    return result
+    """Answer ?format= with the station's file (CSV, XLSX, vCard or ZIP pack)."""
+    return station_file(call, fmt)
 
 
 @operation(
@@ -242,13 +248,9 @@ def find_people(call: Call) -> Result:
     **WRITE,
 )
 def identify_person(call: Call) -> Result:
-    from parcours.api.kiosk import secret
-
     assert call.actor is not None
     who = load(WhoIn(), call.body)
-    person = capture_lists.identify_person(
-        call.session, call.actor, call.params["event_id"], who, secret()
-    )
+    person = kiosk.identify_person(call.session, call.actor, call.params["event_id"], who, secret())
     return 200, PersonOut().dump(person)
 
 

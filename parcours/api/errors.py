@@ -1,9 +1,8 @@
-"""One error format for the API: {"error": {"code", "message", "fields"}}; never a trace."""
+"""The API's error handlers: every failure under /api answers in the one JSON error format."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Flask, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
@@ -11,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from parcours.domain.errors import ParcoursError, TooMany
+from parcours.operations.errors import error_body, from_exception
 
 log = logging.getLogger(__name__)
 
@@ -26,27 +26,6 @@ HTTP_CODES = {
     422: "unprocessable",
     429: "rate_limited",
 }
-
-
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the JSON error body of CONTRACT §3."""
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
-
-
-def from_exception(err: ParcoursError) -> tuple[int, dict[str, Any]]:
-    """Return the status and body for an expected failure, in the request's language."""
-    from parcours.schemas.messages import localize_error
-
-    message, fields = localize_error(err.message, err.fields)
-    return err.status, error_body(err.code, message, fields)
-
-
-def retry_after(status: int, body: Any) -> dict[str, str]:
-    """Return the Retry-After header of a 429 answer (taken from its error fields)."""
-    if status != 429 or not isinstance(body, dict):
-        return {}
-    seconds = (body.get("error", {}).get("fields", {}).get("retry_after_s") or ["60"])[0]
-    return {"Retry-After": str(seconds)}
 
 
 def _wants_json() -> bool:
@@ -85,7 +64,7 @@ def register_api_errors(app: Flask) -> None:
         message = err.description or err.name
         if status == 413:
             message = "The request body is too large."
-        from parcours.schemas.messages import translate
+        from parcours.schemas.error_messages import translate
 
         return jsonify(error_body(code, translate(message))), status
 
@@ -98,7 +77,7 @@ def register_api_errors(app: Flask) -> None:
             from parcours.web.errors import error_page
 
             return error_page(500, gettext("Something went wrong on our side."))
-        from parcours.schemas.messages import translate
+        from parcours.schemas.error_messages import translate
 
         message = translate("Something went wrong on our side.")
         return jsonify(error_body("internal_error", message)), 500

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 
-from parcours.api.limits import JOIN_ADDRESS, check_address
-from parcours.api.registry import Call, Result, operation
+from parcours.domain.vocabulary import STAFF
+from parcours.operations import Call, Result, operation
+from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
 from parcours.schemas.event import (
     EventSchema,
@@ -20,8 +21,6 @@ from parcours.services import participants as people
 from parcours.services import registration
 from parcours.services.common import require_event
 
-STAFF = ("organiser", "facilitator")
-
 
 @operation(
     "join",
@@ -32,7 +31,7 @@ STAFF = ("organiser", "facilitator")
     response=JoinResultSchema,
 )
 def join(call: Call) -> Result:
-    check_address("join", JOIN_ADDRESS, request.remote_addr)  # a venue NAT passes, a script not
+    check_address("join", JOIN_ADDRESS, call.client)  # a venue NAT passes, a script not
     data = load(JoinSchema(), call.body)
     participant, token = people.join(call.session, call.params["join_code"], data)
     url = url_for("participant.phone", token=token, _external=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
-from parcours.api.auth import bearer
+from parcours.api.auth import secret
 from parcours.api.capture import created, push_roster, tell_station
-from parcours.api.limits import KIOSK_PINS, FailureGuard
-from parcours.api.limits import guard as guard_named
-from parcours.api.registry import Call, Result, operation
-from parcours.realtime import emit
+from parcours.domain import rooms
+from parcours.operations import Call, Result, operation
+from parcours.operations.limits import KIOSK_PINS, FailureGuard
+from parcours.operations.limits import guard as guard_named
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -26,8 +26,8 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import kiosk
-from parcours.storage import Station
+from parcours.services import kiosk, lookups
+from parcours.services.broadcasts import Broadcast, publish
 
 WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"
@@ -43,12 +43,13 @@ def guard() -> FailureGuard:
 def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
     """Show an entry made in a participant's name at a kiosk on their phone at once."""
     if participant_id is not None:
-        emit.to_participant(participant_id, "kiosk_entry", {"kind": kind, "record": record})
-
-
-def secret() -> str:
-    """Return the key that signs badge codes."""
-    return str(current_app.config["SECRET_KEY"])
+        publish(
+            Broadcast(
+                rooms.participant_room(participant_id),
+                "kiosk_entry",
+                {"kind": kind, "record": record},
+            )
+        )
 
 
 @operation(
@@ -79,7 +80,7 @@ def kiosk_start(call: Call) -> Result:
 def kiosk_exit(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskPinIn(), call.body)
-    token = bearer(request.headers.get("Authorization")) or ""
+    token = call.token or ""
     host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], guard())
     return 200, {"url": url_for("host.host", token=host)}
 
@@ -193,7 +194,7 @@ def kiosk_check_in(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskCheckInIn(), call.body)
     row, fresh = kiosk.kiosk_check_in(call.session, call.actor, data, secret())
-    station = call.session.get(Station, row.station_id)
+    station = lookups.station(call.session, row.station_id)
     body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
     if fresh:
         tell_participant(row.participant_id, "check_in", body)

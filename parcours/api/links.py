@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from parcours.api.registry import Call, Result, operation
+from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import record_id
 from parcours.schemas.common import StrictSchema, load
 from parcours.services import links

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from parcours.api.registry import Call, Result, operation
+from parcours.domain import rooms
+from parcours.domain.vocabulary import EVERYONE, STAFF
+from parcours.operations import Call, Result, operation
 from parcours.realtime import hooks
 from parcours.schemas.common import load
 from parcours.schemas.live import (
@@ -16,9 +18,8 @@ from parcours.schemas.live import (
     dump_state,
 )
 from parcours.services import clock, live
+from parcours.services.broadcasts import Broadcast, publish
 
-STAFF = ("organiser", "facilitator")
-EVERYONE = ("organiser", "facilitator", "screen", "host", "participant")
 CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 
 
@@ -71,8 +72,9 @@ def announce(call: Call) -> Result:
     item = live.announce(
         call.session, call.actor, call.params["event_id"], data["text"], data["minutes"]
     )
-    hooks.announce(item.event_id, item)
-    return 201, AnnouncementSchema().dump(item)
+    body = AnnouncementSchema().dump(item)
+    publish(Broadcast(rooms.event_room(item.event_id), "announcement", body))
+    return 201, body
 
 
 @operation(
@@ -88,7 +90,7 @@ def end_announcement(call: Call) -> Result:
     item = live.end_announcement(
         call.session, call.actor, call.params["event_id"], call.params["announcement_id"]
     )
-    hooks.announcement_ended(item.event_id, item.id)
+    publish(Broadcast(rooms.event_room(item.event_id), "announcement_end", {"id": item.id}))
     return 200, AnnouncementSchema().dump(item)
 
 

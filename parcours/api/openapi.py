@@ -8,9 +8,9 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from parcours import __version__
 from parcours.api.registry import OPERATIONS
 from parcours.schemas.common import LARGEST
+from parcours.version import __version__
 
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

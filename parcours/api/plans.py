@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parcours.api.registry import Call, Result, operation
+from parcours.operations import Call, Result, operation
 from parcours.schemas.common import load
 from parcours.schemas.plans import (
     LockOut,

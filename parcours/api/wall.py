@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcours.api.registry import Call, Result, operation
+from parcours.domain import rooms
 from parcours.domain.errors import Invalid
-from parcours.realtime import emit
+from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import WallCardIn, WallCardOut, WallModerateIn, WallVoteIn
 from parcours.schemas.common import load
 from parcours.services import wall
-from parcours.storage import WallCard
+from parcours.services.broadcasts import Broadcast, publish
+
+if TYPE_CHECKING:
+    from parcours.storage import WallCard
 
 PUBLIC_ROLES = ("screen", "participant")
 
 
-def publish(card: WallCard) -> None:
+def publish_card(card: WallCard) -> None:
     """Send a card's change: all of it to moderators, only shown cards to screen and phones."""
     full = WallCardOut().dump(card)
     for role in wall.MODERATORS:
-        emit.to_role(card.event_id, role, "wall", {"card": full})
+        publish(Broadcast(rooms.role_room(card.event_id, role), "wall", {"card": full}))
     if card.status in wall.SHOWN:
         public = {"card": full}
     elif card.status == "hidden":
@@ -27,7 +30,7 @@ def publish(card: WallCard) -> None:
     else:
         return
     for role in PUBLIC_ROLES:
-        emit.to_role(card.event_id, role, "wall", public)
+        publish(Broadcast(rooms.role_room(card.event_id, role), "wall", public))
 
 
 def card_id_of(call: Call) -> int:
@@ -53,7 +56,7 @@ def post_wall_card(call: Call) -> Result:
     assert call.actor is not None
     card, fresh = wall.post_card(call.session, call.actor, load(WallCardIn(), call.body))
     if fresh:
-        publish(card)
+        publish_card(card)
     return (201 if fresh else 200), {**WallCardOut().dump(card), "mine": True}
 
 
@@ -73,7 +76,7 @@ def vote_wall_card(call: Call) -> Result:
     data = load(WallVoteIn(), call.body if call.body is not None else {})
     card, counted = wall.vote(call.session, call.actor, card_id_of(call))
     if counted:
-        publish(card)
+        publish_card(card)
     body = {**WallCardOut().dump(card), "voted": True}
     if data.get("client_id"):
         body["vote_client_id"] = data["client_id"]
@@ -97,7 +100,7 @@ def moderate_wall_card(call: Call) -> Result:
     card = wall.moderate(
         call.session, call.actor, call.params["event_id"], card_id_of(call), data["status"]
     )
-    publish(card)
+    publish_card(card)
     return 200, WallCardOut().dump(card)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("organiser", "facilitator", "screen", "host", "participant")
-STAFF = frozenset({"organiser", "facilitator"})
+from parcours.domain.vocabulary import ROLES, STAFF
+
+__all__ = ["ROLES", "STAFF", "Actor"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from parcours.domain.errors import Conflict, Invalid
 
-PHASES = ("not_started", "running", "paused", "transition", "finished")
 ACTIONS = ("start", "pause", "resume", "extend", "next", "previous", "finish")
 TICKING = ("running", "transition")
 MAX_EXTEND_S = 4 * 3600

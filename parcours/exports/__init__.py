@@ -7,8 +7,6 @@ Contact details appear only where the participant agreed to share them with that
 
 from __future__ import annotations
 
-from typing import Any
-
 FORMATS = ("csv", "xlsx", "json", "vcf", "zip")
 STATION_FORMATS = ("csv", "xlsx", "vcf", "zip")
 
@@ -21,10 +19,3 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "html": "text/html",
 }
-
-
-def station_pack(call: Any, fmt: str) -> Any:
-    """Answer the station follow-ups operation's ?format= with a file (see parcours.api.after)."""
-    from parcours.api.after import station_file
-
-    return station_file(call, fmt)

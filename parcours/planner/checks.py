@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from parcours.planner.flow import distribute
-from parcours.planner.model import MODES, Instance
+from parcours.planner.model import MODES, PRIORITIES, Instance
 from parcours.planner.prep import Problem, last_fixed_round, prepare
 
 
@@ -14,6 +14,8 @@ def _basic_problems(inst: Instance) -> list[str]:
     problems: list[str] = []
     if inst.mode not in MODES:
         problems.append(f"unknown mode {inst.mode!r}: use 'individual' or 'groups'")
+    if inst.priority not in PRIORITIES:
+        problems.append(f"unknown priority {inst.priority!r}: use 'preferences' or 'encounters'")
     if inst.rounds < 1:
         problems.append(f"rounds ({inst.rounds}) must be at least 1")
     for label, ids in (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from parcours.planner.solver import plan
@@ -16,10 +17,13 @@ def synthetic_json(
     seed: int = 0,
     time_limit: float = 10.0,
     mode: str = "individual",
+    priority: str = "preferences",
 ) -> dict[str, Any]:
     """Plan a synthetic instance and return ``PlanResult.to_json()``.
 
     Raises ``PlanInfeasible`` (with ``problems``) when the sizes break a hard rule.
     """
-    inst = synthetic_instance(participants, stations, rounds, capacity, mode=mode)
+    inst = replace(
+        synthetic_instance(participants, stations, rounds, capacity, mode=mode), priority=priority
+    )
     return plan(inst, seed=seed, time_limit=time_limit).to_json()

@@ -31,7 +31,7 @@ Then the cells are fitted to the event:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parcours.planner.fields import _factor_prime_power, field_tables
@@ -272,6 +272,8 @@ class Start:
     order: int
     covered: int
     rows: list[int]  # row of the squares of each route: routes of one row never meet
+    spare: list[list[int]] = field(default_factory=list)  # unused cells (no extra stations)
+    spare_rows: list[int] = field(default_factory=list)
 
 
 def build(caps: list[int], people: int, rounds: int, order: int) -> Start | None:
@@ -304,7 +306,12 @@ def build(caps: list[int], people: int, rounds: int, order: int) -> Start | None
     extras = m - order
     if extras:
         name += f" + {extras} extra station" + ("s" if extras > 1 else "")
-    return Start(grid, name, order, covered, row_of)
+    start = Start(grid, name, order, covered, row_of)
+    if m == order:  # any unused cell meets every route at most once: spares for dealing
+        kept = set(keep)
+        start.spare = [words[c][:] for c in range(len(words)) if c not in kept]
+        start.spare_rows = [1 + c // order for c in range(len(words)) if c not in kept]
+    return start
 
 
 def overload(grid: list[list[int]], caps: list[int]) -> int:

@@ -88,8 +88,8 @@ def _routes(prob: Problem, groups: list[list[int]]) -> list[list[int]] | None:
     stations = [s for s in range(prob.m) if prob.cap[s] > 0]
     visited = [0] * len(groups)
     for g, members in enumerate(groups):
-        for p in members:
-            visited[g] |= prob.visited_closed(p)
+        for p in members:  # own and avoided stations of any member count as visited
+            visited[g] |= prob.visited_closed(p) | prob.avoid[p]
     routes = [[-1] * prob.rounds for _ in groups]
     for i, r in enumerate(prob.open):
         options = []
@@ -145,6 +145,7 @@ class _GroupCost:
         for r in prob.open:
             s = self.routes[g][r]
             got += wt.interest * (prob.interests[p] >> s & 1) + wt.must * (prob.must[p] >> s & 1)
+            got -= wt.forbidden * (prob.avoid[p] >> s & 1)  # never an own or avoided station
         return -got
 
     def group(self, members: list[int], g: int) -> int:
@@ -153,6 +154,8 @@ class _GroupCost:
         cost = sum(self.member(p, g) for p in members)
         kinds = Counter(prob.kind[p] for p in members)
         cost += wt.mixing * sum(c * (c - 1) // 2 for c in kinds.values())
+        orgs = Counter(prob.org[p] for p in members if prob.colleagues[p])
+        cost += 4 * wt.mixing * sum(c * (c - 1) // 2 for c in orgs.values())  # colleagues apart
         mask = sum(1 << p for p in members)
         cost += wt.forbidden * sum((prob.forbidden[p] & mask).bit_count() for p in members) // 2
         return cost
@@ -207,8 +210,8 @@ def _swap_route(
         or prob.cap[a] < len(groups[h])
     ):
         return
-    if any(prob.visited_closed(p) >> b & 1 for p in groups[g]) or any(
-        prob.visited_closed(p) >> a & 1 for p in groups[h]
+    if any((prob.visited_closed(p) | prob.avoid[p]) >> b & 1 for p in groups[g]) or any(
+        (prob.visited_closed(p) | prob.avoid[p]) >> a & 1 for p in groups[h]
     ):
         return
     before = cost.group(groups[g], g) + cost.group(groups[h], h)

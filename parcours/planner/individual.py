@@ -89,36 +89,118 @@ def _org_rows(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
     return out
 
 
+HUNGARIAN_WORK = 12_000_000  # rows² × columns all dealing of one plan may spend (~1-2 s)
+
+
+def _greedy_assign(cost: list[list[int]]) -> list[int]:
+    """Return a column per row, rows with the most to win choosing first (no optimality)."""
+    order = sorted(range(len(cost)), key=lambda p: (min(cost[p]), p))
+    taken: set[int] = set()
+    out = [-1] * len(cost)
+    for p in order:
+        row = cost[p]
+        best = min((c, w) for w, c in enumerate(row) if w not in taken)[1]
+        out[p] = best
+        taken.add(best)
+    return out
+
+
 def _deal(
-    prob: Problem, words: list[list[int]], rows: list[int] | None = None
-) -> tuple[list[list[int]], list[int] | None]:
-    """Return ``words`` dealt to participants so that they win the most preferences.
+    prob: Problem,
+    words: list[list[int]],
+    rows: list[int] | None = None,
+    work: list[int] | None = None,
+) -> list[int]:
+    """Return the route (index into ``words``) of each participant, winning the most wishes.
 
     Any two routes of a construction meet at most once, so *which* participant walks
     *which* route is free: a minimum-cost assignment (Hungarian method) gives each
     participant a route through as many of its must-visits and interests as possible
     and, second to one interest, puts colleagues into one row of the squares (routes
-    of one row never meet).  Returns the dealt routes and their rows.
+    of one row never meet).  ``words`` may hold more routes than participants.
     """
     masks = _masks(words)
     big = 4 * (prob.rounds + 1)
     homes = _org_rows(prob, rows) if rows is not None and any(prob.colleagues) else {}
     cost = [
         [
-            2 * 64 * big * (prob.avoid[p] & mk).bit_count()
-            - 2 * big * (prob.must[p] & mk).bit_count()
-            - 2 * (prob.interests[p] & mk).bit_count()
+            2 * _worth(prob, p, mk, big)
             + int(rows is not None and prob.org[p] in homes and rows[w] not in homes[prob.org[p]])
             for w, mk in enumerate(masks)
         ]
         for p in range(prob.n)
     ]
-    dealt = assign(cost)
-    return [words[w] for w in dealt], (None if rows is None else [rows[w] for w in dealt])
+    size = prob.n * prob.n * len(words)
+    if work is not None:
+        if size > work[0]:  # large events: a greedy deal keeps planning within seconds
+            return _greedy_assign(cost)
+        work[0] -= size
+    return assign(cost)
 
 
-def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
-    """Return ``words`` with stations renamed so that preferences and capacities fit best."""
+def _worth(prob: Problem, p: int, mask: int, big: int) -> int:
+    """Return the cost of participant ``p`` walking through ``mask`` (lower is better)."""
+    return (
+        64 * big * (prob.avoid[p] & mask).bit_count()
+        - big * (prob.must[p] & mask).bit_count()
+        - (prob.interests[p] & mask).bit_count()
+    )
+
+
+def _repair(prob: Problem, words: list[list[int]], chosen: list[int]) -> list[int]:
+    """Swap routes for unused ones until no station is over capacity, losing the fewest wishes."""
+    chosen = chosen[:]
+    load = [[0] * prob.m for _ in range(prob.rounds)]
+    for c in chosen:
+        for r, s in enumerate(words[c]):
+            if s >= 0:
+                load[r][s] += 1
+    free = sorted(set(range(len(words))) - set(chosen))
+    masks = _masks(words)
+    big = 4 * (prob.rounds + 1)
+
+    def over(r: int, s: int, value: int) -> int:
+        return max(0, value - prob.cap[s])
+
+    for _ in range(min(4 * prob.n, 400)):
+        best: tuple[int, int, int, int] | None = None  # (overload change, cost, person, free)
+        hot = {(r, s) for r in range(prob.rounds) for s in range(prob.m) if over(r, s, load[r][s])}
+        if not hot:
+            break
+        for p, c in enumerate(chosen):
+            if not any((r, s) in hot for r, s in enumerate(words[c])):
+                continue
+            for j, d in enumerate(free):
+                delta = 0
+                for r in range(prob.rounds):
+                    a, b = words[c][r], words[d][r]
+                    if a == b:
+                        continue
+                    if a >= 0:
+                        delta += over(r, a, load[r][a] - 1) - over(r, a, load[r][a])
+                    if b >= 0:
+                        delta += over(r, b, load[r][b] + 1) - over(r, b, load[r][b])
+                if delta >= 0:
+                    continue
+                cost = _worth(prob, p, masks[d], big) - _worth(prob, p, masks[c], big)
+                if best is None or (delta, cost) < best[:2]:
+                    best = (delta, cost, p, j)
+        if best is None:
+            break
+        _, _, p, j = best
+        c, d = chosen[p], free[j]
+        for r in range(prob.rounds):
+            if words[c][r] >= 0:
+                load[r][words[c][r]] -= 1
+            if words[d][r] >= 0:
+                load[r][words[d][r]] += 1
+        chosen[p], free[j] = d, c
+    return chosen
+
+
+def _relabel(prob: Problem, words: list[list[int]], pool: list[list[int]]) -> list[list[int]]:
+    """Return ``pool`` with stations renamed so that the routes ``words`` (dealt to the
+    participants in order) serve preferences and fit capacities best."""
     m = prob.m
     usable = [s for s in range(m) if prob.cap[s] > 0]
     loads = [[0] * m for _ in range(prob.rounds)]
@@ -149,25 +231,36 @@ def _relabel(prob: Problem, words: list[list[int]]) -> list[list[int]]:
     ]
     perm = assign(cost)
     rename = {i: usable[perm[k]] for k, i in enumerate(usable)}
-    return [[rename[s] if s >= 0 else -1 for s in w] for w in words]
+    return [[rename[s] if s >= 0 else -1 for s in w] for w in pool]
 
 
 def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
-    """Return zero-repeat starts from MOLS (see ``designs``), fitted to preferences."""
+    """Return zero-repeat starts from MOLS (see ``designs``), fitted to preferences.
+
+    Routes are dealt from the kept cells and the unused ones (when there are no extra
+    stations); stations are renamed to fit; the two alternate twice; then routes are
+    swapped for unused ones until no station is over capacity.
+    """
     usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
     caps = [prob.cap[s] for s in usable]
     out = []
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
+    work = [HUNGARIAN_WORK]
     for start in starts(caps, prob.n, prob.rounds):
-        words = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid]
-        rows: list[int] | None = start.rows
+        spare = start.spare
+        if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
+            spare = []  # too big to deal optimally: keep the cells whose loads already fit
+        pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+        rows = start.rows + start.spare_rows[: len(spare)]
+        chosen = list(range(prob.n))
         if liked:
             for _ in range(2):
-                words, rows = _deal(prob, words, rows)
-                words = _relabel(prob, words)
+                chosen = _deal(prob, pool, rows, work)
+                pool = _relabel(prob, [pool[c] for c in chosen], pool)
         if liked or any(prob.colleagues):
-            words, rows = _deal(prob, words, rows)
-        out.append((start.name, words))
+            chosen = _deal(prob, pool, rows, work)
+            chosen = _repair(prob, pool, chosen)
+        out.append((start.name, [pool[c] for c in chosen]))
     return out
 
 

@@ -135,3 +135,20 @@ def published() -> dict[int, tuple[str, list[list[list[int]]]]]:
         15: ("Wanless", _from_string(MOLS_15_4, 4)),
         18: ("Wanless", _from_string(MOLS_18_3, 3)),
     }
+
+
+# Lower bounds on the number of MOLS of order n known to exist, n = 0..60: the table of
+# the Handbook of Combinatorial Designs (Colbourn & Dinitz, 2nd ed., 2007, section III.3) as
+# SageMath stores it (src/sage/combinat/designs/MOLS_table.py, ``handbook_data``), with
+# order 14 raised from 3 to 4 (Todorov 2012).  It says what exists, not what is stored
+# here: orders whose squares are not stored fall back to products or fewer rounds.
+KNOWN_LOWER_BOUNDS = (
+    0, 0, 1, 2, 3, 4, 1, 6, 7, 8, 2, 10, 5, 12, 4, 4, 15, 16, 3, 18,
+    4, 5, 3, 22, 7, 24, 4, 26, 5, 28, 4, 30, 31, 5, 4, 5, 8, 36, 4, 5,
+    7, 40, 5, 42, 5, 6, 4, 46, 8, 48, 6, 5, 5, 52, 5, 6, 7, 7, 5, 58, 4,
+)  # fmt: skip
+
+
+def known_lower_bound(order: int) -> int | None:
+    """Return how many MOLS of ``order`` are known to exist (None above 60)."""
+    return KNOWN_LOWER_BOUNDS[order] if 0 <= order < len(KNOWN_LOWER_BOUNDS) else None

@@ -54,7 +54,7 @@ def plan(
     The result depends only on the instance and ``seed`` unless the time limit cuts
     the search short (the iteration budget normally ends it first).
     """
-    if inst.mode == "individual" and any(p.stay for p in inst.participants):
+    if any(p.stay for p in inst.participants):
         return _plan_with_stayers(inst, seed, time_limit, progress, max_iterations)
     budget = default_budget(len(inst.participants), time_limit, max_iterations, progress)
     problems = check(inst)
@@ -135,4 +135,4 @@ def _plan_with_stayers(
     metrics["seed"] = seed
     if progress is not None:
         progress(1.0, metrics)
-    return PlanResult(assignments=rows, metrics=metrics)
+    return PlanResult(assignments=rows, metrics=metrics, groups=result.groups)

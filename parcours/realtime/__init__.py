@@ -1,4 +1,4 @@
-"""Socket.IO: the /live namespace and the one module that emits."""
+"""Socket.IO: the /live namespace, the rooms, and the one publisher."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from flask import Flask
 
 
 def register_namespace(app: Flask) -> None:
-    """Register the /live namespace."""
+    """Register the /live namespace and the publisher of what the services broadcast.
+
+    Imported here, not at the top: the operations the namespace runs import realtime.emit,
+    which loads this package first.
+    """
     from parcours.extensions import socketio
     from parcours.realtime.namespace import LiveNamespace
+    from parcours.realtime.publisher import init_publisher
 
     socketio.on_namespace(LiveNamespace("/live"))
+    init_publisher(app)

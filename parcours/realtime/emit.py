@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from parcours.domain import rooms
 from parcours.extensions import socketio
-from parcours.realtime import rooms
 
 NAMESPACE = "/live"
 

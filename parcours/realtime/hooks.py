@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.extensions import db, socketio
@@ -125,22 +124,6 @@ def after_clock_change(event_id: int, state: dict[str, Any]) -> dict[str, Any]:
     data = dump_state(state)
     emit.to_event(event_id, "state", data)
     return data
-
-
-def push_rosters(session: Session, event_id: int) -> None:
-    """Send every station's host tablets their roster (e.g. after the plan changed)."""
-    snap = clock.load_snapshot(session, get_event(session, event_id))
-    for station_id, roster in live.rosters(
-        session, snap, live.station_ids(session, event_id)
-    ).items():
-        emit.to_station(station_id, "roster", roster)  # already in RosterSchema's shape
-    session.rollback()  # nothing to write: end the read transaction
-
-
-def push_roster(session: Session, event_id: int, station_id: int) -> None:
-    """Send one station's roster again (e.g. after a check-in)."""
-    snap = clock.load_snapshot(session, get_event(session, event_id))
-    emit.to_station(station_id, "roster", live.rosters(session, snap, [station_id])[station_id])
 
 
 def announce(event_id: int, item: Any) -> None:

@@ -10,14 +10,15 @@ from typing import Any
 from flask import request, session
 from flask_socketio import Namespace, join_room
 
-from parcours.api.auth import token_actor
-from parcours.api.errors import error_body, from_exception
 from parcours.api.registry import Call, run, socket_operations
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
-from parcours.realtime import rooms, token_cache
+from parcours.operations.errors import error_body, from_exception
+from parcours.realtime import token_cache
 from parcours.schemas.common import LARGEST, check_input, problems
+from parcours.services.tokens import token_actor
 
 log = logging.getLogger(__name__)
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -75,7 +76,11 @@ class LiveNamespace(Namespace):
         def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
             return self._dispatch(op, payload)
 
-        # through Flask-SocketIO, so the handler runs in the app and request context
+        # through Flask-SocketIO, so the handler runs in the app and request context. There is
+        # no public hook for this: Flask-SocketIO's own Namespace.trigger_event makes this same
+        # call (_handle_event) for its on_<event> methods. The public alternative, one
+        # socketio.on_event() per operation, would split /live between this class and the
+        # server's handler table.
         return self.socketio._handle_event(handler, event, self.namespace, *args)
 
     def _write_in_group(self, op: Any, sid: str = "", payload: Any = None, *_rest: Any) -> Any:
@@ -99,7 +104,8 @@ class LiveNamespace(Namespace):
         body = payload
         if given is not None:
             body = {k: v for k, v in payload.items() if k != "_params"}
-        outcome = group.submit(op, token if isinstance(token, str) else None, params, body)
+        token = token if isinstance(token, str) else None
+        outcome = group.submit(op, token, params, body, environ.get("REMOTE_ADDR"))
         return None if outcome is writer.RETRY else outcome
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
@@ -122,7 +128,9 @@ class LiveNamespace(Namespace):
                 return {"status": status, "body": body}
             if actor is not None:
                 params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-            status, body = run(op, Call(db_session, actor, params, payload, {}))
+            token, client = session_token(), request.remote_addr
+            call = Call(db_session, actor, params, payload, {}, token, client)
+            status, body = run(op, call)
         except ParcoursError as err:
             db_session.rollback()
             status, body = from_exception(err)

@@ -1,12 +1,13 @@
 """End the sockets of tokens that stopped being valid, at once and in every server process.
 
-Each socket joins the room of its token (rooms.token_room) besides the rooms of its role. When a
-token ends (kiosk exit, link replaced, participant removed, shred), the service that ended it
-calls disconnect_rooms() after its commit: this process disconnects the sockets it holds in
-those rooms, and when a message queue is configured (PARCOURS_MESSAGE_QUEUE=redis://...) the
-same request is published on a control channel next to Socket.IO's own, so every other process
-disconnects its sockets too. Socket.IO's queue can only disconnect a socket by its id, and no
-process knows the ids held by the others: hence this small channel of our own.
+Each socket joins the room of its token (parcours.domain.rooms.token_room) besides the rooms of
+its role. When a token ends (kiosk exit, link replaced, participant removed, shred), the service
+that ended it publishes EndSockets after its commit and the publisher calls disconnect_rooms():
+this process disconnects the sockets it holds in those rooms, and when a message queue is
+configured (PARCOURS_MESSAGE_QUEUE=redis://...) the same request is published on a control
+channel next to Socket.IO's own, so every other process disconnects its sockets too. Socket.IO's
+queue can only disconnect a socket by its id, and no process knows the ids held by the others:
+hence this small channel of our own.
 
 Nothing depends on the message arriving: every socket write checks its token again
 (parcours.realtime.namespace), so a socket that was missed can still neither read nor write

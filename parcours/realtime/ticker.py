@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from parcours.extensions import db, socketio
-from parcours.storage import utcnow
+from parcours.services.clock import utcnow
 
 log = logging.getLogger(__name__)
 MAX_SLEEP_S = 1.0

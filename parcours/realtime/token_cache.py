@@ -22,8 +22,8 @@ import time
 
 from sqlalchemy.orm import Session
 
-from parcours.api.auth import token_actor
 from parcours.domain.actors import Actor
+from parcours.services.tokens import token_actor
 
 TTL_S = 2.0
 MOST = 50_000  # tokens remembered at most (then forgotten all at once)

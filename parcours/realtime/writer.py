@@ -52,6 +52,7 @@ class Job:
     token: str | None
     params: dict[str, Any]
     payload: Any
+    client: str | None = None  # the phone's network address (Call.client)
     done: Any = None  # an async-mode Event, set when outcome is known
     outcome: Any = RETRY  # {status, body} after the commit, or RETRY
     extra: dict[str, Any] = field(default_factory=dict)
@@ -68,10 +69,17 @@ class Writer:
         self.batches = 0  # for tests and benchmarks: how many commits served how many writes
         self.written = 0
 
-    def submit(self, op: Any, token: str | None, params: dict[str, Any], payload: Any) -> Any:
+    def submit(
+        self,
+        op: Any,
+        token: str | None,
+        params: dict[str, Any],
+        payload: Any,
+        client: str | None = None,
+    ) -> Any:
         """Queue a write and wait until it is committed; return {status, body} or RETRY."""
         eio = socketio.server.eio
-        job = Job(op, token, params, payload, done=eio.create_event())
+        job = Job(op, token, params, payload, client, done=eio.create_event())
         self.jobs.append(job)
         if self.task is None:
             self.wake = eio.create_event()
@@ -110,10 +118,10 @@ class Writer:
         token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
         the transaction run only the operations' handlers, which touch nothing but the session.
         """
-        from parcours.api.auth import token_actors
-        from parcours.api.registry import Call, admit
         from parcours.domain.errors import ParcoursError
         from parcours.extensions import db
+        from parcours.operations import Call, admit
+        from parcours.services.tokens import token_actors
 
         assert db.engine is not None
         with db.engine.connect() as conn:
@@ -130,7 +138,7 @@ class Writer:
                     continue  # refused: the one-by-one path answers and ends the socket
                 actor = found[0]
                 params = {**job.params, "event_id": actor.event_id}
-                call = Call(session, actor, params, job.payload, {})
+                call = Call(session, actor, params, job.payload, {}, job.token, job.client)
                 try:
                     admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
                 except ParcoursError:

@@ -10,10 +10,10 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from parcours.domain.errors import Invalid
+from parcours.domain.vocabulary import KINDS as KINDS  # the one definition (re-exported)
+from parcours.domain.vocabulary import LANGUAGES as LANGUAGES
 from parcours.schemas.messages import localize
 
-KINDS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
-LANGUAGES = ("de", "en")
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

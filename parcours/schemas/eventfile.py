@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError as MError
 from marshmallow import fields, validate, validates_schema
 
+from parcours.domain.vocabulary import SEGMENT_KINDS
 from parcours.schemas.common import (
     KINDS,
     LANGUAGES,
@@ -17,7 +19,6 @@ from parcours.schemas.common import (
     text_field,
 )
 
-SEGMENT_KINDS = ("talk", "break", "workshop", "parcours", "other")
 MODES = ("individual", "groups")
 
 
@@ -99,27 +100,39 @@ class EventSection(FileSection):
     max_participants = count(1, 100_000, load_default=None)  # cap on registrations
 
 
-class SegmentSection(FileSection):
-    title = name_field(maximum=200)
-    kind = fields.String(load_default="talk", validate=validate.OneOf(SEGMENT_KINDS))
-    minutes = count(1, 600, load_default=None)
-    rounds = count(1, 30, load_default=None)
-    round_minutes = count(1, 120, load_default=None)
-    transition_minutes = count(0, 30, load_default=None)
-    mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
+def segment_schema(base: type[StrictSchema], number: Callable[..., fields.Field]) -> type:
+    """Return the one schema of a run-of-show item, on base, with number() for its counts.
 
-    @validates_schema
-    def _shape(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("kind") == "parcours":
-            missing = {
-                k: ["is required for a parcours"]
-                for k in ("rounds", "round_minutes")
-                if data.get(k) is None
-            }
-            if missing:
-                raise MError(missing)
-        elif data.get("minutes") is None:
-            raise MError({"minutes": ["is required"]})
+    The event file (TOML: strict whole numbers) and the organiser's form (text fields) load the
+    same shape; only how a number is read differs. A parcours needs rounds and round minutes.
+    """
+
+    class Segment(base):  # type: ignore[valid-type,misc]
+        title = name_field(maximum=200)
+        kind = fields.String(load_default="talk", validate=validate.OneOf(SEGMENT_KINDS))
+        minutes = number(1, 600, load_default=None)
+        rounds = number(1, 30, load_default=None)
+        round_minutes = number(1, 120, load_default=None)
+        transition_minutes = number(0, 30, load_default=0)
+        mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
+
+        @validates_schema
+        def _shape(self, data: dict[str, Any], **_: Any) -> None:
+            if data.get("kind") == "parcours":
+                missing = {
+                    k: ["is required for a parcours"]
+                    for k in ("rounds", "round_minutes")
+                    if data.get(k) is None
+                }
+                if missing:
+                    raise MError(missing)
+            elif data.get("minutes") is None:
+                raise MError({"minutes": ["is required"]})
+
+    return Segment
+
+
+SegmentSection = segment_schema(FileSection, count)
 
 
 class StationSection(FileSection):

@@ -7,7 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from parcours.domain.clock import ACTIONS, MAX_EXTEND_S, PHASES
+from parcours.domain.clock import ACTIONS, MAX_EXTEND_S
+from parcours.domain.vocabulary import PHASES
 from parcours.schemas.common import StrictSchema
 from parcours.schemas.event import SegmentSchema
 from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES

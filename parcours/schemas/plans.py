@@ -87,6 +87,7 @@ class SyntheticSchema(StrictSchema):
     mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
     seed = seed_field()
     time_limit = time_limit_field(CLI_TIME_LIMIT)
+    priority = fields.String(load_default="preferences", validate=validate.OneOf(PRIORITIES))
 
 
 class AssignmentOut(Schema):

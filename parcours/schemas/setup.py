@@ -15,7 +15,7 @@ from marshmallow import (
 )
 
 from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
-from parcours.schemas.eventfile import MODES, SEGMENT_KINDS, TomlDateTime, bounds
+from parcours.schemas.eventfile import TomlDateTime, bounds, segment_schema
 
 PHONE = validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number")
 
@@ -54,29 +54,7 @@ class EventInput(StrictSchema):
         return data
 
 
-class SegmentInput(StrictSchema):
-    """One item of the run of show; a parcours needs rounds and round minutes."""
-
-    title = name_field(maximum=200)
-    kind = fields.String(load_default="talk", validate=validate.OneOf(SEGMENT_KINDS))
-    minutes = _int(1, 600, load_default=None)
-    rounds = _int(1, 30, load_default=None)
-    round_minutes = _int(1, 120, load_default=None)
-    transition_minutes = _int(0, 30, load_default=0)
-    mode = fields.String(load_default="individual", validate=validate.OneOf(MODES))
-
-    @validates_schema
-    def _shape(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("kind") == "parcours":
-            missing = {
-                k: ["is required for a parcours"]
-                for k in ("rounds", "round_minutes")
-                if data.get(k) is None
-            }
-            if missing:
-                raise ValidationError(missing)
-        elif data.get("minutes") is None:
-            raise ValidationError({"minutes": ["is required"]})
+SegmentInput = segment_schema(StrictSchema, _int)  # one item of the run of show
 
 
 class LinesField(fields.List):

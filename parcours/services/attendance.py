@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
+from parcours.domain.vocabulary import STAFF
 from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, require_event, require_live
 from parcours.services.plan_changes import drop_open_rows, remeasure
@@ -24,7 +25,6 @@ from parcours.services.plan_latecomers import place_latecomer
 from parcours.services.plan_views import first_parcours
 from parcours.storage import AuditEntry, Participant, PlanRun
 
-STAFF = ("organiser", "facilitator")
 ARRIVED = "attendance.arrived"
 
 

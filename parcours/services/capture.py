@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
+from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event, require_live
 from parcours.storage import (
     Assignment,
@@ -114,8 +115,6 @@ def writable_event(session: Session, actor: Actor, *roles: str) -> Event:
 
 def current_segment(session: Session, event: Event) -> Segment | None:
     """Return the segment the clock is in, or None before the start."""
-    from parcours.services.clock import load_snapshot
-
     snap = load_snapshot(session, event)
     index = snap.fields.segment_index
     if snap.fields.phase == "not_started" or not 0 <= index < len(snap.segments):
@@ -126,9 +125,6 @@ def current_segment(session: Session, event: Event) -> Segment | None:
 def current_round(session: Session, event: Event, ahead: bool = False) -> int | None:
     """Return the parcours round going on now; with ahead, also round 1 before it starts."""
     if ahead:
-        from parcours.services.clock import load_snapshot
-        from parcours.services.live import position
-
         return position(load_snapshot(session, event)).round
     return round_of(session, event.id, session.execute(_CLOCK, {"event_id": event.id}).first())
 
@@ -136,7 +132,7 @@ def current_round(session: Session, event: Event, ahead: bool = False) -> int | 
 def round_of(session: Session, event_id: int, clock: Any) -> int | None:
     """Return the parcours round the clock (phase, round, segment_index) is in, if any."""
     if clock is None or clock.phase in ("not_started", "finished") or clock.segment_index < 0:
-        return None  # the same answer as live.position(), with one light query per write
+        return None  # the same answer as clock.position(), with one light query per write
     segment = session.execute(
         _SEGMENT_AT, {"event_id": event_id, "index": clock.segment_index}
     ).first()
@@ -341,10 +337,3 @@ def station_by_code(session: Session, event_id: int, code: str) -> Station | Non
     return session.scalar(
         select(Station).where(Station.event_id == event_id, func.upper(Station.code) == wanted)
     )
-
-
-def me_capture(session: Session, participant: Participant) -> dict[str, list[Any]]:
-    """Return what GET /me adds from capture (the live service's extension point)."""
-    from parcours.services.capture_lists import own_records
-
-    return own_records(session, participant.id)

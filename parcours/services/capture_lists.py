@@ -63,16 +63,6 @@ def find_people(
     return list(session.scalars(stmt.order_by(Participant.name).limit(limit)))
 
 
-def identify_person(
-    session: Session, actor: Actor, event_id: int, who: dict[str, Any], secret: str
-) -> Participant:
-    """Return the participant a scanned route card or badge names (a host picking a lead)."""
-    from parcours.services.kiosk import participant_for
-
-    event = require_event(session, actor, event_id, "host", "organiser", "facilitator")
-    return participant_for(session, event, who, secret)[0]
-
-
 def own_records(session: Session, participant_id: int) -> dict[str, list[Any]]:
     """Return a participant's own notes, follow-ups, check-ins and wall cards, newest first."""
     from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut, WallCardOut

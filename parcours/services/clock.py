@@ -17,10 +17,10 @@ from parcours.domain import clock as machine
 from parcours.domain.actors import Actor
 from parcours.domain.clock import ClockFields, Part
 from parcours.domain.errors import Conflict
+from parcours.domain.vocabulary import STAFF
 from parcours.services.common import get_event, require_event
 from parcours.storage import AuditEntry, Clock, Event, Segment, utcnow
 
-STAFF = ("organiser", "facilitator")
 CAS_ATTEMPTS = 4
 
 
@@ -248,3 +248,29 @@ def ticking_clocks(session: Session) -> list[tuple[int, datetime, int]]:
         .where(Clock.ends_at.is_not(None))
     )
     return [(e, t, v) for e, t, v in session.execute(query).all() if t is not None]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the event is in its parcours: the segment, the round, and whether it is ahead."""
+
+    segment: Segment | None
+    round: int | None
+    upcoming: bool
+    index: int | None = None
+
+
+def position(snap: Snapshot) -> Position:
+    """Return the parcours the live pages are about (current, else next, else last) and round."""
+    index = snap.fields.segment_index
+    parcours = [(i, s) for i, s in enumerate(snap.segments) if s.kind == "parcours" and s.rounds]
+    if not parcours:
+        return Position(None, None, False)
+    ahead = [(i, s) for i, s in parcours if i >= index]
+    pos, seg = ahead[0] if ahead else parcours[-1]
+    phase = snap.fields.phase
+    if pos > index or phase == "not_started":
+        return Position(seg, 1, True, pos)
+    if pos < index or phase == "finished":
+        return Position(seg, None, False, pos)
+    return Position(seg, max(1, snap.fields.round), False, pos)

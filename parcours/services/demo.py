@@ -14,6 +14,7 @@ from parcours.extensions import db
 from parcours.services.accounts import create_organiser, find_organiser, require_organiser
 from parcours.services.common import audit
 from parcours.services.events import create_event, describe_created
+from parcours.services.plans import compute_plan
 from parcours.storage import Event, Organiser
 
 DEMO_FILE = ROOT / "stations" / "examples" / "demo.toml"
@@ -54,11 +55,7 @@ def load_demo(owner: str | None = None) -> dict[str, Any]:
 
 
 def _plan_demo(event_id: int) -> None:
-    """Compute the demo's rotation plan when the planner is available."""
-    try:
-        from parcours.services.plans import compute_plan
-    except ImportError:
-        return
+    """Compute the demo's rotation plan."""
     compute_plan(db.session(), event_id, seed=1, time_limit=5.0)
 
 

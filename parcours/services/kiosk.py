@@ -17,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid
-from parcours.services import capture
+from parcours.services import capture, clock, live
+from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import audit, issue_token, require_event, require_live
 from parcours.storage import AccessToken, CheckIn, Event, FollowUp, Note, Participant, Station
 from parcours.storage.base import utcnow
@@ -28,7 +30,7 @@ BADGE_MAC_CHARS = 12
 
 
 class PinGuard(Protocol):
-    """Counts wrong kiosk codes per kiosk token (parcours.api.limits: shared across processes)."""
+    """Counts wrong kiosk codes per kiosk token (parcours.operations.limits, shared)."""
 
     def check(self, key: str) -> None:
         """Raise TooMany while the key has used up its wrong tries."""
@@ -72,9 +74,7 @@ def exit_kiosk(session: Session, actor: Actor, token: str, pin: str, guard: PinG
     audit(session, actor.event_id, actor.label, "kiosk.exit", station_id=actor.station_id)
     session.commit()
     guard.clear(token)
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.token_room(row.id)])  # its open sockets end now
+    publish(EndSockets((rooms.token_room(row.id),)))  # its open sockets end now
     return host
 
 
@@ -261,8 +261,6 @@ def kiosk_check_in(
 
 def kiosk_roster(session: Session, actor: Actor) -> dict[str, Any]:
     """Return who is expected at this station this round (and who checked in): names only."""
-    from parcours.services import clock, live
-
     event, station = _kiosk_event(session, actor)
     full = live.rosters(session, clock.load_snapshot(session, event), [station.id])[station.id]
     people: dict[int, dict[str, Any]] = {}
@@ -288,3 +286,11 @@ def find_people(session: Session, actor: Actor, query: str, limit: int = 12) -> 
     for word in words:
         stmt = stmt.where(Participant.name.ilike(f"%{word}%"))
     return list(session.scalars(stmt.order_by(Participant.name).limit(limit)))
+
+
+def identify_person(
+    session: Session, actor: Actor, event_id: int, who: dict[str, Any], secret: str
+) -> Participant:
+    """Return the participant a scanned route card or badge names (a host picking a lead)."""
+    event = require_event(session, actor, event_id, "host", "organiser", "facilitator")
+    return participant_for(session, event, who, secret)[0]

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
+from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.capture import participant_of, station_of
 from parcours.services.common import audit, issue_token, require_event, require_live
-from parcours.storage import AccessToken, new_personal_code, utcnow
+from parcours.storage import AccessToken, Event, Participant, new_personal_code, utcnow
 
 ROTATABLE = ("facilitator", "screen", "host", "participant")
 
@@ -44,37 +46,9 @@ def rotate_link(
     in every other server process.
     """
     event = require_event(session, actor, event_id, "organiser")
-    if role not in ROTATABLE:
-        raise Invalid(
-            "role: must be one of " + ", ".join(ROTATABLE),
-            {"role": ["must be one of " + ", ".join(ROTATABLE)]},
-        )
-    ended_roles = [role]
-    ids: dict[str, int | None] = {}
-    person = None
-    if role == "host":
-        if station_id is None:
-            raise Invalid("station_id: required for a host link", {"station_id": ["required"]})
-        ids["station_id"] = station_of(session, event.id, station_id, "station_id").id
-        ended_roles.append("kiosk")
-    elif role == "participant":
-        require_live(event)
-        if participant_id is None:
-            raise Invalid(
-                "participant_id: required for a participant link", {"participant_id": ["required"]}
-            )
-        person = participant_of(session, event, participant_id, "participant_id")
-        ids["participant_id"] = person.id
-    stmt = select(AccessToken).where(
-        AccessToken.event_id == event.id,
-        AccessToken.role.in_(ended_roles),
-        AccessToken.revoked_at.is_(None),
-    )
-    if "station_id" in ids:
-        stmt = stmt.where(AccessToken.station_id == ids["station_id"])
-    if "participant_id" in ids:
-        stmt = stmt.where(AccessToken.participant_id == ids["participant_id"])
-    old = list(session.scalars(stmt))
+    ids, person = _holder(session, event, role, station_id, participant_id)
+    ended_roles = [role, "kiosk"] if role == "host" else [role]
+    old = _open_tokens(session, event.id, ended_roles, ids)
     now = utcnow()
     for row in old:
         row.revoked_at = now
@@ -91,9 +65,7 @@ def rotate_link(
         **{k: v for k, v in ids.items() if v is not None},
     )
     session.commit()
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.token_room(row.id) for row in old])
+    publish(EndSockets(tuple(rooms.token_room(row.id) for row in old)))
     return Rotated(
         role,
         new.token,
@@ -102,3 +74,47 @@ def rotate_link(
         person.printed_code if person is not None else None,
         [row.id for row in old],
     )
+
+
+def _holder(
+    session: Session,
+    event: Event,
+    role: str,
+    station_id: int | None,
+    participant_id: int | None,
+) -> tuple[dict[str, int | None], Participant | None]:
+    """Check who gets the new link; return its token's ids and the participant, if one."""
+    if role not in ROTATABLE:
+        raise Invalid(
+            "role: must be one of " + ", ".join(ROTATABLE),
+            {"role": ["must be one of " + ", ".join(ROTATABLE)]},
+        )
+    if role == "host":
+        if station_id is None:
+            raise Invalid("station_id: required for a host link", {"station_id": ["required"]})
+        return {"station_id": station_of(session, event.id, station_id, "station_id").id}, None
+    if role == "participant":
+        require_live(event)
+        if participant_id is None:
+            raise Invalid(
+                "participant_id: required for a participant link", {"participant_id": ["required"]}
+            )
+        person = participant_of(session, event, participant_id, "participant_id")
+        return {"participant_id": person.id}, person
+    return {}, None
+
+
+def _open_tokens(
+    session: Session, event_id: int, roles: list[str], ids: dict[str, int | None]
+) -> list[AccessToken]:
+    """Return the unrevoked tokens of these roles (of one station or participant, if named)."""
+    stmt = select(AccessToken).where(
+        AccessToken.event_id == event_id,
+        AccessToken.role.in_(roles),
+        AccessToken.revoked_at.is_(None),
+    )
+    if "station_id" in ids:
+        stmt = stmt.where(AccessToken.station_id == ids["station_id"])
+    if "participant_id" in ids:
+        stmt = stmt.where(AccessToken.participant_id == ids["participant_id"])
+    return list(session.scalars(stmt))

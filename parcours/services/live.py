@@ -3,9 +3,7 @@ the rotation board and announcements."""
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -14,44 +12,19 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
-from parcours.services.clock import STAFF, Snapshot, load_snapshot
+from parcours.domain.vocabulary import STAFF
+from parcours.services.capture_lists import own_records
+from parcours.services.clock import Snapshot, load_snapshot, position
 from parcours.services.common import audit, require_event
 from parcours.storage import (
     Announcement,
     Assignment,
     CheckIn,
     Participant,
-    Segment,
     Station,
     utcnow,
 )
 from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where the event is in its parcours: the segment, the round, and whether it is ahead."""
-
-    segment: Segment | None
-    round: int | None
-    upcoming: bool
-    index: int | None = None
-
-
-def position(snap: Snapshot) -> Position:
-    """Return the parcours the live pages are about (current, else next, else last) and round."""
-    index = snap.fields.segment_index
-    parcours = [(i, s) for i, s in enumerate(snap.segments) if s.kind == "parcours" and s.rounds]
-    if not parcours:
-        return Position(None, None, False)
-    ahead = [(i, s) for i, s in parcours if i >= index]
-    pos, seg = ahead[0] if ahead else parcours[-1]
-    phase = snap.fields.phase
-    if pos > index or phase == "not_started":
-        return Position(seg, 1, True, pos)
-    if pos < index or phase == "finished":
-        return Position(seg, None, False, pos)
-    return Position(seg, max(1, snap.fields.round), False, pos)
 
 
 def _station_ref(station: Station) -> dict[str, Any]:
@@ -99,24 +72,8 @@ def build_me(session: Session, actor: Actor) -> dict[str, Any]:
         "notes": [],
         "follow_ups": [],
     }
-    me.update(_capture_part(session, person))
+    me.update(own_records(session, person.id))  # the participant's notes and follow-ups
     return me
-
-
-def _capture_part(session: Session, person: Participant) -> dict[str, Any]:
-    """Add the participant's own notes and follow-ups when the capture module provides them.
-
-    Extension point: `parcours.services.capture.me_capture(session, participant) -> dict`
-    (e.g. {"notes": [...], "follow_ups": [...]}) is merged into GET /me.
-    """
-    try:
-        module = importlib.import_module("parcours.services.capture")
-    except ModuleNotFoundError as err:
-        if err.name != "parcours.services.capture":
-            raise
-        return {}
-    extra = getattr(module, "me_capture", None)
-    return dict(extra(session, person)) if callable(extra) else {}
 
 
 PERSON_COLUMNS = (Participant.id, Participant.name, Participant.organisation)

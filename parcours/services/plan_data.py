@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,14 +9,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from parcours import planner
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Unprocessable
+from parcours.services.broadcasts import Broadcast, publish
 from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, get_event, require_event, require_live
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Row = tuple[int, int, int, int | None]
-log = logging.getLogger(__name__)
 
 
 def stored_rows(session: Session, segment_id: int) -> list[Row]:
@@ -196,10 +196,5 @@ def writable(event: Event) -> None:
 
 def announce(event_id: int, segment_id: int, reason: str, kept: int) -> None:
     """Tell every client of the event that the plan changed (they fetch /me again)."""
-    from parcours.realtime import emit
-
     data = {"event_id": event_id, "segment_id": segment_id, "reason": reason, "kept_rounds": kept}
-    try:
-        emit.to_event(event_id, "plan", data)
-    except Exception:  # the plan is stored; a broken queue must not undo that
-        log.exception("could not announce the new plan of event %s", event_id)
+    publish(Broadcast(rooms.event_room(event_id), "plan", data))

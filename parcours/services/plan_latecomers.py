@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parcours.domain import rooms
 from parcours.planner.model import norm_org
+from parcours.services.broadcasts import Broadcast, publish
 from parcours.services.common import audit, get_event
 from parcours.services.plan_data import (
     evaluate_rows,
@@ -234,8 +236,6 @@ def _remeasure(
 
 def _tell(event_id: int, segment_id: int, pid: int, station_ids: list[int], kept: int) -> None:
     """Tell the newcomer's devices, the hosts of the chosen stations and the screen."""
-    from parcours.realtime import emit
-
     data = {
         "event_id": event_id,
         "segment_id": segment_id,
@@ -243,10 +243,9 @@ def _tell(event_id: int, segment_id: int, pid: int, station_ids: list[int], kept
         "kept_rounds": kept,
         "participant_id": pid,
     }
-    try:
-        emit.to_participant(pid, "plan", data)
-        for sid in station_ids:
-            emit.to_station(sid, "plan", data)
-        emit.to_role(event_id, "screen", "plan", data)
-    except Exception:  # the placement is stored; a broken queue must not undo that
-        log.exception("could not announce the placement of participant %s", pid)
+    targets = [
+        rooms.participant_room(pid),
+        *(rooms.station_room(sid) for sid in station_ids),
+        rooms.role_room(event_id, "screen"),
+    ]
+    publish(*(Broadcast(room, "plan", data) for room in targets))

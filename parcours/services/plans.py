@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from parcours import planner
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound, Unprocessable
+from parcours.domain.vocabulary import STAFF
 from parcours.planner.model import norm_org
 from parcours.services.common import audit, get_event, require_live
 from parcours.services.plan_changes import describe_changes, fill_open_rounds
@@ -37,7 +38,7 @@ from parcours.services.plan_edits import lock_plan, move_participant, set_locked
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Progress = Callable[[float, dict[str, Any]], None]
-REPLANNERS = ("organiser", "facilitator")
+REPLANNERS = STAFF
 __all__ = [
     "compute_plan",
     "get_plan",

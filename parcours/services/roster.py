@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, NotFound
 from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
+from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import audit, require_live
 from parcours.services.events import add_participant
 from parcours.services.participants import registered_email
@@ -92,9 +94,7 @@ def delete_person(session: Session, actor: Actor, event_id: int, participant_id:
     event.participants.remove(person)
     audit(session, event.id, actor.label, "participant.delete", participant_id=participant_id)
     session.commit()
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.participant_room(participant_id)])  # their link ended
+    publish(EndSockets((rooms.participant_room(participant_id),)))  # their link ended
 
 
 def import_people(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
+from parcours.services.broadcasts import Broadcast, EndSockets, publish
 from parcours.services.common import audit, get_event, require_event
 from parcours.services.report import compute_stats
 from parcours.services.scrub import REPLACEMENT, personal_values, scrub_event
@@ -33,7 +34,6 @@ from parcours.storage.db import purge_deleted
 
 SYSTEM = "system:retention"
 TYPED_TOPIC = REPLACEMENT  # what a typed follow-up topic becomes; catalogue topics stay
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -85,22 +85,12 @@ def shred_event(
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
     session.commit()
-    _tell_closed(event_id)  # first, so open pages hear it before their sockets end
-    from parcours.realtime import revoke, rooms
-
-    revoke.disconnect_rooms([rooms.role_room(event_id, "participant")])  # their links ended
+    publish(  # first "closed", so open pages hear it before their sockets end
+        Broadcast(rooms.event_room(event_id), "closed", {"event_id": event_id}),
+        EndSockets((rooms.role_room(event_id, "participant"),)),  # their links ended
+    )
     purge_deleted(session.get_bind(), touched_tables())  # type: ignore[arg-type]
     return ShredResult(event_id, now, deleted=deleted)
-
-
-def _tell_closed(event_id: int) -> None:
-    """Tell every open page of the event that it is closed (they reload into the closed page)."""
-    from parcours.realtime import emit
-
-    try:
-        emit.to_event(event_id, "closed", {"event_id": event_id})
-    except Exception:  # the data is gone; a broken queue must not undo that
-        log.exception("could not tell the pages of event %s that it is closed", event_id)
 
 
 def touched_tables() -> list[str]:

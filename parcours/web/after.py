@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from parcours.api.after import breathe, download
-from parcours.api.auth import actor_for_token
 from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports import FORMATS
 from parcours.exports.charts import report_charts
@@ -21,6 +20,7 @@ from parcours.schemas.common import load
 from parcours.services import exports, shred
 from parcours.services.report import report_data
 from parcours.services.retention import deletion_day
+from parcours.services.tokens import actor_for_token
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import local_time
 

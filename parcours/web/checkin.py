@@ -14,11 +14,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from parcours.api.auth import actor_for_token
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db
 from parcours.services.capture import station_by_code
 from parcours.services.common import get_event
+from parcours.services.tokens import actor_for_token
 from parcours.web.organiser.common import base_url
 
 bp = Blueprint("checkin", __name__)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from parcours.extensions import db
-from parcours.storage import AccessToken, Event
+from parcours.services import lookups
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -22,9 +26,7 @@ def closed_page(event: Event) -> ResponseReturnValue:
 
 def closed_for(token: str) -> ResponseReturnValue | None:
     """Return the closed page if the token (revoked or not) belongs to a shredded event."""
-    session = db.session()
-    event_id = session.scalar(select(AccessToken.event_id).where(AccessToken.token == token))
-    event = session.get(Event, event_id) if event_id is not None else None
+    event = lookups.event_of_token(db.session(), token)
     if event is None or event.shredded_at is None:
         return None
     return closed_page(event)

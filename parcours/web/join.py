@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from parcours.api.limits import JOIN_ADDRESS, check_address
 from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFound
 from parcours.extensions import db
+from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
+from parcours.services import lookups, registration
 from parcours.services import participants as people
-from parcours.services import registration
 from parcours.services.retention import deletion_day
-from parcours.storage import Event, Organiser
 from parcours.web.public import code_form, normalise_code, unknown_code
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 bp = Blueprint("join", __name__)
 TEXT_FIELDS = ("name", "organisation", "kind", "language")
@@ -27,7 +28,7 @@ OPTIONAL = ("email", "phone")
 
 
 def _event(join_code: str) -> Event:
-    event = db.session().scalar(select(Event).where(Event.join_code == normalise_code(join_code)))
+    event = lookups.event_by_join_code(db.session(), normalise_code(join_code))
     if event is None:
         raise NotFound(_("No event with this join code."))
     return event
@@ -48,7 +49,7 @@ def _form_data() -> dict[str, Any]:
 def _context(event: Event) -> dict[str, Any]:
     from parcours.web.organiser.common import kind_labels
 
-    organiser = db.session().get(Organiser, event.organiser_id) if event.organiser_id else None
+    organiser = lookups.organiser(db.session(), event.organiser_id)
     delete_on = deletion_day(event)  # the same day the deletion page names and the shred keeps
     return {
         "event": event,

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from parcours.api.auth import actor_for_token
 from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
 from parcours.schemas.kiosk import BADGE_PATTERN, KioskRosterOut
 from parcours.schemas.live import AnnouncementSchema, dump_state
-from parcours.services import clock, kiosk, live
+from parcours.services import clock, kiosk, live, lookups
 from parcours.services.common import get_event
-from parcours.storage import Station
+from parcours.services.tokens import actor_for_token
 from parcours.web.closed import closed_for
 from parcours.web.kiosk_labels import bilingual, labels
+
+if TYPE_CHECKING:
+    from parcours.storage import Station
 
 bp = Blueprint("kiosk", __name__)
 IDLE_S = 60
@@ -62,7 +64,7 @@ def kiosk_page(token: str) -> ResponseReturnValue:
         return closed
     actor = kiosk_actor(token)
     session = db.session()
-    station = session.get(Station, actor.station_id)
+    station = lookups.station(session, actor.station_id)
     if station is None:
         raise NotFound(_("This link is not valid (any more)."))
     text = labels(station.name)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
-LOCALES = ("de", "en")
+from parcours.domain.vocabulary import LANGUAGES
+
+LOCALES = LANGUAGES
 
 
 def N_(msgid: str) -> str:  # noqa: N802  (gettext_noop: marks the msgid for extraction)

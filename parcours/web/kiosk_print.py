@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from parcours.extensions import db
+from parcours.services import lookups
 from parcours.services.kiosk import badge_code
-from parcours.storage import Participant
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import base_url
 from parcours.web.qr import qr_svg
@@ -36,9 +35,7 @@ def sheets(items: list[Any], size: int = PER_SHEET) -> list[list[Any]]:
 def badges(event_id: int) -> ResponseReturnValue:
     """Show an A4 sheet of name badges per eight participants, ready to print."""
     event, _actor = event_actor(event_id)
-    people = db.session().scalars(
-        select(Participant).where(Participant.event_id == event.id).order_by(Participant.name)
-    )
+    people = lookups.participants_by_name(db.session(), event.id)
     items = [
         {
             "person": person,

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from parcours.api.auth import actor_for_token
 from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
-from parcours.services import clock, live
+from parcours.services import clock, live, lookups
 from parcours.services.common import get_event, role_token
-from parcours.storage import Event, Station
+from parcours.services.tokens import actor_for_token
 from parcours.web.closed import closed_for
 from parcours.web.hyphens import hyphenate_all
 from parcours.web.qr import qr_svg
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 bp = Blueprint("participant", __name__)
 host_bp = Blueprint("host", __name__)
@@ -124,7 +126,7 @@ def host(token: str) -> ResponseReturnValue:
     actor = _actor(token, "host")
     assert actor.station_id is not None
     session = db.session()
-    station = session.get(Station, actor.station_id)
+    station = lookups.station(session, actor.station_id)
     roster = live.roster(session, actor, actor.event_id, actor.station_id)
     return _page("live/host.html", actor, {"roster": RosterSchema().dump(roster)}, station=station)
 

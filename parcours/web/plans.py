@@ -12,7 +12,7 @@ from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports.svg import column_chart
 from parcours.extensions import db
 from parcours.schemas.common import load
-from parcours.schemas.messages import localize_error, translate
+from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plan_views, plans
 from parcours.services.plan_data import latest_run
@@ -50,8 +50,7 @@ def plan_page(event_id: int) -> ResponseReturnValue:
     if data.get("segment") is not None:
         session = db.session()
         later_runs = [
-            (seg, latest_run(session, seg.id))
-            for seg in plans.later_parcours(session, event.id)
+            (seg, latest_run(session, seg.id)) for seg in plans.later_parcours(session, event.id)
         ]
     return render_template(
         "plans/plan.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 HARD = (
     "revisits",
@@ -214,7 +215,13 @@ def _goal_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
         _row("must_visit_missed", _("Must-visits missed"), m.get("must_visit_missed", 0),
              _("Stations someone must visit but does not."), m.get("must_visit_missed", 0) > 0),
         _row("load_spread", _("Load spread"),
-             _("%(low)d to %(high)d people", low=m.get("load_min", 0), high=m.get("load_max", 0)),
+             ngettext(
+                 "%(low)d to %(high)d person",
+                 "%(low)d to %(high)d people",
+                 int(m.get("load_max", 0)),
+                 low=m.get("load_min", 0),
+                 high=m.get("load_max", 0),
+             ),
              _("The emptiest and the fullest station in any round. Close together is fair to "
                "the hosts.")),
         _row("mixing", _("Mixing"), _("%(pct)d %%", pct=round(float(m.get("mixing", 0)) * 100)),

@@ -7,10 +7,9 @@ import re
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from parcours.extensions import db
-from parcours.storage import Event
+from parcours.services import lookups
 
 bp = Blueprint("public", __name__)
 
@@ -36,7 +35,7 @@ def unknown_code(code: str) -> ResponseReturnValue:
 @bp.app_template_filter("tr_error")
 def tr_error(message: str) -> str:
     """Return an error message of the API or the CSV check in the page's language."""
-    from parcours.schemas.messages import translate
+    from parcours.schemas.error_messages import translate
 
     return translate(str(message))
 
@@ -49,7 +48,7 @@ def home() -> ResponseReturnValue:
     code = normalise_code(request.args.get("code"))
     if not code:
         return code_form("", _("Please enter the join code."))
-    if db.session().scalar(select(Event.id).where(Event.join_code == code)) is None:
+    if lookups.event_by_join_code(db.session(), code) is None:
         return unknown_code(code)
     return redirect(url_for("join.join_page", join_code=code))
 

@@ -1,49 +1,10 @@
-/* Shared by the capture pages: translated strings, the "what I logged" list with what is still
- * waiting to be sent. User text is only ever set with textContent. */
-
-let strings = null;
-
-/** Return the parsed JSON of a <script type="application/json"> block. */
-export function readJson(id, fallback) {
-  const el = document.getElementById(id);
-  if (!el) return fallback;
-  try {
-    return JSON.parse(el.textContent);
-  } catch (err) {
-    return fallback;
-  }
-}
+/* Shared by the capture pages: their translated strings, the "what I logged" list with what is
+ * still waiting to be sent. User text is only ever set with textContent. */
+import { el } from "./dom.js";
+import { strings } from "./strings.js";
 
 /** Return a translated string of the capture-i18n block with {name} placeholders filled. */
-export function text(key, values = {}) {
-  strings ||= readJson("capture-i18n", {});
-  const raw = strings[key] || key;
-  return raw.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
-}
-
-/** Run fn once the live page's own module started (its socket and token exist by then). */
-export function whenReady(fn) {
-  let done = false;
-  const go = () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
-  if (window.parcoursLive || document.readyState === "complete") go();
-  else {
-    document.addEventListener("DOMContentLoaded", go); // after every module script of the page
-    window.addEventListener("load", go);
-  }
-}
-
-/** Return an element with a class and text. */
-export function el(tag, className, content) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (content !== undefined && content !== null) node.textContent = String(content);
-  return node;
-}
+export const text = strings("capture-i18n");
 
 function describe(kind, body, result, stations, label, state) {
   const station = stations.get(Number(body.station_id ?? (result && result.station_id)));

@@ -3,10 +3,9 @@
 import { live } from "./live-core.js";
 import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
-import { el, mountLog, text, whenReady } from "./capture-common.js";
+import { mountLog, text } from "./capture-common.js";
 import { mountScanButton, personalCode } from "./scanner.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, el } from "./dom.js";
 let chosen = null;
 
 function choose(person) {
@@ -160,7 +159,7 @@ async function showQr(eventId, stationId) {
   }
 }
 
-whenReady(() => {
+live.onStart(() => {
   const root = $("capture");
   const eventId = Number(root.dataset.event);
   const stationId = Number(root.dataset.station);
@@ -173,7 +172,7 @@ whenReady(() => {
   mountLeadScan(eventId);
   mountFollowUps(eventId, stationId);
   showQr(eventId, stationId);
-  box.watch(() => live.socket);
-  window.parcoursOutbox = box;
+  box.watch();
+  live.outbox = box; // kiosk-enter.js sends and forgets it
   prepareOffline("/h/");
 });

@@ -27,6 +27,15 @@ async function dropOldVersions(assets, current) {
   }
 }
 
+/** Remove this page's offline copy (a page whose token ends must not open again). */
+export async function forgetPage() {
+  try {
+    if (window.caches) await (await caches.open(PAGES)).delete(location.href.split("#")[0]);
+  } catch (err) {
+    /* nothing cached */
+  }
+}
+
 /** Register the service worker for scope and cache this page; resolves to true when ready. */
 export async function prepareOffline(scope) {
   const body = document.body.dataset;

@@ -3,11 +3,10 @@
 import { live } from "./live-core.js";
 import { Outbox } from "./outbox.js";
 import { prepareOffline } from "./capture-offline.js";
-import { mountLog, readJson, text, whenReady } from "./capture-common.js";
+import { mountLog, text } from "./capture-common.js";
 import { mountPhoneWall } from "./capture-wall.js";
 import { mountScanButton, stationCode } from "./scanner.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, readJson } from "./dom.js";
 const OTHER = "__other__";
 
 function fillTopics(stations) {
@@ -144,7 +143,7 @@ function serverRecords(me) {
   return rows;
 }
 
-whenReady(() => {
+live.onStart(() => {
   const stations = readJson("capture-stations", []);
   const box = new Outbox({ key: `p:${live.token}`, token: live.token, getSocket: () => live.socket });
   const names = new Map(stations.map((s) => [s.id, s.name]));
@@ -162,7 +161,7 @@ whenReady(() => {
     },
   });
   checkInFromLink(scanned);
-  box.watch(() => live.socket);
-  window.parcoursOutbox = box; // for the page's tests and the kiosk mode
+  box.watch();
+  live.outbox = box;
   prepareOffline("/p/");
 });

@@ -1,10 +1,11 @@
 /* The workshop wall on the phone (post, upvote), the screen (approved cards, live) and the
  * facilitator's console (approve, highlight, hide). Server pushes come as `wall` {card}. */
 import { live } from "./live-core.js";
-import { el, text, whenReady } from "./capture-common.js";
+import { text } from "./capture-common.js";
+import { $, el } from "./dom.js";
+import { routePath } from "./routes.js";
 
 const SHOWN = new Set(["approved", "highlighted"]);
-const $ = (id) => document.getElementById(id);
 
 function eventId() {
   return (live.state && live.state.event_id) || (live.data.state && live.data.state.event_id);
@@ -131,7 +132,7 @@ async function moderate(card, status) {
       /* fall back to HTTP */
     }
   }
-  return live.api("POST", `/events/${eventId()}/wall/${card.id}`, { status });
+  return live.api("POST", routePath("wall_moderate", { event_id: eventId(), card_id: card.id }), { status });
 }
 
 function mountFacilitatorWall() {
@@ -166,7 +167,7 @@ function mountFacilitatorWall() {
   cards.load();
 }
 
-whenReady(() => {
+live.onStart(() => {
   if ($("screen-wall")) mountScreenWall();
   if ($("facilitator-wall")) mountFacilitatorWall();
 });

@@ -1,5 +1,9 @@
 // Facilitator console: the attendance list. Search, filter, select, and mark present or absent
 // in one go; the server takes the absent out of the rounds to come and places late arrivals.
+import { live } from "./live-core.js";
+import { readJson } from "./dom.js";
+import { fill } from "./strings.js";
+
 const box = document.getElementById("attendance");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
 const $ = (sel) => box.querySelector(sel);
@@ -7,12 +11,7 @@ let people = [];
 const chosen = new Set();
 
 function token() {
-  const block = document.getElementById("live-data");
-  return block ? JSON.parse(block.textContent).token : "";
-}
-
-function fill(text, values) {
-  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+  return readJson("live-data", {}).token || "";
 }
 
 async function call(method, body) {
@@ -152,5 +151,10 @@ if (box) {
     });
   }
   document.addEventListener("parcours:replanned", load);
+  let pending = null; // another console changed the plan: read the list again (once per burst)
+  live.on("plan", () => {
+    clearTimeout(pending);
+    pending = setTimeout(load, 300);
+  });
   load();
 }

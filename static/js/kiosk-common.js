@@ -1,40 +1,21 @@
 /* Shared by the kiosk scripts: bilingual labels and the kiosk's outbox.
  * Labels come from the page's kiosk-i18n block ({key: {de, en}}) and are only ever set as text. */
+import { el, readJson } from "./dom.js";
 import { Outbox } from "./outbox.js";
+import { fill } from "./strings.js";
 
-export const KIOSK_ROUTES = {
-  kiosk_note: "/kiosk/notes",
-  kiosk_follow_up: "/kiosk/follow-ups",
-  kiosk_check_in: "/kiosk/check-ins",
-};
 let labels = null;
-
-function read() {
-  if (!labels) {
-    try {
-      labels = JSON.parse(document.getElementById("kiosk-i18n").textContent);
-    } catch (err) {
-      labels = {};
-    }
-  }
-  return labels;
-}
-
-function fill(text, values) {
-  return String(text || "").replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
-}
 
 /** Return a <span class="bi"> with the label in German and English (once if both read alike). */
 export function bi(key, values = {}) {
-  const label = read()[key] || { de: key, en: key };
-  const span = document.createElement("span");
-  span.className = "bi";
+  labels ||= readJson("kiosk-i18n", {});
+  const label = labels[key] || { de: key, en: key };
+  const span = el("span", "bi");
   const de = fill(label.de, values);
   const en = fill(label.en, values);
   for (const [lang, text] of de === en ? [["en", en]] : [["de", de], ["en", en]]) {
-    const part = document.createElement("span");
+    const part = el("span", "", text);
     part.lang = lang;
-    part.textContent = text;
     span.append(part);
   }
   return span;
@@ -49,10 +30,6 @@ export function setLabel(node, key, values) {
  * refused entries are dropped at once (only their number is kept), so nothing a previous person
  * wrote stays on the tablet once the server has it. */
 export class KioskOutbox extends Outbox {
-  constructor(options) {
-    super({ routes: KIOSK_ROUTES, ...options });
-  }
-
   save() {
     const done = (this.entries || []).filter((e) => e.state === "sent" || e.state === "failed");
     if (done.length) {
@@ -66,16 +43,5 @@ export class KioskOutbox extends Outbox {
   /** Return how many entries the server refused since the page opened. */
   failed() {
     return this.failedCount || 0;
-  }
-
-  /** Forget every entry and the storage key (leaving kiosk mode with nothing waiting). */
-  clear() {
-    this.entries = [];
-    try {
-      this.storage.removeItem(this.key);
-      this.storage.removeItem(`${this.key}.probe`);
-    } catch (err) {
-      /* memory storage */
-    }
   }
 }

@@ -2,21 +2,11 @@
  * then the host's outbox and the cached host page are removed from the tablet, and the kiosk
  * page replaces the host page in the history, so the kiosk never holds the host's token. */
 import { live } from "./live-core.js";
+import { $ } from "./dom.js";
+import { strings } from "./strings.js";
+import { forgetPage } from "./capture-offline.js";
 
-const $ = (id) => document.getElementById(id);
-const PAGES = "parcours-pages-v1";
-let strings = null;
-
-function text(key, values = {}) {
-  if (!strings) {
-    try {
-      strings = JSON.parse($("kiosk-enter-i18n").textContent);
-    } catch (err) {
-      strings = {};
-    }
-  }
-  return (strings[key] || key).replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
-}
+const text = strings("kiosk-enter-i18n");
 
 function problem(message) {
   const error = $("kiosk-enter-error");
@@ -26,26 +16,16 @@ function problem(message) {
 
 /** Send what the host wrote; return how many entries are still waiting. */
 async function flushHost() {
-  const box = window.parcoursOutbox;
+  const box = live.outbox;
   if (!box) return 0;
-  for (const entry of box.entries) if (entry.state === "pending") entry.next_at = 0;
-  await box.flush();
+  await box.flushNow();
   return box.waiting();
 }
 
 /** Remove the host's traces from the tablet: its outbox and its cached page. */
 async function forgetHost() {
-  const box = window.parcoursOutbox;
-  try {
-    if (box) {
-      box.entries = [];
-      box.storage.removeItem(box.key);
-      box.storage.removeItem(`${box.key}.probe`);
-    }
-    if (window.caches) await (await caches.open(PAGES)).delete(location.href.split("#")[0]);
-  } catch (err) {
-    /* nothing stored */
-  }
+  if (live.outbox) live.outbox.clear();
+  await forgetPage();
 }
 
 async function enter(pin) {

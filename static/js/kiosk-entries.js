@@ -3,18 +3,13 @@
  * Consent is per person and station: withdrawing it stops every request to that station from
  * sharing the contact details. User text is only ever set with textContent. */
 import { live } from "./live-core.js";
-import { el, readJson, whenReady } from "./capture-common.js";
+import { $, el, readJson } from "./dom.js";
+import { strings } from "./strings.js";
 
-const $ = (id) => document.getElementById(id);
 const KINDS = [["note", "notes"], ["follow_up", "follow_ups"], ["check_in", "check_ins"]];
-let strings = null;
+const t = strings("kiosk-entries-i18n");
 let entries = []; // {kind, record}, newest first
 let stations = new Map();
-
-function t(key, values = {}) {
-  strings ||= readJson("kiosk-entries-i18n", {});
-  return String(strings[key] || key).replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
-}
 
 function fromMe(me) {
   const out = [];
@@ -80,7 +75,7 @@ function draw() {
   $("kiosk-entry-list").replaceChildren(...entries.map(item));
 }
 
-whenReady(() => {
+live.onStart(() => {
   stations = new Map(readJson("capture-stations", []).map((s) => [s.id, s.name]));
   entries = fromMe(live.data.me || {});
   draw();

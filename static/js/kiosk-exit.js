@@ -2,9 +2,8 @@
  * kiosk's token ends with it, so nothing may be left waiting). */
 import { live } from "./live-core.js";
 import { setLabel } from "./kiosk-common.js";
-
-const $ = (id) => document.getElementById(id);
-const PAGES = "parcours-pages-v1";
+import { $ } from "./dom.js";
+import { forgetPage } from "./capture-offline.js";
 
 function problem(key, values) {
   const error = $("kiosk-exit-error");
@@ -12,17 +11,8 @@ function problem(key, values) {
   error.hidden = false;
 }
 
-async function forgetPage() {
-  try {
-    if (window.caches) await (await caches.open(PAGES)).delete(location.href.split("#")[0]);
-  } catch (err) {
-    /* nothing cached */
-  }
-}
-
 async function leave(box, pin) {
-  for (const entry of box.entries) if (entry.state === "pending") entry.next_at = 0;
-  await box.flush();
+  await box.flushNow();
   if (box.waiting() > 0) return problem("exit_waiting", { n: box.waiting() });
   document.body.dataset.leaving = "yes"; // the token ends now: no reload into "not valid"
   const answer = await live.api("POST", "/kiosk/exit", { pin }).catch(() => ({ status: 0 }));

@@ -7,8 +7,8 @@ import { prepareOffline } from "./capture-offline.js";
 import { KioskOutbox, bi, setLabel } from "./kiosk-common.js";
 import { mountScanButton, personalCode } from "./scanner.js";
 import { mountExit } from "./kiosk-exit.js";
+import { $, el } from "./dom.js";
 
-const $ = (id) => document.getElementById(id);
 const DONE_MS = 4000;
 // the short personal code printed on route card and badge (ABCD-EFGH; no 0/O or 1/I)
 const SHORT_CODE = /^[A-HJ-NP-Z2-9]{4}-?[A-HJ-NP-Z2-9]{4}$/;
@@ -63,10 +63,8 @@ function choose(found) {
   person = found;
   const parts = [found.name ? bi("hello") : bi("hello_scanned")];
   if (found.name) {
-    const who = document.createElement("span");
-    who.className = "kiosk-who";
-    who.textContent = found.organisation ? `${found.name} · ${found.organisation}` : found.name;
-    parts.push(who);
+    const who = found.organisation ? `${found.name} · ${found.organisation}` : found.name;
+    parts.push(el("span", "kiosk-who", who));
   }
   $("kiosk-hello").replaceChildren(...parts);
   document.body.dataset.person = "chosen";
@@ -78,20 +76,11 @@ function choose(found) {
 }
 
 function nameButton(entry) {
-  const button = document.createElement("button");
+  const button = el("button", "kiosk-btn kiosk-name");
   button.type = "button";
-  button.className = "kiosk-btn kiosk-name";
   button.dataset.id = entry.id;
-  const name = document.createElement("span");
-  name.className = "kiosk-name-text";
-  name.textContent = entry.name;
-  button.append(name);
-  if (entry.organisation) {
-    const org = document.createElement("span");
-    org.className = "kiosk-org";
-    org.textContent = entry.organisation;
-    button.append(org);
-  }
+  button.append(el("span", "kiosk-name-text", entry.name));
+  if (entry.organisation) button.append(el("span", "kiosk-org", entry.organisation));
   button.addEventListener("click", () => {
     if (entry.here === false) { // not at this station now: a name alone is not enough
       $("kiosk-need-code").hidden = false;
@@ -268,6 +257,7 @@ function mountStatus() {
 
 start();
 box = new KioskOutbox({ key: `k:${live.token}`, token: live.token, getSocket: () => live.socket });
+live.outbox = box;
 drawRoster(live.data.roster);
 mountCountdown($("countdown"));
 followRounds();
@@ -281,6 +271,6 @@ for (const name of ["pointerdown", "keydown", "input", "touchstart"]) {
 }
 reset();
 touched();
-box.watch(() => live.socket);
-window.parcoursKiosk = { reset, waiting: () => box.waiting() };
+box.watch();
+window.parcours.kiosk = { reset }; // the test hook (live-core.js)
 prepareOffline("/k/");

@@ -1,6 +1,6 @@
 /* parcours live core: the socket, the server's clock and the countdown, shared by every live page.
  *
- * Other modules use it like this (it is also on window.parcoursLive once a page started it):
+ * Other modules use it like this:
  *
  *   import { live } from "./live-core.js";
  *   live.socket            the Socket.IO socket of namespace /live (null until started)
@@ -9,29 +9,28 @@
  *   live.on(name, fn)      subscribe to a server event: announcement, announcement_end, plan,
  *                          roster, presence, ...
  *   live.onReconnect(fn)   call fn() after the socket came back (e.g. to fetch /me again)
+ *   live.onStart(fn)       call fn() once the page's module called start() (token, socket set)
  *   live.setState(state)   take a state got another way (e.g. an HTTP answer)
  *   live.remaining()       seconds left of the current part (from ends_at and the server time)
  *   live.send(name, body)  emit a client action; resolves to the ack {status, body}; over HTTP
- *                          as a fallback for "clock" and "announce" while the socket is down
+ *                          (its route in routes.js, e.g. "clock") while the socket is down
  *   live.api(method, path, body)  fetch /api/v1 with the page's token; resolves to {status, body}
  *   live.token, live.i18n, live.data   the page's token, translated strings and data block
+ *   live.outbox            the page's outbox (outbox.js), if it has one
  *
+ * The one global, set by start(), is a hook for tests and the console (no module reads it):
+ * window.parcours = {live, outbox, kiosk}.
  * Everything that shows user text uses textContent: never innerHTML with data.
  */
 
+import { readJson } from "./dom.js";
+import { ROUTES, routePath } from "./routes.js";
+import { fill } from "./strings.js";
+
 const TICKING = new Set(["running", "transition"]);
 const listeners = { state: [], reconnect: [] };
+const starters = []; // fns waiting for start()
 let offset = 0; // server time minus local time, in ms
-
-function readJson(id, fallback) {
-  const el = document.getElementById(id);
-  if (!el) return fallback;
-  try {
-    return JSON.parse(el.textContent);
-  } catch (err) {
-    return fallback;
-  }
-}
 
 export const live = {
   socket: null,
@@ -39,6 +38,8 @@ export const live = {
   token: "",
   i18n: {},
   data: {},
+  outbox: null,
+  started: false,
   onState(fn) {
     listeners.state.push(fn);
     if (this.state) fn(this.state);
@@ -49,6 +50,10 @@ export const live = {
   },
   onReconnect(fn) {
     listeners.reconnect.push(fn);
+  },
+  onStart(fn) {
+    if (this.started) fn();
+    else starters.push(fn);
   },
   remaining() {
     const s = this.state;
@@ -86,9 +91,8 @@ export const live = {
   },
   viaHttp(name, body) {
     const id = this.state ? this.state.event_id : null;
-    const paths = { clock: `/events/${id}/clock`, announce: `/events/${id}/announcements` };
-    if (!paths[name] || id === null) return Promise.resolve({ status: 0, body: null });
-    return this.api("POST", paths[name], body);
+    if (!ROUTES[name] || id === null) return Promise.resolve({ status: 0, body: null });
+    return this.api("POST", routePath(name, { event_id: id }), body);
   },
 };
 
@@ -116,7 +120,7 @@ export function start() {
   live.data = data;
   live.token = data.token || "";
   live.i18n = readJson("live-i18n", {});
-  window.parcoursLive = live;
+  window.parcours = { live, get outbox() { return live.outbox; }, kiosk: null };
   if (data.state) setState(data.state);
   // WebSocket only: no sticky sessions needed behind a round-robin proxy. Long-polling only
   // where the operator asks for it (PARCOURS_SOCKET_TRANSPORTS=polling,websocket).
@@ -186,6 +190,9 @@ export function start() {
     const answer = await live.api("GET", `/events/${live.state.event_id}/state`);
     if (answer.status === 200) setState(answer.body);
   });
+  live.started = true;
+  // after the page's own module has run on (its listeners come first, as before)
+  for (const fn of starters.splice(0)) queueMicrotask(fn);
   return live;
 }
 
@@ -217,8 +224,17 @@ export function mountCountdown(el) {
 
 /** Return a translated string with {name} placeholders filled. */
 export function t(key, values = {}) {
-  const text = live.i18n[key] || key;
-  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+  return fill(live.i18n[key] || key, values);
+}
+
+/** Show a state's #segment-title (if any), #round-label (hidden between rounds), #phase-label. */
+export function drawHeading(state) {
+  const title = document.getElementById("segment-title");
+  if (title) title.textContent = state.segment ? state.segment.title : "";
+  const round = document.getElementById("round-label");
+  round.textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
+  round.hidden = !state.round;
+  document.getElementById("phase-label").textContent = t(state.phase);
 }
 
 /** Return whether an announcement is still showing (until its ends_at; 10 min for old ones). */

@@ -1,8 +1,8 @@
 /* The facilitator's console: clock controls (buttons and keys), announcements, presence. */
-import { clockTime, isActive, live, mountCountdown, start, t } from "./live-core.js";
+import { clockTime, drawHeading, isActive, live, mountCountdown, start, t } from "./live-core.js";
+import { $ } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 const toggle = $("toggle");
 
 function showError(answer) {
@@ -40,13 +40,9 @@ function nextText(state) {
 
 function draw(state) {
   const seg = state.segment;
-  $("segment-title").textContent = seg ? seg.title : "";
-  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
-  $("round-label").hidden = !state.round;
-  $("phase-label").textContent = t(state.phase);
+  drawHeading(state);
   $("auto-label").hidden = !state.auto_advance;
   $("next-text").textContent = nextText(state);
-  document.body.dataset.phase = state.phase;
   const action = toggleAction(state);
   toggle.dataset.action = action || "start";
   toggle.textContent = action ? t(action) : t("finished");
@@ -138,7 +134,6 @@ $("announce-form").addEventListener("submit", async (event) => {
 
 // The announcements showing now, each with the time it goes and a button to take it down.
 const active = new Map();
-
 
 function drawActive() {
   for (const [id, item] of active) if (!isActive(item)) active.delete(id);

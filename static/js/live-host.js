@@ -1,36 +1,18 @@
 /* The station host's tablet page: the countdown and who is expected at this station. */
-import { live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+import { drawHeading, live, mountAnnouncements, mountCountdown, start, t } from "./live-core.js";
+import { $, el } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 const stationId = live.data.roster ? live.data.roster.station_id : null;
 
 function person(entry) {
-  const li = document.createElement("li");
+  const li = el("li");
   li.dataset.participant = entry.participant_id;
   li.classList.toggle("checked-in", Boolean(entry.checked_in));
-  const name = document.createElement("span");
-  name.className = "roster-name";
-  name.textContent = entry.name;
-  li.append(name);
-  if (entry.organisation) {
-    const org = document.createElement("span");
-    org.className = "muted roster-org";
-    org.textContent = entry.organisation;
-    li.append(" ", org);
-  }
-  if (entry.group_no) {
-    const group = document.createElement("span");
-    group.className = "badge";
-    group.textContent = t("group", { n: entry.group_no });
-    li.append(" ", group);
-  }
-  if (entry.checked_in) {
-    const mark = document.createElement("span");
-    mark.className = "badge badge-ok";
-    mark.textContent = `✓ ${t("checked_in")}`;
-    li.append(" ", mark);
-  }
+  li.append(el("span", "roster-name", entry.name));
+  if (entry.organisation) li.append(" ", el("span", "muted roster-org", entry.organisation));
+  if (entry.group_no) li.append(" ", el("span", "badge", t("group", { n: entry.group_no })));
+  if (entry.checked_in) li.append(" ", el("span", "badge badge-ok", `✓ ${t("checked_in")}`));
   return li;
 }
 
@@ -45,13 +27,6 @@ function drawRoster(roster) {
   $("roster-empty").hidden = roster.expected.length > 0;
   $("roster-upcoming").hidden = !roster.upcoming;
   document.body.dataset.rosterRound = roster.round || "";
-}
-
-function draw(state) {
-  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
-  $("round-label").hidden = !state.round;
-  $("phase-label").textContent = t(state.phase);
-  document.body.dataset.phase = state.phase;
 }
 
 async function refreshRoster() {
@@ -74,7 +49,7 @@ live.onState((state) => {
 
 drawRoster(live.data.roster);
 mountCountdown($("countdown"));
-live.onState(draw);
+live.onState(drawHeading);
 live.on("roster", drawRoster);
 live.on("plan", refreshRoster);
 mountAnnouncements();

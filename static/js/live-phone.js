@@ -1,18 +1,11 @@
 /* The participant's phone page: where to go now and next, the countdown, the route. */
 import {
-  clockTime,
-  expectedTimes,
-  live,
-  mountAnnouncements,
-  mountCountdown,
-  start,
-  t,
+  clockTime, drawHeading, expectedTimes, live, mountAnnouncements, mountCountdown, start, t,
 } from "./live-core.js";
+import { $ } from "./dom.js";
 
 start();
 let me = live.data.me || { route: [] };
-
-const $ = (id) => document.getElementById(id);
 
 function stepFor(round) {
   return (me.route || []).find((s) => s.round === round) || null;
@@ -96,12 +89,7 @@ function drawRoute(current, times) {
 }
 
 function draw(state) {
-  const seg = state.segment;
-  $("segment-title").textContent = seg ? seg.title : "";
-  $("round-label").textContent = state.round ? t("round_of", { n: state.round, m: state.rounds }) : "";
-  $("round-label").hidden = !state.round;
-  $("phase-label").textContent = t(state.phase);
-  document.body.dataset.phase = state.phase;
+  drawHeading(state);
   const where = whereabouts(state);
   showStep("now", where.now, where.nowLabel);
   showStep("next", where.next, where.nextLabel);

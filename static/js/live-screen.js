@@ -8,9 +8,9 @@ import {
   start,
   t,
 } from "./live-core.js";
+import { $, el } from "./dom.js";
 
 start();
-const $ = (id) => document.getElementById(id);
 let board = live.data.board || { rounds: [], stations: [] };
 
 /** "Britta Sommerfeld" -> "Britta S.": the board must fit on one projected page. */
@@ -25,26 +25,17 @@ function hyphenated(name) {
 }
 
 function cell(station, entry) {
-  const card = document.createElement("article");
-  card.className = "board-card";
+  const card = el("article", "board-card");
   card.dataset.station = station.id;
-  const name = document.createElement("h3");
-  name.textContent = hyphenated(station.name);
-  card.append(name);
-  if (station.location) {
-    const where = document.createElement("p");
-    where.className = "board-location";
-    where.textContent = station.location;
-    card.append(where);
-  }
-  const who = document.createElement("p");
-  who.className = "board-who";
+  card.append(el("h3", "", hyphenated(station.name)));
+  if (station.location) card.append(el("p", "board-location", station.location));
+  let who;
   if (board.mode === "groups" && entry.groups.length) {
-    who.textContent = entry.groups.map((n) => t("group", { n })).join(", ");
+    who = entry.groups.map((n) => t("group", { n })).join(", ");
   } else {
-    who.textContent = entry.people.length ? entry.people.map(shortName).join(" · ") : t("nobody");
+    who = entry.people.length ? entry.people.map(shortName).join(" · ") : t("nobody");
   }
-  card.append(who);
+  card.append(el("p", "board-who", who));
   return card;
 }
 

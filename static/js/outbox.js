@@ -18,14 +18,8 @@
  * and on load.
  */
 
-export const ROUTES = {
-  note: "/notes",
-  follow_up: "/follow-ups",
-  lead: "/leads",
-  check_in: "/check-ins",
-  wall_card: "/wall",
-  wall_vote: "/wall/{card_id}/vote",
-};
+import { ROUTES, routePath } from "./routes.js";
+
 const RETRYABLE = new Set([0, 408, 429]);
 const KEEP_SENT = 200;
 
@@ -53,10 +47,6 @@ function memoryStorage() {
   };
 }
 
-function fill(path, params) {
-  return path.replace(/\{(\w+)\}/g, (_m, name) => encodeURIComponent(String(params[name] ?? "")));
-}
-
 function messageOf(status, body) {
   const error = body && body.error;
   if (error && error.message) return error.message;
@@ -64,12 +54,11 @@ function messageOf(status, body) {
 }
 
 export class Outbox {
-  constructor({ key, token, getSocket = () => null, routes = ROUTES, storage, ackTimeout = 15000,
+  constructor({ key, token, getSocket = () => null, storage, ackTimeout = 15000,
     baseUrl = "/api/v1", maxDelay = 30000 } = {}) {
     this.key = `parcours.outbox.${key || token}`;
     this.token = token;
     this.getSocket = getSocket;
-    this.routes = routes;
     this.ackTimeout = ackTimeout;
     this.baseUrl = baseUrl;
     this.maxDelay = maxDelay;
@@ -129,7 +118,7 @@ export class Outbox {
 
   /** Keep a write on the device, then try to send it; return the entry. */
   add(kind, body, { params = {}, token = null, label = "" } = {}) {
-    if (!this.routes[kind]) throw new Error(`unknown write: ${kind}`);
+    if (!ROUTES[kind]) throw new Error(`unknown write: ${kind}`);
     const client_id = body.client_id || newClientId();
     const entry = {
       client_id,
@@ -164,6 +153,23 @@ export class Outbox {
   discard(clientId) {
     this.entries = this.entries.filter((e) => e.client_id !== clientId || e.state === "sending");
     this.save();
+  }
+
+  /** Forget every entry and the storage key (a tablet changing hands, nothing left waiting). */
+  clear() {
+    this.entries = [];
+    try {
+      this.storage.removeItem(this.key);
+      this.storage.removeItem(`${this.key}.probe`);
+    } catch (err) {
+      /* memory storage */
+    }
+  }
+
+  /** Send every pending entry now, whatever its backoff said; resolves when done. */
+  flushNow() {
+    for (const e of this.entries) if (e.state === "pending") e.next_at = 0;
+    return this.flush();
   }
 
   /** Send every entry that is due, one after the other; resolves when done. */
@@ -238,7 +244,7 @@ export class Outbox {
   }
 
   async viaHttp(entry) {
-    const url = this.baseUrl + fill(this.routes[entry.kind], entry.params || {});
+    const url = this.baseUrl + routePath(entry.kind, entry.params || {});
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -270,29 +276,19 @@ export class Outbox {
     this.timer = setTimeout(() => this.flush(), Math.min(wait, this.maxDelay));
   }
 
-  /** Flush on the usual triggers: online, page visible, socket (re)connect. */
-  watch(socketSource = this.getSocket) {
-    const now = () => {
-      for (const e of this.entries) if (e.state === "pending") e.next_at = 0;
-      this.flush();
-    };
+  /** Flush on the usual triggers: online, page visible, socket (re)connect (the socket of
+   * getSocket() when watch() is called; Socket.IO keeps that object across reconnects). */
+  watch() {
+    const now = () => this.flushNow();
     window.addEventListener("online", now);
     window.addEventListener("pageshow", now);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") now();
     });
-    const hooked = new WeakSet();
-    const hook = () => {
-      const socket = socketSource();
-      if (socket && !hooked.has(socket)) {
-        hooked.add(socket);
-        socket.on("connect", now);
-        if (socket.connected) now();
-      }
-    };
-    hook();
-    this.hookTimer = setInterval(hook, 1000);
-    this.flush();
+    const socket = this.getSocket();
+    if (socket) socket.on("connect", now);
+    if (socket && socket.connected) now();
+    else this.flush();
     return this;
   }
 }

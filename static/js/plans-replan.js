@@ -1,17 +1,15 @@
 // Facilitator console: re-plan the open rounds through the API with the console's own token,
 // then say what moved (kept rounds, who left, who was placed, whose route changed).
+import { readJson } from "./dom.js";
+import { fill } from "./strings.js";
+
 const box = document.getElementById("plan-replan");
 const button = box?.querySelector("[data-replan]");
 const status = box?.querySelector("[data-replan-status]");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
 
 function token() {
-  const block = document.getElementById("live-data");
-  return block ? JSON.parse(block.textContent).token : "";
-}
-
-function fill(text, values) {
-  return text.replace(/\{(\w+)\}/g, (_m, name) => String(values[name] ?? ""));
+  return readJson("live-data", {}).token || "";
 }
 
 function line(key, people) {
@@ -23,10 +21,19 @@ function line(key, people) {
   return p;
 }
 
-export function showChanges(target, changes) {
+/** One line: how many people have a route in the open rounds, and which rounds those are. */
+function scope(body) {
+  const kept = body.metrics?.kept_rounds || 0;
+  const open = (body.assignments || []).filter((a) => a.round > kept);
+  const people = new Set(open.map((a) => a.participant_id));
+  return ` (${people.size} · ${kept + 1}–${body.metrics?.rounds ?? ""})`;
+}
+
+export function showChanges(target, changes, body = {}) {
   const lines = [];
   const head = document.createElement("p");
-  head.textContent = t.done + (changes.kept_rounds ? " " + fill(t.kept, { n: changes.kept_rounds }) : "");
+  head.textContent = t.done + (body.assignments ? scope(body) : "")
+    + (changes.kept_rounds ? " " + fill(t.kept, { n: changes.kept_rounds }) : "");
   lines.push(head);
   let any = false;
   for (const key of ["removed", "placed", "moved", "unplaced"]) {
@@ -64,7 +71,7 @@ button?.addEventListener("click", async () => {
       status.textContent = `${t.failed} ${[body.error?.message, ...lines].filter(Boolean).join(" · ")}`;
       return;
     }
-    showChanges(status, body.changes || {});
+    showChanges(status, body.changes || {}, body);
     document.dispatchEvent(new CustomEvent("parcours:replanned"));
   } catch (err) {
     status.textContent = `${t.failed} ${err}`;

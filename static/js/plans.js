@@ -1,13 +1,11 @@
 // The plan page: start a planning job without leaving the page, show its progress, reload when done.
+import { fill } from "./strings.js";
+
 const box = document.getElementById("plan-progress");
 const bar = box?.querySelector("progress");
 const text = box?.querySelector(".plan-progress-text");
 const problems = box?.querySelector(".plan-problems");
 const t = box ? JSON.parse(box.dataset.i18n || "{}") : {};
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
-}
 
 function showFailure(message, lines) {
   text.textContent = `${t.failed} ${message || ""}`;

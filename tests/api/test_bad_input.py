@@ -313,3 +313,28 @@ def test_the_new_messages_speak_german(client: Any, ev: Any) -> None:
         )
         assert answer.status_code == 400
         assert words in answer.get_json()["error"]["fields"]["name"][0], answer.get_json()
+
+
+def test_a_socket_event_nested_20000_deep_is_acknowledged_400(
+    app: Any, client: Any, ev: Any
+) -> None:
+    from parcours.extensions import socketio
+
+    sock = socketio.test_client(
+        app, namespace="/live", auth={"token": person(ev)}, flask_test_client=client
+    )
+    try:
+        assert sock.is_connected("/live")
+        deep = "[" * 20_000 + "]" * 20_000
+        # written by hand: a Python client cannot even encode it
+        socketio.server._handle_eio_message(sock.eio_sid, f'2/live,7["note",{deep}]')
+        assert sock.acks is not None  # an ACK packet: the id 7 was kept
+        ack = sock.acks["args"][0]
+        assert ack["status"] == 400 and ack["body"]["error"]["code"] == "validation_error"
+        assert sock.is_connected("/live")
+        status = sock.emit(
+            "note", {"client_id": cid(), "text": "ok"}, namespace="/live", callback=True
+        )
+        assert status["status"] == 201  # the socket still works
+    finally:
+        sock.disconnect(namespace="/live")

@@ -183,8 +183,8 @@ class FakeClock:
 def test_the_moving_window_frees_a_place_a_minute_later(monkeypatch: Any) -> None:
     import limits.storage.memory
 
-    from parcours.api import limits as limits_module
-    from parcours.api.limits import Limits
+    from parcours.operations import limits as limits_module
+    from parcours.operations.limits import Limits
 
     clock = FakeClock()
     monkeypatch.setattr(limits.storage.memory, "time", clock)
@@ -200,7 +200,7 @@ def test_the_moving_window_frees_a_place_a_minute_later(monkeypatch: Any) -> Non
 
 
 def test_the_limits_live_in_app_extensions(app: Any, client: Any, ev: Any) -> None:
-    from parcours.api.limits import EXTENSION_KEY, Limits
+    from parcours.operations.limits import EXTENSION_KEY, Limits
 
     client.post(
         "/api/v1/notes",

@@ -6,14 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import schemathesis  # a dev extra: `pip install -e '.[dev]'` (make test does)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from tests.conftest import auth
-
-schemathesis = pytest.importorskip("schemathesis")  # a dev extra: `pip install -e '.[dev]'`
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
 
 EXAMPLES = 3  # per operation, role and mode: a few hundred cases in all, a minute at most
 ROLES = ("participant", "host", "kiosk", "organiser")

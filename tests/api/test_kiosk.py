@@ -354,8 +354,8 @@ def test_leaving_kiosk_mode_takes_the_host_code_and_ends_the_kiosk_token(
 def test_wrong_codes_count_for_a_minute(monkeypatch: Any) -> None:
     import limits.storage.memory
 
-    from parcours.api.limits import KIOSK_PINS, FailureGuard, Limits
     from parcours.domain.errors import TooMany
+    from parcours.operations.limits import KIOSK_PINS, FailureGuard, Limits
 
     clock = SimpleNamespace(now=100.0)
     monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock.now))

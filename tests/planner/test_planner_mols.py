@@ -141,3 +141,18 @@ def test_zero_repeat_alternative_is_offered_with_both_numbers() -> None:
     assert chosen["repeated_encounters"] == 0
     assert chosen["preference_hits"] >= alt["preference_hits"]
     assert "alternative" not in chosen
+
+
+def test_constructions_never_claim_more_than_is_known_to_exist() -> None:
+    from parcours.planner.mols_data import known_lower_bound
+
+    gaps = []
+    for order in range(2, 61):
+        known = known_lower_bound(order)
+        assert known is not None
+        ours = len(best_squares(order, order).squares)
+        assert ours <= known, order  # a table or product beyond the Handbook would be a bug
+        if ours < known:
+            gaps.append(order)
+    assert 12 not in gaps and 14 not in gaps and 18 not in gaps
+    assert 20 in gaps  # 4 known (Handbook), 3 from GF(4) x GF(5) here

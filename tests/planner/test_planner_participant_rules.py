@@ -185,3 +185,33 @@ def test_replanning_open_rounds_keeps_every_rule(inst: Instance, data: st.DataOb
     m = again.metrics
     assert m["avoid_violations"] == 0 and m["stay_put_moves"] == 0 and m["absent_placed"] == 0
     assert m["revisits"] == 0 and m["capacity_overruns"] == 0 and m["unplaced"] == 0
+
+
+@FAST
+@given(events(), st.data())
+def test_groups_mode_keeps_own_avoided_stations_and_stayers(
+    inst: Instance, data: st.DataObject
+) -> None:
+    stay = data.draw(st.sets(st.sampled_from([p.id for p in inst.participants]), max_size=1))
+    inst = replace(
+        inst,
+        mode="groups",
+        participants=tuple(replace(p, stay=p.id in stay) for p in inst.participants),
+    )
+    assume(not check(inst))
+    result = plan(inst, seed=7, time_limit=5, max_iterations=300)
+    avoid = {p.id: set(p.avoid) | _own(inst, p.id) for p in inst.participants}
+    for pid, _, sid in result.assignments:
+        assert sid not in avoid[pid]
+    m = result.metrics
+    assert m["avoid_violations"] == 0 and m["stay_put_moves"] == 0 and m["hard_ok"]
+
+
+def test_an_unknown_priority_is_reported() -> None:
+    inst = Instance(
+        participants=(PlanParticipant(id=1),),
+        stations=(PlanStation(id=10, capacity=2),),
+        rounds=1,
+        priority="speed",
+    )
+    assert any("priority" in p for p in check(inst))

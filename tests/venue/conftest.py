@@ -138,10 +138,16 @@ def need(binary: str) -> str:
 
 
 def nginx_for(
-    tmp: Path, upstreams: list[int], certs: Certs, port: int | None = None, text: str = ""
+    tmp: Path,
+    upstreams: list[int],
+    certs: Certs,
+    port: int | None = None,
+    text: str = "",
+    connections: int = 1024,
 ) -> Proxy:
     """Run deploy/nginx.conf (or a variant's text) in front of the given ports, with the
-    test's certificate."""
+    test's certificate; `connections` per worker (a proxied socket takes two, bench/scale.py
+    asks for thousands)."""
     binary = need("nginx")
     proxy = Proxy(tmp, "nginx", port)
     site = fill(
@@ -162,9 +168,10 @@ def nginx_for(
     (tmp / "nginx-main.conf").write_text(
         f"""daemon off;
 worker_processes 1;
+worker_rlimit_nofile {connections + 64};
 pid {tmp}/nginx.pid;
 error_log {proxy.log} warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections {connections}; }}
 http {{
     access_log {tmp}/nginx-access.log;
     client_body_temp_path {temp}/body;

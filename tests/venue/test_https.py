@@ -95,9 +95,9 @@ def test_phone_page_over_https_works_offline_and_sends_once(
             "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))"
         )
         assert registered is True
-        page.wait_for_function("() => window.parcoursLive.socket.connected", timeout=WAIT_MS)
-        assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
-        assert page.evaluate("window.parcoursLive.socket.io.uri").startswith("https://")
+        page.wait_for_function("() => window.parcours.live.socket.connected", timeout=WAIT_MS)
+        assert page.evaluate("window.parcours.live.socket.io.engine.transport.name") == "websocket"
+        assert page.evaluate("window.parcours.live.socket.io.uri").startswith("https://")
 
         tls_server.kill()  # the venue's server is gone; the phone does not know yet
         page.reload()  # served by the service worker from its cache

@@ -100,10 +100,10 @@ def test_phones_on_two_processes_behind_a_round_robin_proxy(
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(f"{proxy.url}{path}")
         page.wait_for_function(
-            "() => window.parcoursLive && window.parcoursLive.socket.connected", timeout=WAIT_MS
+            "() => window.parcours && window.parcours.live.socket.connected", timeout=WAIT_MS
         )
         # WebSocket from the first request on: no long-polling that needs a sticky process
-        assert page.evaluate("window.parcoursLive.socket.io.engine.transport.name") == "websocket"
+        assert page.evaluate("window.parcours.live.socket.io.engine.transport.name") == "websocket"
         return page
 
     try:

@@ -130,6 +130,8 @@ def test_a_wall_card_from_a_phone_reaches_the_screen_after_approval(
         assert screen.locator("#screen-wall").is_visible()
         phone.locator("#wall-cards li[data-status='approved'] .wall-upvote").click()
         screen.locator("#screen-wall-cards li .wall-votes", has_text="1").wait_for()
+        votes = screen.locator("#screen-wall-cards li .wall-votes").inner_text()
+        assert votes in ("1 Stimme", "1 vote"), votes  # one vote, not "1 Stimmen"
         assert not errors and not console_errors and not screen_errors
     finally:
         for ctx in (phone_ctx, console_ctx, screen_ctx):

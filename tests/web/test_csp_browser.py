@@ -22,7 +22,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
 });
 """
-LIVE = "() => window.parcoursLive && window.parcoursLive.socket.connected"
+LIVE = "() => window.parcours && window.parcours.live.socket.connected"
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ def no_sideways_scroll(page: Any) -> None:
 
 def connected(page: Any) -> None:
     """Wait until the page's socket is connected (polled: the pages' CSP forbids eval)."""
-    script = "() => Boolean(window.parcoursLive && window.parcoursLive.socket.connected)"
+    script = "() => Boolean(window.parcours && window.parcours.live.socket.connected)"
     for _ in range(300):
         if page.evaluate(script):
             return
@@ -246,3 +246,43 @@ def test_after_the_shred_every_page_is_closed(server: Any, browser: Any, tmp_pat
     finally:
         for context in (host_ctx, console_ctx, phone_ctx):
             context.close()
+
+
+def test_the_organiser_sees_likely_duplicates_and_finds_people_by_name(
+    server_factory: Any, browser: Any, tmp_path: Path
+) -> None:
+    server = server_factory("eventlet").start()
+    email, password = "orga@example.org", "richtig-geheim-123"
+    done = server.cli("organiser", "create", email, "--password", password, "--admin")
+    assert done.returncode == 0, done.stderr
+    ev = create_event_on(server, "small")
+    again = requests.post(  # the imported Jana registers again, without her e-mail
+        f"{server.url}/api/v1/join/{ev['join_code']}",
+        json={"name": "Jana Waechter", "consent": True},
+        timeout=30,
+    )
+    assert again.status_code == 201, again.text
+    context, page, errors = new_page(browser)
+    try:
+        page.goto(f"{server.url}/organiser/login")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(f"{server.url}/organiser/")
+        page.goto(f"{server.url}/organiser/events/{ev['event_id']}/participants")
+        assert "Doublette" in page.inner_text("#duplicates-note")
+        flagged = page.locator("tr[data-duplicate='yes']")
+        assert flagged.count() == 2
+        page.fill("#participants-search", "wächter")
+        visible = page.locator("table.participants tbody tr:visible")
+        assert visible.count() == 2
+        page.fill("#participants-search", "musterbau jana")
+        assert visible.count() == 1
+        page.screenshot(path=str(shots(tmp_path) / "participants-duplicates.png"), full_page=True)
+        visible.first.locator("a").first.click()
+        page.locator("#desk-qr svg").wait_for()
+        assert f"/p/{ev['participants'][0]['token']}" in page.content()
+        page.screenshot(path=str(shots(tmp_path) / "info-desk.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()

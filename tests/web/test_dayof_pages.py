@@ -103,3 +103,14 @@ def test_the_deletion_day_is_the_same_on_every_page(
         base(org),
     ):
         assert text in client.get(url).get_data(as_text=True), url
+
+
+def test_the_info_desk_finds_a_person_and_shows_their_link_as_qr(
+    client: Any, org: dict[str, Any]
+) -> None:
+    listing = client.get(f"{base(org)}/participants").get_data(as_text=True)
+    assert 'id="participants-search"' in listing and "participants-search.js" in listing
+    person = org["participants"][0]
+    page = client.get(f"{base(org)}/participants/{person['id']}").get_data(as_text=True)
+    assert 'id="desk-qr"' in page and "<svg" in page
+    assert f"/p/{person['token']}" in page

@@ -53,7 +53,7 @@ def open_page(browser: Any, url: str, clock: bool = False) -> tuple[Any, Any, li
     if clock:
         page.clock.install()
     page.goto(url)
-    page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+    page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
     return context, page, errors
 
 
@@ -96,7 +96,7 @@ def test_a_contact_request_made_at_the_kiosk_reaches_the_station(
         page.fill("#kiosk-pin-again", PIN)
         page.click("#kiosk-enter-form button[type=submit]")
         page.wait_for_url("**/k/**")
-        page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+        page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
         assert host_token not in page.content()
         stored = page.evaluate("JSON.stringify(Object.entries(localStorage))")
         assert host_token not in stored

@@ -124,7 +124,7 @@ def test_a_participant_sees_and_withdraws_a_kiosk_consent_on_their_phone(
     phone.on("pageerror", lambda err: errors.append(str(err)))
     try:
         phone.goto(f"{server.url}/p/{jana['token']}")
-        phone.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+        phone.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
         assert phone.locator("#kiosk-entries").is_hidden()
         # at the kiosk, with her personal code: a request that shares her contact details
         body = {

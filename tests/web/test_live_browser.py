@@ -44,7 +44,7 @@ def open_page(browser: Any, url: str, skew_s: float = 0) -> Any:
     if skew_s:
         page.clock.install(time=time.time() + skew_s)  # the phone's own clock is wrong
     page.goto(url)
-    page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+    page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
     return page
 
 

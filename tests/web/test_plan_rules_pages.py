@@ -71,3 +71,55 @@ def test_plan_page_lists_the_further_parcours(app: Any, client: Any, make_event:
     html = client.get(page_url(info), headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert 'id="later-parcours"' in html and "Weitere Parcours" in html
     assert "Parcours 2" in html and "Stationen erneut besucht" in html
+
+
+def test_participant_list_and_form_show_the_rules(app: Any, client: Any, make_event: Any) -> None:
+    from tests.api.test_plan_rules import rules_event
+
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event(rules_event())
+    base = f"/organiser/events/{info['event_id']}/participants"
+    html = client.get(base, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "ortsfest" in html and "abwesend in Runden 2" in html and "nie: Station 3" in html
+    people = [p["id"] for p in info["participants"]]
+    form = client.get(f"{base}/{people[3]}", headers={"Accept-Language": "de"})
+    page = form.get_data(as_text=True)
+    assert form.status_code == 200 and 'name="stay_put" checked' in page
+
+
+def test_the_participant_form_saves_the_rules(app: Any, client: Any, make_event: Any) -> None:
+    import re
+
+    from tests.api.test_plan_rules import rules_event
+
+    make_organiser(app, "orga@example.org")
+    assert login(client, "orga@example.org").status_code == 302
+    info = make_event(rules_event())
+    pid = info["participants"][10]["id"]
+    station = info["stations"][5]["id"]
+    url = f"/organiser/events/{info['event_id']}/participants/{pid}"
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {
+        "csrf_token": token.group(1),
+        "name": "Person 11",
+        "kind": "other",
+        "language": "de",
+        "stay_put": "on",
+        "absent_rounds": "2-3",
+        "avoid": str(station),
+        "present": "on",
+    }
+    assert client.post(url, data=form).status_code == 302
+    people = client.get(
+        f"/api/v1/events/{info['event_id']}/participants",
+        headers={"Authorization": f"Bearer {info['organiser_token']}"},
+    ).json
+    rows = people["participants"] if isinstance(people, dict) else people
+    me = next(p for p in rows if p["id"] == pid)
+    assert me["stay_put"] is True and me["absent_rounds"] == [2, 3] and me["avoid"] == [station]
+    form["absent_rounds"] = "zwei"
+    bad = client.post(url, data=form)
+    assert bad.status_code in (200, 400) and "absent_rounds" in bad.get_data(as_text=True)

@@ -112,7 +112,7 @@ def open_phone(browser: Any, url: str) -> tuple[Any, Any, list[str]]:
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.goto(url)
-    page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+    page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
     return context, page, errors
 
 
@@ -207,7 +207,7 @@ def test_a_camera_app_opening_the_station_code_checks_the_phone_in(
         sent.wait_for(timeout=15000)
         assert station["name"] in sent.inner_text()
         page.reload()  # a reload does not check in again
-        page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+        page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
         assert not errors, errors
     finally:
         context.close()

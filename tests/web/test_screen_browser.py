@@ -67,7 +67,7 @@ def open_page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
     context = browser.new_context(locale="de-DE", viewport=viewport)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("() => window.parcoursLive && window.parcoursLive.socket.connected")
+    page.wait_for_function("() => window.parcours && window.parcours.live.socket.connected")
     return page
 
 

@@ -2,7 +2,7 @@
 
 Each login is also recorded on the server (organiser_sessions): logging out deletes it, so a
 copy of the cookie opens nothing afterwards, and a new password ends the other logins. Failed
-logins are counted per e-mail address and per client address (parcours.api.limits): too many
+logins are counted per e-mail address and per client address (parcours.operations.limits): too many
 and the login answers 429 with Retry-After for a few minutes, even for the right password.
 
 An event belongs to the organiser who made it (`--owner EMAIL` on the command line). Events
@@ -15,19 +15,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from parcours.api.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
-from parcours.services import accounts
-from parcours.storage import Event, Organiser
+from parcours.operations.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
+from parcours.services import accounts, lookups
+
+if TYPE_CHECKING:
+    from parcours.storage import Event, Organiser
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -65,7 +68,7 @@ def may_see(organiser: Organiser, event: Event) -> bool:
 def event_actor(event_id: int) -> tuple[Event, Actor]:
     """Return the event and the organiser as its actor; 404 for someone else's event."""
     organiser = current_organiser()
-    event = db.session().get(Event, event_id)
+    event = lookups.event(db.session(), event_id)
     if organiser is None or event is None or not may_see(organiser, event):
         raise NotFound(_("No such event."))
     return event, Actor(role="organiser", event_id=event.id, organiser_id=organiser.id)
@@ -163,6 +166,13 @@ def account() -> ResponseReturnValue:
         except Invalid as err:
             db.session().rollback()
             return render_template("organiser/account.html", errors=err.fields), 400
-        flash(_("Your password was changed; %(num)d other login(s) ended.", num=ended), "success")
+        flash(
+            ngettext(
+                "Your password was changed; %(num)d other login ended.",
+                "Your password was changed; %(num)d other logins ended.",
+                ended,
+            ),
+            "success",
+        )
         return redirect(url_for("organiser.account"))
     return render_template("organiser/account.html", errors={})

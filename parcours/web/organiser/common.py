@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,12 @@ from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
-from parcours.storage import Event
+from parcours.domain.vocabulary import KINDS
 
-KIND_LABELS = ("company", "authority", "organisation", "chamber", "jobseeker", "volunteer", "other")
+if TYPE_CHECKING:
+    from parcours.storage import Event
+
+KIND_LABELS = KINDS
 
 
 def base_url() -> str:
@@ -83,7 +86,7 @@ def local_input(event: Event) -> str:
 
 def form_failed(template: str, err: Invalid, **context: Any) -> ResponseReturnValue:
     """Render the form again with the submitted values and the field errors (status 400)."""
-    from parcours.schemas.messages import localize_error
+    from parcours.schemas.error_messages import localize_error
 
     context.setdefault("values", request.form)
     message, fields = localize_error(err.message, err.fields)

@@ -8,13 +8,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
 
 from parcours.domain.errors import Invalid
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
-from parcours.services import setup
-from parcours.storage import Clock, Event, Participant
+from parcours.services import lookups, setup
 from parcours.web.organiser.auth import bp, current_organiser, event_actor, login_required
 from parcours.web.organiser.common import (
     form_failed,
@@ -58,16 +56,7 @@ def dashboard() -> ResponseReturnValue:
 def _dashboard_context() -> dict[str, Any]:
     organiser = current_organiser()
     assert organiser is not None
-    mine = Event.organiser_id == organiser.id
-    visible = or_(mine, Event.organiser_id.is_(None)) if organiser.is_admin else mine
-    events = db.session().scalars(
-        select(Event).where(visible).order_by(Event.starts_at.desc(), Event.id.desc())
-    )
-    rows = db.session().execute(
-        select(Participant.event_id, func.count()).group_by(Participant.event_id)
-    )
-    counts = {event_id: number for event_id, number in rows}
-    return {"events": list(events), "counts": counts, "values": {}, "errors": {}}
+    return {**lookups.dashboard(db.session(), organiser), "values": {}, "errors": {}}
 
 
 @bp.post("/events")
@@ -123,7 +112,7 @@ def event(event_id: int) -> ResponseReturnValue:
     """Show the event's overview: details, counts, join code and what comes next."""
     event, _actor = event_actor(event_id)
     people = event.participants
-    clock = db.session().get(Clock, event.id)
+    clock = lookups.clock(db.session(), event.id)
     return render_template(
         "organiser/event.html",
         event=event,

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 
 from parcours.domain.errors import Invalid
 from parcours.extensions import db
 from parcours.services import links as link_service
+from parcours.services import lookups
 from parcours.services.common import role_token
-from parcours.storage import AccessToken, Event
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, loopback_base
+
+if TYPE_CHECKING:
+    from parcours.storage import Event
 
 
 def qr_svg(url: str) -> Markup:
@@ -30,28 +32,13 @@ def qr_svg(url: str) -> Markup:
     return Markup(shared(url))
 
 
-def host_tokens(event: Event) -> dict[int, str]:
-    """Return each station's (first, unrevoked) host token."""
-    rows = db.session().execute(
-        select(AccessToken.station_id, AccessToken.token)
-        .where(AccessToken.event_id == event.id, AccessToken.role == "host")
-        .where(AccessToken.revoked_at.is_(None))
-        .order_by(AccessToken.id)
-    )
-    out: dict[int, str] = {}
-    for station_id, token in rows:
-        if station_id is not None:
-            out.setdefault(station_id, token)
-    return out
-
-
 def event_links(event: Event) -> dict[str, Any]:
     """Return the URLs of the event's roles, built on the public base URL."""
     base = base_url()
     session = db.session()
     facilitator = role_token(session, event.id, "facilitator")
     screen = role_token(session, event.id, "screen")
-    hosts = host_tokens(event)
+    hosts = lookups.host_tokens(session, event.id)
     join = base + url_for("join.join_page", join_code=event.join_code)
     return {
         "join": join,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -15,13 +15,16 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
-from parcours.services import roster
+from parcours.services import lookups, roster
 from parcours.services.participants import likely_duplicates, token_of
-from parcours.storage import Event, Participant
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
+from parcours.web.qr import qr_svg
 from parcours.web.uploads import upload
+
+if TYPE_CHECKING:
+    from parcours.storage import Event, Participant
 
 LISTS = ("interests", "must_visit", "avoid")
 
@@ -146,7 +149,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     event, actor = event_actor(event_id)
     if (closed := _closed(event)) is not None:
         return closed
-    person = db.session().get(Participant, participant_id)
+    person = lookups.participant(db.session(), participant_id)
     if person is None or person.event_id != event.id:
         raise NotFound(_("No such participant."))
     if request.method == "POST":
@@ -158,6 +161,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         flash(_("Saved."), "success")
         return redirect(url_for("organiser.participants", event_id=event.id))
     token = token_of(db.session(), person.id)
+    url = f"{base_url()}/p/{token}" if token else None
     return render_template(
         "organiser/participant_form.html",
         event=event,
@@ -165,7 +169,8 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         person=person,
         values=_person_form(person, event),
         errors={},
-        personal_url=f"{base_url()}/p/{token}" if token else None,
+        personal_url=url,
+        personal_qr=qr_svg(url, title=person.name) if url else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,10 +13,12 @@ from parcours.catalogue import load_catalogue
 from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
-from parcours.services import setup
-from parcours.storage import Station
+from parcours.services import lookups, setup
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import form_failed
+
+if TYPE_CHECKING:
+    from parcours.storage import Station
 
 
 def _catalogue() -> list[dict[str, Any]]:
@@ -99,7 +101,7 @@ def new_station(event_id: int) -> ResponseReturnValue:
 def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
     """Edit a station."""
     event, actor = event_actor(event_id)
-    station = db.session().get(Station, station_id)
+    station = lookups.station(db.session(), station_id)
     if station is None or station.event_id != event.id:
         raise NotFound(_("No such station."))
     if request.method == "POST":

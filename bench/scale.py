@@ -1,0 +1,391 @@
+"""Several processes, measured: 1, 2 and 4 `parcours serve` behind nginx, many phones, "next".
+
+For each process count P the benchmark starts P real `parcours serve` processes (eventlet) on one
+fresh PostgreSQL schema and one Redis channel (PARCOURS_MESSAGE_QUEUE), puts Debian's nginx in
+front of them with deploy/nginx.conf (round robin, HTTPS with a throw-away CA, filled in by
+tests/venue/conftest.py's nginx_for, loopback only), connects N phones through nginx
+(python-socketio AsyncClients over WebSocket, spread over several client processes), then the
+facilitator presses "next" (over HTTP through nginx) several times. It reports:
+
+- fan-out: from the press to the last of the N phones receiving the new state (median and worst
+  over the presses; also the median phone's delay);
+- memory: the RSS of the server processes (and of nginx) before and after the phones connected,
+  divided by the phones.
+
+    .venv/bin/python bench/scale.py                    # P = 1, 2, 4; N = 3000
+    .venv/bin/python bench/scale.py --procs 4 --phones 5000 --client-procs 3
+
+Needs PARCOURS_TEST_POSTGRES_URL and PARCOURS_TEST_REDIS_URL (source the env file), nginx
+(`make venue-tools`), aiohttp and trustme (the dev extras).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchlib import cpu_model, raise_file_limit  # noqa: E402
+
+PYTHON = sys.executable
+
+
+# --- a client process: its share of the phones ---------------------------------------------------
+
+
+def run_clients(spec_file: str) -> None:
+    """Connect this process's phones through nginx; record when each state arrives.
+
+    Prints `ready <connected> <failed> <seconds>` once connected, then waits for `done` on stdin
+    and prints JSON: {receipts: {version: [arrival times (time.time())]}, dropped: [times a
+    socket was lost], still: phones connected at the end}.
+    """
+    import asyncio
+
+    import aiohttp
+    import socketio
+
+    raise_file_limit()
+    spec = json.loads(Path(spec_file).read_text())
+    received: dict[int, list[float]] = {}
+    dropped: list[float] = []  # when a connected phone lost its socket (no reconnection)
+    context = ssl.create_default_context(cafile=spec["ca"])
+
+    async def make(token: str, gate: asyncio.Semaphore) -> Any:
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context, limit=0))
+        client = socketio.AsyncClient(reconnection=False, http_session=session)
+
+        def on_state(data: dict[str, Any]) -> None:
+            received.setdefault(int(data["version"]), []).append(time.time())
+
+        def on_disconnect(*_args: Any) -> None:
+            dropped.append(time.time())
+
+        client.on("state", on_state, namespace="/live")
+        client.on("disconnect", on_disconnect, namespace="/live")
+        async with gate:
+            try:
+                await client.connect(
+                    spec["url"],
+                    namespaces=["/live"],
+                    transports=["websocket"],
+                    auth={"token": token},
+                    wait_timeout=120,
+                )
+            except Exception as err:  # noqa: BLE001 - counted and reported
+                print(f"connect failed: {err!r}", file=sys.stderr, flush=True)
+                return None
+        return client
+
+    async def main() -> None:
+        gate = asyncio.Semaphore(spec["parallel"])
+        t0 = time.monotonic()
+        clients = await asyncio.gather(*[make(t, gate) for t in spec["tokens"]])
+        good = [c for c in clients if c is not None]
+        took = time.monotonic() - t0
+        print(f"ready {len(good)} {len(clients) - len(good)} {took:.1f}", flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.readline)  # "done"
+        still = sum(1 for c in good if c.connected)
+        out = {"receipts": {str(k): v for k, v in received.items()}, "dropped": dropped}
+        print(json.dumps({**out, "still": still}), flush=True)
+
+    asyncio.run(main())
+    os._exit(0)
+
+
+# --- the driver ---------------------------------------------------------------------------------
+
+
+def rss_kb(pid: int) -> int:
+    """Return a process's resident set size in KiB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def event_file(folder: Path, people: int) -> Path:
+    """An event with 12 stations, a 12-round parcours and `people` participants."""
+    lines = [
+        '[event]\ntitle = "Scale"\nstarts_at = 2026-09-17T10:00:00+02:00\n',
+        '[[agenda]]\ntitle = "Welcome"\nminutes = 10\n',
+        '[[agenda]]\ntitle = "Parcours"\nkind = "parcours"\nrounds = 12\n'
+        "round_minutes = 12\ntransition_minutes = 0\n",
+    ]
+    for n in range(12):
+        lines.append(
+            f'[[stations]]\nname = "Station {n + 1}"\nlocation = "Tisch {n + 1}"\n'
+            f"capacity = {min(500, people)}\n"
+        )
+    for n in range(people):
+        lines.append(f'[[participants]]\nname = "Person {n:05d}"\n')
+    path = folder / "scale.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+class Schema:
+    """A fresh PostgreSQL schema of the run's own, dropped at the end."""
+
+    def __init__(self, base: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        self.name = f"scale_{secrets.token_hex(4)}"
+        self.admin = create_engine(base)
+        with self.admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
+        sep = "&" if "?" in base else "?"
+        self.url = f"{base}{sep}options=-csearch_path%3D{self.name}"
+
+    def drop(self) -> None:
+        from sqlalchemy import text
+
+        with self.admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{self.name}" CASCADE'))
+        self.admin.dispose()
+
+
+def measure(procs: int, args: argparse.Namespace, certs: Any, info_cache: dict) -> dict[str, Any]:
+    """One run with `procs` server processes; return its figures."""
+    import requests
+
+    from tests.conftest import Server, free_port
+    from tests.realtime.helpers import assign_on
+    from tests.venue.conftest import nginx_for
+
+    folder = Path(tempfile.mkdtemp(prefix=f"scale-{procs}-"))
+    schema = Schema(args.postgres)
+    port = free_port()
+    env = {
+        "PARCOURS_DATABASE_URL": schema.url,
+        "PARCOURS_MESSAGE_QUEUE": args.redis,
+        "PARCOURS_MESSAGE_QUEUE_CHANNEL": f"parcours-scale-{uuid.uuid4().hex}",
+        "PARCOURS_PUBLIC_URL": f"https://127.0.0.1:{port}",
+        "PARCOURS_PROXY_HOPS": "1",
+        "PARCOURS_ASYNC_MODE": args.mode,
+    }
+    servers = [Server(folder, args.mode, env) for _ in range(procs)]
+    proxy = None
+    clients: list[subprocess.Popen[str]] = []
+    try:
+        first = servers[0]
+        done = first.cli("db", "upgrade")
+        assert done.returncode == 0, done.stderr
+        done = first.cli("event", "create", str(event_file(folder, args.phones)), "--json")
+        assert done.returncode == 0, done.stderr
+        info = json.loads(done.stdout)
+        assign_on(schema.url, info["event_id"])
+        for server in servers:
+            server.start()
+        proxy = nginx_for(
+            folder, [s.port for s in servers], certs, port, connections=2 * args.phones + 512
+        )
+        url = proxy.url
+        session = requests.Session()
+
+        def press(action: str) -> dict[str, Any]:
+            answer = session.post(
+                f"{url}/api/v1/events/{info['event_id']}/clock",
+                json={"action": action},
+                headers={"Authorization": f"Bearer {info['facilitator_token']}"},
+                timeout=60,
+                verify=str(certs.ca),
+            )
+            answer.raise_for_status()
+            return dict(answer.json())
+
+        press("start")
+        press("next")  # round 1 of the parcours
+        time.sleep(2.0)
+        server_pids = [s.proc.pid for s in servers if s.proc is not None]
+        nginx_pids = nginx_workers(proxy.proc.pid if proxy.proc else 0)
+        before = sum(rss_kb(p) for p in server_pids)
+        nginx_before = sum(rss_kb(p) for p in nginx_pids)
+        tokens = [p["token"] for p in info["participants"]]
+        shares = [tokens[i :: args.client_procs] for i in range(args.client_procs)]
+        t_connect = time.monotonic()
+        for n, share in enumerate(shares):
+            spec = folder / f"clients-{n}.json"
+            spec.write_text(
+                json.dumps(
+                    {"url": url, "ca": str(certs.ca), "tokens": share, "parallel": args.parallel}
+                )
+            )
+            clients.append(
+                subprocess.Popen(
+                    [PYTHON, __file__, "--clients", str(spec)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=(folder / f"clients-{n}.err").open("w"),
+                    text=True,
+                    cwd=ROOT,
+                )
+            )
+        connected = failed = 0
+        for client in clients:
+            assert client.stdout is not None
+            line = client.stdout.readline().split()
+            if not line or line[0] != "ready":
+                raise SystemExit(f"client process failed: see {folder}/clients-*.err")
+            connected += int(line[1])
+            failed += int(line[2])
+        connect_s = time.monotonic() - t_connect
+        time.sleep(3.0)  # let the connect work settle
+        after = sum(rss_kb(p) for p in server_pids)
+        nginx_after = sum(rss_kb(p) for p in nginx_pids)
+        presses: list[tuple[int, float]] = []
+        for _ in range(args.repeats):
+            t0 = time.time()
+            state = press("next")
+            presses.append((int(state["version"]), t0))
+            time.sleep(args.pause)
+            press("previous")  # back again, unmeasured
+            time.sleep(args.pause)
+        receipts: dict[int, list[float]] = {}
+        dropped: list[float] = []
+        still = 0
+        for client in clients:
+            assert client.stdin is not None and client.stdout is not None
+            client.stdin.write("done\n")
+            client.stdin.flush()
+            answer = json.loads(client.stdout.readline())
+            for key, times in answer["receipts"].items():
+                receipts.setdefault(int(key), []).extend(times)
+            dropped.extend(answer["dropped"])
+            still += answer["still"]
+        last, median_phone, reached = [], [], []
+        for version, t0 in presses:
+            times = receipts.get(version, [])
+            reached.append(len(times))
+            if times:
+                last.append(max(times) - t0)
+                median_phone.append(statistics.median(times) - t0)
+        return {
+            "procs": procs,
+            "phones": connected,
+            "failed": failed,
+            "connect_s": connect_s,
+            "reached_min": min(reached),
+            "reached": reached,
+            "dropped_before_presses": sum(1 for t in dropped if t < presses[0][1]),
+            "dropped": len(dropped),
+            "still": still,
+            "last": last,
+            "median_phone": median_phone,
+            "rss_before_kb": before,
+            "rss_after_kb": after,
+            "nginx_before_kb": nginx_before,
+            "nginx_after_kb": nginx_after,
+        }
+    finally:
+        for client in clients:
+            if client.poll() is None:
+                client.kill()
+                client.wait(10)
+        if proxy is not None:
+            proxy.stop()
+        for server in servers:
+            server.stop()
+        schema.drop()
+
+
+def nginx_workers(master: int) -> list[int]:
+    """Return nginx's master and worker pids."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(entry.name))
+    return pids
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> None:
+    """Print the figures as Markdown for BENCHMARKS.md."""
+    day = datetime.now(UTC).date().isoformat()
+    print(
+        f"\n## Several processes (bench/scale.py)\n\nMachine: {os.cpu_count()} cores, "
+        f"{cpu_model()}; {day}; load average before the run {load}; async mode {args.mode}; "
+        f"nginx (deploy/nginx.conf, HTTPS) round robin in front; PostgreSQL, Redis; phones: "
+        f"python-socketio AsyncClients over WebSocket in {args.client_procs} client processes on "
+        f"the same machine; {args.repeats} presses of next (HTTP, through nginx).\n"
+    )
+    print(
+        "| processes | phones | connect | fan-out median (last phone) | worst | median phone "
+        "| server RSS before → after | per phone (servers) | per phone (nginx) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        per = (r["rss_after_kb"] - r["rss_before_kb"]) / max(1, r["phones"])
+        per_nginx = (r["nginx_after_kb"] - r["nginx_before_kb"]) / max(1, r["phones"])
+        print(
+            f"| {r['procs']} | {r['phones']:,} (failed {r['failed']}, dropped {r['dropped']}, "
+            f"fewest reached {r['reached_min']:,}) | {r['connect_s']:.0f} s "
+            f"| {statistics.median(r['last']) * 1000:.0f} ms | {max(r['last']) * 1000:.0f} ms "
+            f"| {statistics.median(r['median_phone']) * 1000:.0f} ms "
+            f"| {r['rss_before_kb'] / 1024:.0f} → {r['rss_after_kb'] / 1024:.0f} MiB "
+            f"| {per:.0f} KiB | {per_nginx:.1f} KiB |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--procs", default="1,2,4", help="server process counts")
+    parser.add_argument("--phones", type=int, default=3000)
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--parallel", type=int, default=25, help="connects at once per process")
+    parser.add_argument("--pause", type=float, default=3.0, help="seconds after each press")
+    parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    args = parser.parse_args()
+    args.postgres = os.environ.get("PARCOURS_TEST_POSTGRES_URL", "")
+    args.redis = os.environ.get("PARCOURS_TEST_REDIS_URL", "")
+    if not args.postgres or not args.redis:
+        raise SystemExit("set PARCOURS_TEST_POSTGRES_URL and PARCOURS_TEST_REDIS_URL")
+    raise_file_limit()
+    import trustme
+
+    from tests.venue.conftest import Certs
+
+    folder = Path(tempfile.mkdtemp(prefix="scale-certs-"))
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1", "localhost")
+    certs = Certs(folder / "ca.pem", folder / "cert.pem", folder / "key.pem")
+    ca.cert_pem.write_to_path(str(certs.ca))
+    leaf.private_key_pem.write_to_path(str(certs.key))
+    with certs.cert.open("wb") as out:
+        for blob in leaf.cert_chain_pems:
+            out.write(blob.bytes())
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    rows = []
+    for procs in [int(p) for p in args.procs.split(",")]:
+        row = measure(procs, args, certs, {})
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    report(rows, args, load)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--clients":
+        run_clients(sys.argv[2])
+    else:
+        main()

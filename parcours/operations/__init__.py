@@ -1,0 +1,99 @@
+"""Operations: each is one use case, reachable over HTTP (parcours.api) and the socket
+(parcours.realtime) alike. This package knows neither: an adapter builds a `Call`, `run` checks
+the caller's role and limits, runs the handler and turns expected failures into (status, body).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+from sqlalchemy.orm import Session
+
+from parcours.domain.actors import Actor
+from parcours.domain.errors import Forbidden, ParcoursError, Unauthorized
+from parcours.operations.errors import from_exception
+from parcours.operations.limits import check_rate, check_size
+
+Result = tuple[int, Any]
+
+
+@dataclass
+class Call:
+    """What a handler gets: the session, the caller, path parameters, body and query.
+
+    `token` is the bearer token the caller used and `client` their network address (rate
+    limits per address): an operation reads them here, never from the request.
+    """
+
+    session: Session
+    actor: Actor | None
+    params: dict[str, Any]
+    body: Any
+    query: dict[str, str] = field(default_factory=dict)
+    token: str | None = None
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation with what the OpenAPI document says about it."""
+
+    name: str
+    method: str
+    path: str
+    handler: Callable[[Call], Result]
+    summary: str
+    roles: tuple[str, ...] | None = None
+    request: type[Schema] | None = None
+    response: type[Schema] | None = None
+    query: tuple[str, ...] = ()
+    raw: bool = False  # the handler returns a Flask response (files), not JSON
+    socket: str | None = None  # the /live event name that runs the same operation
+    limited: bool = False  # a write: body-size cap and the per-token rate limit apply
+
+    @property
+    def openapi_path(self) -> str:
+        """Return the path with {name} placeholders."""
+        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.path)
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(
+    name: str, method: str, path: str, *, summary: str, **options: Any
+) -> Callable[[Callable[[Call], Result]], Callable[[Call], Result]]:
+    """Register a handler as an operation."""
+
+    def wrap(handler: Callable[[Call], Result]) -> Callable[[Call], Result]:
+        OPERATIONS[name] = Operation(name, method, path, handler, summary, **options)
+        return handler
+
+    return wrap
+
+
+def admit(op: Operation, call: Call) -> None:
+    """Check the body's size, the caller's role and the write rate; raise what refuses it."""
+    if op.limited:
+        check_size(call.body)  # HTTP bodies were capped already; socket payloads are here
+    if op.roles is not None:
+        if call.actor is None:
+            raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
+        if call.actor.role not in op.roles:
+            raise Forbidden(f"The role '{call.actor.role}' may not do this.")
+    if op.limited and call.actor is not None:
+        check_rate(f"{call.actor.event_id}:{call.actor.label}")
+
+
+def run(op: Operation, call: Call) -> Result:
+    """Check the caller's role, run the handler, turn expected failures into (status, body)."""
+    try:
+        admit(op, call)
+        return op.handler(call)
+    except ParcoursError as err:
+        call.session.rollback()
+        return from_exception(err)

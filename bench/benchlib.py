@@ -94,16 +94,18 @@ def serve_app(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, proc)
-    profile(proc)
+    profile(proc, "" if root is None else root.name)
     return proc, url, info
 
 
-def profile(proc: subprocess.Popen[bytes]) -> None:
+def profile(proc: subprocess.Popen[bytes], name: str = "") -> None:
     """With PARCOURS_BENCH_PROFILE=FILE, sample the server with py-spy (collapsed stacks) until
-    it exits; `pip install py-spy`. Summarise with bench/profile_top.py FILE."""
+    it exits; `pip install py-spy`. Summarise with bench/profile_top.py FILE. name: a suffix
+    for a second server of the same run (FILE.name)."""
     out = os.environ.get("PARCOURS_BENCH_PROFILE")
     if not out:
         return
+    out = f"{out}.{name}" if name else out
     spy = Path(sys.executable).with_name("py-spy")
     subprocess.Popen(
         [str(spy), "record", "--pid", str(proc.pid), "--format", "raw", "--rate", "200",

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchlib import cpu_model, free_port, raise_file_limit, serve_app, wait_ready
+from benchlib import cpu_model, free_port, profile, raise_file_limit, serve_app, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -207,6 +207,7 @@ def main() -> None:
     rows = []
     try:
         wait_ready(bare_url, bare)
+        profile(bare, "bare")
         tokens = [p["token"] for p in info["participants"]]
         for n in counts:
             targets = [

@@ -69,7 +69,7 @@ def serve_app(
     Returns the server process, its URL and the `event create --json` description. root: the
     source tree to run (another checkout, e.g. a `git worktree` of the code before a change).
     """
-    root = root or Path(__file__).resolve().parent.parent
+    root = (root or Path(__file__).resolve().parent.parent).resolve()
     env = {
         **os.environ,
         "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
@@ -94,7 +94,7 @@ def serve_app(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, proc)
-    profile(proc, "" if root is None else root.name)
+    profile(proc, "" if root == Path(__file__).resolve().parent.parent else root.name)
     return proc, url, info
 
 

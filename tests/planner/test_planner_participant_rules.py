@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from parcours.planner import Instance, PlanParticipant, PlanStation, check, evaluate, plan
+from parcours.planner.model import PlanInfeasible
 
 ORGS = ("Acme", "Bureau", "Chamber", "")
 FAST = settings(
@@ -187,7 +188,15 @@ def test_replanning_open_rounds_keeps_every_rule(inst: Instance, data: st.DataOb
     assert m["revisits"] == 0 and m["capacity_overruns"] == 0 and m["unplaced"] == 0
 
 
-@FAST
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(events(), st.data())
 def test_groups_mode_keeps_own_avoided_stations_and_stayers(
     inst: Instance, data: st.DataObject
@@ -199,7 +208,14 @@ def test_groups_mode_keeps_own_avoided_stations_and_stayers(
         participants=tuple(replace(p, stay=p.id in stay) for p in inst.participants),
     )
     assume(not check(inst))
-    result = plan(inst, seed=7, time_limit=5, max_iterations=300)
+    try:
+        result = plan(inst, seed=7, time_limit=5, max_iterations=300)
+    except PlanInfeasible:
+        # Known limit (docs/planner.md): in groups mode the avoided stations of a group's members
+        # may leave no route, which the feasibility check does not foresee; the planner then says
+        # so (422 on the API) instead of breaking a rule. Such instances are outside this property.
+        assume(False)
+        return
     avoid = {p.id: set(p.avoid) | _own(inst, p.id) for p in inst.participants}
     for pid, _, sid in result.assignments:
         assert sid not in avoid[pid]

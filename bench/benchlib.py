@@ -61,13 +61,15 @@ def serve_app(
     mode: str,
     event_path: Path,
     prepare: Callable[[list[str], dict[str, str], dict[str, Any]], None] | None = None,
+    root: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str, dict[str, Any]]:
     """Migrate a fresh SQLite database, create the event, prepare it, serve it.
 
     prepare(cli, env, info) runs before the server starts (e.g. to store a plan).
-    Returns the server process, its URL and the `event create --json` description.
+    Returns the server process, its URL and the `event create --json` description. root: the
+    source tree to run (another checkout, e.g. a `git worktree` of the code before a change).
     """
-    root = Path(__file__).resolve().parent.parent
+    root = (root or Path(__file__).resolve().parent.parent).resolve()
     env = {
         **os.environ,
         "PARCOURS_DATABASE_URL": f"sqlite:///{folder / 'app.sqlite'}",
@@ -92,4 +94,21 @@ def serve_app(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     wait_ready(url, proc)
+    profile(proc, "" if root == Path(__file__).resolve().parent.parent else root.name)
     return proc, url, info
+
+
+def profile(proc: subprocess.Popen[bytes], name: str = "") -> None:
+    """With PARCOURS_BENCH_PROFILE=FILE, sample the server with py-spy (collapsed stacks) until
+    it exits; `pip install py-spy`. Summarise with bench/profile_top.py FILE. name: a suffix
+    for a second server of the same run (FILE.name)."""
+    out = os.environ.get("PARCOURS_BENCH_PROFILE")
+    if not out:
+        return
+    out = f"{out}.{name}" if name else out
+    spy = Path(sys.executable).with_name("py-spy")
+    subprocess.Popen(
+        [str(spy), "record", "--pid", str(proc.pid), "--format", "raw", "--rate", "200",
+         "--nonblocking", "--output", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip

@@ -48,11 +48,18 @@ def run_clients(spec_file: str) -> None:
     import socketio
     from gevent.pool import Pool
 
+    global SERVER_PID
     raise_file_limit()
     spec = json.loads(Path(spec_file).read_text())
+    SERVER_PID = int(spec.get("server_pid") or 0)
+    received: dict[int, list[float]] = {}
+
+    def on_state(data: dict[str, Any]) -> None:
+        received.setdefault(int(data.get("version", -1)), []).append(time.perf_counter())
 
     def make(token: str) -> Any:
         client = socketio.Client(reconnection=False)
+        client.on("state", on_state, namespace="/live")
         client.connect(
             spec["url"],
             namespaces=["/live"],
@@ -65,23 +72,52 @@ def run_clients(spec_file: str) -> None:
     started = time.perf_counter()
     clients = list(Pool(50).imap(make, spec["tokens"]))
     connect_s = time.perf_counter() - started
+    console = socketio.Client(reconnection=False)  # the facilitator, who presses "next"
+    console.connect(
+        spec["url"], namespaces=["/live"], transports=["websocket"],
+        auth={"token": spec["facilitator"]}, wait_timeout=60,
+    )  # fmt: skip
     notes = [
         {"client_id": str(uuid.uuid4()), "text": f"Gespräch {n}: Ausbildung, Sprachkurs"}
         for n in range(len(clients))
     ]
-    first = burst(gevent, clients, notes)
+
+    def press_next(at: float) -> dict[str, Any]:
+        """Press "next" at `at` (inside the burst); return when all phones had the new state."""
+        gevent.sleep(max(0.0, at - time.perf_counter()))
+        t0 = time.perf_counter()
+        ack = console.call("clock", {"action": "next"}, namespace="/live", timeout=120)
+        acked = time.perf_counter() - t0
+        version = int(ack["body"]["version"])
+        deadline = time.monotonic() + 120
+        while len(received.get(version, ())) < len(clients) and time.monotonic() < deadline:
+            gevent.sleep(0.002)
+        got = received.get(version, [])
+        return {
+            "ack_s": acked,
+            "all_s": (max(got) - t0) if len(got) == len(clients) else None,
+            "reached": len(got),
+        }
+
+    first = burst(gevent, clients, notes, press_next if spec.get("press") else None)
     again = burst(gevent, clients, notes)
-    for client in clients:
+    for client in [*clients, console]:
         gevent.spawn(client.disconnect)
     gevent.sleep(1.0)
     print(json.dumps({"connect_s": connect_s, "first": first, "again": again}), flush=True)
     os._exit(0)
 
 
-def burst(gevent: Any, clients: list[Any], notes: list[dict[str, Any]]) -> dict[str, Any]:
-    """Send note i from client i, all at one instant; return send/ack times and statuses."""
+def burst(
+    gevent: Any, clients: list[Any], notes: list[dict[str, Any]], press: Any = None
+) -> dict[str, Any]:
+    """Send note i from client i, all at one instant; return send/ack times and statuses.
+
+    press(at), if given, runs alongside: the facilitator's "next" 100 ms into the burst."""
     at = time.perf_counter() + 1.0
     results: list[Any] = [None] * len(clients)
+    pressed = gevent.spawn(press, at + 0.1) if press is not None else None
+    cpu = cpu_seconds(SERVER_PID), cpu_seconds(os.getpid())
 
     def one(i: int) -> None:
         gevent.sleep(max(0.0, at - time.perf_counter()))
@@ -93,6 +129,10 @@ def burst(gevent: Any, clients: list[Any], notes: list[dict[str, Any]]) -> dict[
             results[i] = (sent, time.perf_counter(), f"error: {err}")
 
     gevent.joinall([gevent.spawn(one, i) for i in range(len(clients))])
+    if pressed is not None:
+        pressed.join()
+    server_cpu = cpu_seconds(SERVER_PID) - cpu[0]
+    client_cpu = cpu_seconds(os.getpid()) - cpu[1]
     sends = [r[0] for r in results]
     acks = [r[1] for r in results]
     return {
@@ -101,7 +141,22 @@ def burst(gevent: Any, clients: list[Any], notes: list[dict[str, Any]]) -> dict[
         "span_s": max(acks) - min(sends),
         "statuses": [r[2] for r in results],
         "client_ids": [n["client_id"] for n in notes],
+        "next": pressed.value if pressed is not None else None,
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": client_cpu,
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+SERVER_PID = 0  # set from the spec in the client process
 
 
 # --- the driver ------------------------------------------------------------------------------
@@ -124,15 +179,15 @@ def event_file(folder: Path, people: int) -> Path:
 
 
 def start_app(
-    folder: Path, mode: str, people: int
+    folder: Path, mode: str, people: int, root: Path = ROOT
 ) -> tuple[subprocess.Popen[bytes], str, Path, dict]:
     """Serve a fresh event with its plan and a running clock; return proc, url, db path, info."""
 
     def store_plan(cli: list[str], env: dict[str, str], info: dict[str, Any]) -> None:
         plan = [*cli, "plan", str(info["event_id"]), "--time-limit", "2"]
-        subprocess.run(plan, env=env, check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(plan, env=env, check=True, capture_output=True, cwd=root)
 
-    proc, url, info = serve_app(folder, mode, event_file(folder, people), store_plan)
+    proc, url, info = serve_app(folder, mode, event_file(folder, people), store_plan, root)
     start_clock(url, info)
     return proc, url, folder / "app.sqlite", info
 
@@ -217,6 +272,9 @@ def summarise(n: int, result: dict[str, Any], db: Path) -> dict[str, Any]:
         "placed": placed(db, first["client_ids"]),
         "once": once and ok_first == n and ok_again == n and rows == n,
         "connect_s": result["connect_s"],
+        "next": first.get("next"),
+        "server_ms": first["server_cpu_s"] * 1000 / n,
+        "client_ms": first["client_cpu_s"] * 1000 / n,
     }
 
 
@@ -224,31 +282,76 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", default="100,500,1000", help="client counts, comma-separated")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    parser.add_argument("--repeats", type=int, default=1, help="bursts per N (fresh phones each)")
+    parser.add_argument(
+        "--before",
+        help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its server is "
+        "measured in the same run, turn about with this one",
+    )
+    parser.add_argument(
+        "--no-next", action="store_true", help="no facilitator's 'next' during the first burst"
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.n.split(",") if n.strip()]
     raise_file_limit()
     folder = Path(tempfile.mkdtemp(prefix="burst-"))
-    proc, url, db, info = start_app(folder, args.mode, max(counts))
-    tokens = [p["token"] for p in info["participants"]]
+    servers = {}
+    if args.before:  # the code before a change, measured in the same run, alternating
+        (folder / "before").mkdir()
+        servers["before"] = start_app(
+            folder / "before", args.mode, max(counts) * args.repeats, Path(args.before).resolve()
+        )
+    servers["after"] = start_app(folder, args.mode, max(counts) * args.repeats)
     rows = []
+    turn = 0
     try:
         for n in counts:
-            row = summarise(n, measure(folder, {"url": url, "tokens": tokens[:n]}), db)
-            rows.append(row)
-            print(
-                f"N={n:>5}  {row['per_s']:7.0f} notes/s  ack median {row['median_ms']:7.1f} ms "
-                f"worst {row['worst_ms']:7.1f} ms  | repeat median {row['repeat_median_ms']:.1f}"
-                f" ms  | created {row['created']}, repeats 200: {row['repeat_200']}, rows "
-                f"{row['rows']} ({row['placed']} with round and station): "
-                f"{'stored exactly once' if row['once'] else 'FAILED'}",
-                flush=True,
-            )
+            for repeat in range(args.repeats):
+                names = list(servers) if turn % 2 == 0 else list(reversed(servers))
+                turn += 1
+                for name in names:
+                    proc, url, db, info = servers[name]
+                    tokens = [p["token"] for p in info["participants"]]
+                    spec = {
+                        "url": url, "tokens": tokens[repeat * n : (repeat + 1) * n],
+                        "facilitator": info["facilitator_token"],
+                        "press": not args.no_next, "server_pid": proc.pid,
+                    }  # fmt: skip
+                    row = summarise(n, measure(folder, spec), db)
+                    row["code"] = name
+                    rows.append(row)
+                    print_row(name, n, row)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc, *_rest in servers.values():
+            proc.terminate()
+            proc.wait(10)
     report(rows, args)
     if not all(r["once"] for r in rows):
         raise SystemExit("some notes were not stored exactly once")
+
+
+def print_row(name: str, n: int, row: dict[str, Any]) -> None:
+    """Print one measurement as it comes."""
+    print(
+        f"{name:>6} N={n:>5}  {row['per_s']:7.0f} notes/s  ack median "
+        f"{row['median_ms']:7.1f} ms worst {row['worst_ms']:7.1f} ms  | repeat median "
+        f"{row['repeat_median_ms']:.1f} ms  | created {row['created']}, repeats 200: "
+        f"{row['repeat_200']}, rows {row['rows']} ({row['placed']} with round and station): "
+        f"{'stored exactly once' if row['once'] else 'FAILED'}"
+        f"  | next during the burst: {next_text(row['next'])}"
+        f"  | CPU per note: server {row['server_ms']:.2f} ms, "
+        f"clients {row['client_ms']:.2f} ms",
+        flush=True,
+    )
+
+
+def next_text(found: dict[str, Any] | None) -> str:
+    """Describe the "next" pressed during the burst: ack, and when all phones had the state."""
+    if not found:
+        return "-"
+    if found["all_s"] is None:
+        return f"only {found['reached']} phones got it"
+    return f"ack {found['ack_s'] * 1000:.0f} ms, all phones {found['all_s'] * 1000:.0f} ms"
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -259,19 +362,22 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
         f"`parcours serve` in async mode {args.mode} on SQLite (WAL), clock running in round 1; "
         "clients: python-socketio over websocket in one gevent process on the same machine. "
         "Each of N participants sends one note at the same instant; then every note is sent "
-        "again with the same client_id (a retry after a lost ack).\n"
+        "again with the same client_id (a retry after a lost ack). 100 ms into the first burst the "
+        'facilitator presses "next" (socket `clock` action): its ack, and when the last phone '
+        "had the new state.\n"
     )
     print(
-        "| N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "
-        "| stored exactly once |"
+        "| code | N | notes stored/s | ack median | ack worst | send spread | repeat: ack median "
+        "| stored exactly once | next during the burst | server CPU per note |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['n']:,} | {r['per_s']:.0f} | {r['median_ms']:.0f} ms | {r['worst_ms']:.0f} ms "
+            f"| {r['code']} | {r['n']:,} | {r['per_s']:.0f} | {r['median_ms']:.0f} ms "
+            f"| {r['worst_ms']:.0f} ms "
             f"| {r['spread_ms']:.0f} ms | {r['repeat_median_ms']:.0f} ms "
             f"| {'yes' if r['once'] else 'NO'} ({r['rows']} rows, {r['created']}×201, "
-            f"{r['repeat_200']}×200) |"
+            f"{r['repeat_200']}×200) | {next_text(r['next'])} | {r['server_ms']:.2f} ms |"
         )
 
 

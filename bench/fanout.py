@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchlib import cpu_model, free_port, raise_file_limit, serve_app, wait_ready
+from benchlib import cpu_model, free_port, profile, raise_file_limit, serve_app, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -121,7 +121,9 @@ def event_file(folder: Path, people: int) -> Path:
     return path
 
 
-def start_app(folder: Path, mode: str, people: int) -> tuple[subprocess.Popen[bytes], str, dict]:
+def start_app(
+    folder: Path, mode: str, people: int, root: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str, dict]:
     """Serve a fresh event with a plan (every participant at a station); return proc, url, info."""
 
     def assign(_cli: list[str], env: dict[str, str], info: dict[str, Any]) -> None:
@@ -130,7 +132,7 @@ def start_app(folder: Path, mode: str, people: int) -> tuple[subprocess.Popen[by
 
         assign_on(env["PARCOURS_DATABASE_URL"], info["event_id"])
 
-    return serve_app(folder, mode, event_file(folder, people), assign)
+    return serve_app(folder, mode, event_file(folder, people), assign, root)
 
 
 def app_clock(url: str, info: dict, action: str) -> dict:
@@ -167,11 +169,25 @@ def main() -> None:
     parser.add_argument("--n", default="100,500,1000,2000", help="client counts, comma-separated")
     parser.add_argument("--repeats", type=int, default=7, help="presses of next per N and server")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    parser.add_argument(
+        "--before",
+        help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its app is "
+        "measured in the same run, presses interleaved with the other two",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.n.split(",") if n.strip()]
     raise_file_limit()
     folder = Path(tempfile.mkdtemp(prefix="fanout-"))
+    servers = []
+    old = None
+    if args.before:
+        (folder / "before").mkdir()
+        old = start_app(folder / "before", args.mode, max(counts), Path(args.before).resolve())
+        servers.append(old[0])
+        app_clock(old[1], old[2], "start")
+        app_clock(old[1], old[2], "next")
     app, app_url, info = start_app(folder, args.mode, max(counts))
+    servers.append(app)
     app_clock(app_url, info, "start")
     state = app_clock(app_url, info, "next")  # round 1 of the parcours
     payload = folder / "payload.json"
@@ -191,6 +207,7 @@ def main() -> None:
     rows = []
     try:
         wait_ready(bare_url, bare)
+        profile(bare, "bare")
         tokens = [p["token"] for p in info["participants"]]
         for n in counts:
             targets = [
@@ -202,6 +219,16 @@ def main() -> None:
                     "driver": info["facilitator_token"],
                 },
             ]
+            if old is not None:
+                old_tokens = [p["token"] for p in old[2]["participants"]][:n]
+                targets.append(
+                    {
+                        "name": "before",
+                        "url": old[1],
+                        "tokens": old_tokens,
+                        "driver": old[2]["facilitator_token"],
+                    }
+                )
             row: dict[str, Any] = {
                 "n": n,
                 **measure(folder, {"targets": targets, "repeats": args.repeats}),
@@ -209,7 +236,7 @@ def main() -> None:
             rows.append(row)
             report_row(row)
     finally:
-        for proc in (app, bare):
+        for proc in (*servers, bare):
             proc.terminate()
             proc.wait(10)
     report(rows, args, len(json.dumps(state)))
@@ -222,9 +249,13 @@ def stats(times: list[float]) -> tuple[float, float]:
 def report_row(row: dict[str, Any]) -> None:
     bm, bw = stats(row["bare"])
     am, aw = stats(row["app"])
+    before = ""
+    if "before" in row:
+        om, ow = stats(row["before"])
+        before = f" | before median {om:7.1f} ms worst {ow:7.1f} ms | ratio {om / bm:4.2f}"
     print(
         f"N={row['n']:>5}  bare median {bm:7.1f} ms worst {bw:7.1f} ms | "
-        f"app median {am:7.1f} ms worst {aw:7.1f} ms | ratio {am / bm:4.2f}",
+        f"app median {am:7.1f} ms worst {aw:7.1f} ms | ratio {am / bm:4.2f}{before}",
         flush=True,
     )
 
@@ -238,16 +269,22 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, size: int) -> N
         f"{size} bytes; python-socketio AsyncClients (asyncio, websocket) in one process on "
         "the same machine; next sent over the socket; the two servers' presses interleaved.\n"
     )
+    extra = " before median | before ratio (median) |" if "before" in rows[0] else ""
     print(
         "| N | bare median | bare worst | app median | app worst | ratio (median) | ratio (worst) |"
+        + extra
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|" + ("---|---|" if extra else ""))
     for row in rows:
         bm, bw = stats(row["bare"])
         am, aw = stats(row["app"])
+        tail = ""
+        if extra:
+            om = stats(row["before"])[0]
+            tail = f" {om:.0f} ms | {om / bm:.2f} |"
         print(
             f"| {row['n']:,} | {bm:.0f} ms | {bw:.0f} ms | {am:.0f} ms | {aw:.0f} ms "
-            f"| {am / bm:.2f} | {aw / bw:.2f} |"
+            f"| {am / bm:.2f} | {aw / bw:.2f} |" + tail
         )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -40,6 +41,8 @@ def main() -> None:
     if not base:
         raise SystemExit("set PARCOURS_TEST_POSTGRES_URL (a PostgreSQL database of your own)")
     raise_file_limit()
+    # a plain `kill` ends the run through the finally blocks: servers, Redis, schema go too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     schema = Schema(base)
     try:

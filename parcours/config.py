@@ -65,6 +65,8 @@ class Config:
         self.MAX_UPLOAD_LENGTH = 5 * 1024 * 1024
         self.RATE_LIMIT_PER_MINUTE = int(env.get("PARCOURS_RATE_LIMIT", 120))
         self.AUTO_ADVANCE = env.get("PARCOURS_AUTO_ADVANCE", "1") != "0"
+        # socket notes committed in groups (parcours.realtime.writer); 0: one by one
+        self.GROUP_COMMIT = env.get("PARCOURS_GROUP_COMMIT", "1") != "0"
         self.PUBLIC_URL = env.get("PARCOURS_PUBLIC_URL", "").rstrip("/")
         # HTTPS served by the app itself (parcours serve --certfile/--keyfile sets these too)
         self.TLS_CERT = env.get("PARCOURS_TLS_CERT") or None

@@ -76,18 +76,23 @@ def operation(
     return wrap
 
 
+def admit(op: Operation, call: Call) -> None:
+    """Check the body's size, the caller's role and the write rate; raise what refuses it."""
+    if op.limited:
+        check_size(call.body)  # HTTP bodies were capped already; socket payloads are here
+    if op.roles is not None:
+        if call.actor is None:
+            raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
+        if call.actor.role not in op.roles:
+            raise Forbidden(f"The role '{call.actor.role}' may not do this.")
+    if op.limited and call.actor is not None:
+        check_rate(f"{call.actor.event_id}:{call.actor.label}")
+
+
 def run(op: Operation, call: Call) -> Result:
     """Check the caller's role, run the handler, turn expected failures into (status, body)."""
     try:
-        if op.limited:
-            check_size(call.body)  # HTTP bodies were capped already; socket payloads are here
-        if op.roles is not None:
-            if call.actor is None:
-                raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
-            if call.actor.role not in op.roles:
-                raise Forbidden(f"The role '{call.actor.role}' may not do this.")
-        if op.limited and call.actor is not None:
-            check_rate(f"{call.actor.event_id}:{call.actor.label}")
+        admit(op, call)
         return op.handler(call)
     except ParcoursError as err:
         call.session.rollback()

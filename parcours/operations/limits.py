@@ -9,6 +9,7 @@ event goes on rather than every write failing.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from limits import RateLimitItem, parse
+from limits import RateLimitItem
+from limits import parse as parse_rule
 from limits.errors import StorageError
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from parcours.domain.errors import ParcoursError, TooMany
@@ -46,6 +48,36 @@ def too_many(message: str, wait: float) -> TooMany:
     return TooMany(f"{message} Try again in {seconds} s.", fields, retry_after=seconds)
 
 
+@functools.lru_cache(maxsize=64)
+def parse(rule: str) -> RateLimitItem:
+    """Return the parsed rule: parsed once, not at every write (limits' parser is a regex
+    walk of a few microseconds; a burst of notes asked it a thousand times)."""
+    return parse_rule(rule)
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' in-process storage, sweeping expired entries at most once a second, inline, not
+    in a timer thread started every 10 ms.
+
+    The sweep visits every key under its lock; with a thousand phones writing it took about a
+    tenth of the server's CPU during a burst (py-spy, BENCHMARKS.md "Burst"). Expired entries
+    are only memory: the moving window compares each entry's time itself.
+    """
+
+    STORAGE_SCHEME = ["parcours-memory"]  # keep limits' own memory:// as it is
+
+    swept = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the base class's private hook
+        # inline, no timer thread: starting one yields to other greenlets under gevent, in the
+        # middle of a caller's work (parcours.realtime.writer admits writes before its
+        # transaction, but nothing should yield here)
+        now = time.monotonic()
+        if now - self.swept >= 1.0:
+            self.swept = now
+            self._MemoryStorage__expire_events()
+
+
 class Limits:
     """Moving-window counters in one storage: Redis (shared) or this process's memory."""
 
@@ -54,7 +86,7 @@ class Limits:
         if uri:
             storage = storage_from_string(uri, key_prefix=f"{prefix}:limits", wrap_exceptions=True)
         else:
-            storage = storage_from_string("memory://")
+            storage = SweptMemoryStorage()
         self.window = MovingWindowRateLimiter(storage)
 
     def hit(self, rule: str, *keys: str) -> float:

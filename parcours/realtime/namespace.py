@@ -16,6 +16,7 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db
 from parcours.operations.errors import error_body, from_exception
+from parcours.realtime import token_cache
 from parcours.schemas.common import LARGEST, check_input, problems
 from parcours.services.tokens import token_actor
 
@@ -68,6 +69,9 @@ class LiveNamespace(Namespace):
         if event not in ops:
             return super().trigger_event(event, *args)
         op = ops[event]
+        light = self._write_in_group(op, *args)
+        if light is not None:
+            return light
 
         def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
             return self._dispatch(op, payload)
@@ -78,6 +82,31 @@ class LiveNamespace(Namespace):
         # socketio.on_event() per operation, would split /live between this class and the
         # server's handler table.
         return self.socketio._handle_event(handler, event, self.namespace, *args)
+
+    def _write_in_group(self, op: Any, sid: str = "", payload: Any = None, *_rest: Any) -> Any:
+        """Hand a batched write (a note) to the group-commit writer, without a request context;
+        return its ack, or None when it must go the one-by-one way (off, or not a success)."""
+        from parcours.realtime import writer
+
+        if not writer.batched(op):
+            return None
+        environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
+        group = writer.writer_for(environ["flask.app"]) if environ else None
+        if group is None:
+            return None
+        saved = environ.get("saved_session") or {}  # Flask-SocketIO's per-socket session
+        token = saved.get("live_token")
+        given = payload.get("_params") if isinstance(payload, dict) else None
+        try:
+            params = path_params(op, given)
+        except ParcoursError:
+            return None  # answered (with its error, localised) one by one
+        body = payload
+        if given is not None:
+            body = {k: v for k, v in payload.items() if k != "_params"}
+        token = token if isinstance(token, str) else None
+        outcome = group.submit(op, token, params, body, environ.get("REMOTE_ADDR"))
+        return None if outcome is writer.RETRY else outcome
 
     def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
         """Run op; every write gets an acknowledgement, also for a malformed payload."""
@@ -90,8 +119,9 @@ class LiveNamespace(Namespace):
             return {"status": status, "body": body}
         db_session = db.session()
         try:
-            try:  # the token may have ended since the socket connected: ask the database
-                actor: Actor | None = token_actor(db_session, session_token())[0]
+            try:  # the token may have ended since the socket connected (cached for 2 s at most,
+                # forgotten at once when a token ends: parcours.realtime.token_cache)
+                actor: Actor | None = token_cache.actor_of(db_session, session_token())[0]
             except ParcoursError as err:
                 self._end_socket()
                 status, body = from_exception(err)

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from parcours.extensions import db, socketio
+from parcours.realtime.resync import Delivered
 from parcours.services.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Ticker:
         self.app = app
         self.waiting: dict[int, int] = {}  # event_id -> clock version found not advanceable
         self.running = True
+        self.delivered: Delivered | None = None  # set when a message queue links processes
 
     def run(self) -> None:
         """Loop until stopped; a failing pass is logged and retried."""
@@ -49,6 +51,10 @@ class Ticker:
                 nearest = MAX_SLEEP_S
                 for event_id, ends_at, version in clock.ticking_clocks(session):
                     session.rollback()
+                    if self.delivered is not None and self.delivered.check(
+                        session, event_id, version
+                    ):
+                        session.rollback()
                     if ends_at > now:
                         nearest = min(nearest, (ends_at - now).total_seconds())
                         continue
@@ -73,6 +79,9 @@ def start_ticker(app: Any) -> Ticker | None:
     if existing is not None:
         return existing  # type: ignore[no-any-return]
     ticker = Ticker(app)
+    delivered = Delivered()
+    if socketio.server is not None and delivered.watch(socketio.server.manager):
+        ticker.delivered = delivered
     app.extensions["parcours_ticker"] = ticker
     socketio.start_background_task(ticker.run)
     return ticker

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parcours.domain.errors import Conflict, Invalid, NotFound
-from parcours.services.common import audit
+from parcours.services.common import audit, unit_of_work
 from parcours.storage import Organiser, OrganiserSession, utcnow
 
 SESSION_DAYS = 31
@@ -138,6 +138,7 @@ def set_password(
     return ended
 
 
+@unit_of_work
 def change_password(
     session: Session, organiser: Organiser, current: str, new: str, keep_key: str | None
 ) -> int:

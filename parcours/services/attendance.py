@@ -19,10 +19,10 @@ from parcours.domain.errors import Invalid
 from parcours.domain.vocabulary import STAFF
 from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, require_event, require_live
-from parcours.services.plan_changes import drop_open_rows, remeasure
-from parcours.services.plan_data import announce, started_rounds, stored_rows
-from parcours.services.plan_latecomers import place_latecomer
-from parcours.services.plan_views import first_parcours
+from parcours.services.plans.changes import drop_open_rows, remeasure
+from parcours.services.plans.data import announce, started_rounds, stored_rows
+from parcours.services.plans.latecomers import place_latecomer
+from parcours.services.plans.views import first_parcours
 from parcours.storage import AuditEntry, Participant, PlanRun
 
 ARRIVED = "attendance.arrived"

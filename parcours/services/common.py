@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Conflict, Forbidden, NotFound
+from parcours.domain.errors import Conflict, Forbidden, NotFound, ParcoursError
 from parcours.storage import AccessToken, AuditEntry, Event
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -69,3 +71,27 @@ def role_token(session: Session, event_id: int, role: str) -> str | None:
         .order_by(AccessToken.id)
         .limit(1)
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unit_of_work(
+    use_case: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Run a use case as one unit of work: it commits what it did; if it refuses, nothing stays.
+
+    The one place where a refused use case is rolled back, so pages and operations never roll
+    back themselves (parcours.operations.run also rolls back whatever a handler refused).
+    """
+
+    @functools.wraps(use_case)
+    def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return use_case(session, *args, **kwargs)
+        except ParcoursError:
+            session.rollback()
+            raise
+
+    return run

@@ -12,7 +12,7 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
 from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.capture import participant_of, station_of
-from parcours.services.common import audit, issue_token, require_event, require_live
+from parcours.services.common import audit, issue_token, require_event, require_live, unit_of_work
 from parcours.storage import AccessToken, Event, Participant, new_personal_code, utcnow
 
 ROTATABLE = ("facilitator", "screen", "host", "participant")
@@ -30,6 +30,7 @@ class Rotated:
     ended: list[int] = field(default_factory=list)
 
 
+@unit_of_work
 def rotate_link(
     session: Session,
     actor: Actor,

@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
-from parcours.services.common import audit, issue_token
-from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.common import audit, issue_token, unit_of_work
+from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.registration import check_room
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
+@unit_of_work
 def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Participant, str]:
     """Register a participant by the event's join code; consent was checked by the schema."""
     event = session.scalar(  # locked (PostgreSQL): joins of one event count one at a time

@@ -12,10 +12,10 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.broadcasts import EndSockets, publish
-from parcours.services.common import audit, require_live
+from parcours.services.common import audit, require_live, unit_of_work
 from parcours.services.events import add_participant
 from parcours.services.participants import registered_email
-from parcours.services.plan_latecomers import place_after_registration
+from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.setup import organiser_event
 from parcours.storage import Event, Participant
 
@@ -41,6 +41,7 @@ def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
             values[key] = sorted(set(values[key]))
 
 
+@unit_of_work
 def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Participant:
     """Add one participant with their personal token."""
     values = load(ParticipantInput(), data)
@@ -71,6 +72,7 @@ def _insert_person(
     return person
 
 
+@unit_of_work
 def update_person(
     session: Session, actor: Actor, event_id: int, participant_id: int, data: Any
 ) -> Participant:

@@ -17,7 +17,7 @@ from parcours.schemas.setup import (
     SegmentInput,
     StationInput,
 )
-from parcours.services.common import audit, issue_token, new_code, require_event
+from parcours.services.common import audit, issue_token, new_code, require_event, unit_of_work
 from parcours.services.events import segment_from_data
 from parcours.storage import Clock, Event, Segment, Station
 
@@ -33,6 +33,7 @@ def organiser_event(session: Session, actor: Actor, event_id: int) -> Event:
     return event
 
 
+@unit_of_work
 def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Event:
     """Change the event's title, venue, start, language, retention and registration cap."""
     values = load(EventInput(), data)
@@ -61,6 +62,7 @@ def _guard_running(session: Session, event: Event, position: int) -> None:
         raise Conflict("The event is running: items that have started can no longer be moved.")
 
 
+@unit_of_work
 def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Segment:
     """Append an item to the agenda."""
     values = load(SegmentInput(), data)
@@ -73,6 +75,7 @@ def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Seg
     return segment
 
 
+@unit_of_work
 def update_segment(
     session: Session, actor: Actor, event_id: int, segment_id: int, data: Any
 ) -> Segment:
@@ -145,6 +148,7 @@ def _free_code(session: Session, event: Event, wanted: str | None, own: int | No
     return code
 
 
+@unit_of_work
 def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from the form; it gets its own host token."""
     values = load(StationInput(), data)
@@ -153,6 +157,7 @@ def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Sta
     return _insert_station(session, actor, event, values)
 
 
+@unit_of_work
 def add_station_from_catalogue(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from a catalogue template, in the event's language."""
     values = load(CatalogueStationInput(), data)
@@ -190,6 +195,7 @@ def _insert_station(
     return station
 
 
+@unit_of_work
 def update_station(
     session: Session, actor: Actor, event_id: int, station_id: int, data: Any
 ) -> Station:
@@ -220,6 +226,7 @@ def delete_station(session: Session, actor: Actor, event_id: int, station_id: in
     session.commit()
 
 
+@unit_of_work
 def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
     """Create an event from the dashboard's short form (no agenda, stations or people yet)."""
     from parcours.services.events import create_event

@@ -31,3 +31,27 @@ def token_actor(session: Session, token: str | None) -> tuple[Actor, int]:
         participant_id=row.participant_id,
     )
     return actor, row.id
+
+
+def token_actors(session: Session, tokens: set[str]) -> dict[str, tuple[Actor, int]]:
+    """Return {token: (Actor, row id)} for those of tokens that are valid, in one query."""
+    if not tokens:
+        return {}
+    t = AccessToken.__table__.c  # columns only: no ORM objects for a batch of notes
+    rows = session.execute(
+        select(t.id, t.token, t.role, t.event_id, t.station_id, t.participant_id).where(
+            t.token.in_(tokens), t.revoked_at.is_(None)
+        )
+    )
+    return {
+        row.token: (
+            Actor(
+                role=row.role,
+                event_id=row.event_id,
+                station_id=row.station_id,
+                participant_id=row.participant_id,
+            ),
+            row.id,
+        )
+        for row in rows
+    }

@@ -92,16 +92,13 @@ def join_page(join_code: str) -> ResponseReturnValue:
             loaded = load(JoinSchema(), data)
             _participant, token = people.join(db.session(), event.join_code, loaded)
         except AlreadyRegistered:
-            db.session().rollback()  # nobody is created, and no link is handed out
             return render_template("join/already.html", **_context(event)), 409
         except Conflict:  # it filled up or closed a moment ago
-            db.session().rollback()
             closed = _refusal(event) or _("Registration for this event is closed.")
             return render_template(
                 "join/join.html", values=values, errors={}, closed=closed, **_context(event)
             ), 409
         except Invalid as err:
-            db.session().rollback()
             values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}
             context = _context(event)
             return render_template(

@@ -20,6 +20,7 @@ from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
 from parcours.web.closed import closed_for
 from parcours.web.hyphens import hyphenate_all
+from parcours.web.organiser.common import base_url
 from parcours.web.qr import qr_svg
 
 if TYPE_CHECKING:
@@ -98,12 +99,11 @@ def _page(template: str, actor: Actor, data: dict[str, Any], **context: Any) -> 
 
 def join_url(event: Event) -> str:
     """Return the absolute URL of the event's join page."""
-    base = current_app.config.get("PUBLIC_URL") or ""
     try:
         path = url_for("join.join_page", join_code=event.join_code)
     except BuildError:
         path = f"/join/{event.join_code}"
-    return (base or request.host_url.rstrip("/")) + path
+    return base_url() + path
 
 
 @bp.get("/p/<token>")

@@ -14,8 +14,9 @@ from parcours.extensions import db
 from parcours.schemas.common import load
 from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
-from parcours.services import plan_views, plans
-from parcours.services.plan_data import latest_run
+from parcours.services import plans
+from parcours.services.plans import views as plan_views
+from parcours.services.plans.data import latest_run
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import kind_labels, local_time
 from parcours.web.plan_jobs import registry
@@ -131,7 +132,6 @@ def move(event_id: int) -> ResponseReturnValue:
             db.session(), actor, event.id, data["participant_id"], data["round"], data["station_id"]
         )
     except ParcoursError as err:
-        db.session().rollback()
         flash(translate(err.message), "here-error")  # shown in the move card, in view
     else:
         flash(_("Moved. The metrics above are up to date."), "here-success")
@@ -149,7 +149,6 @@ def lock(event_id: int) -> ResponseReturnValue:
             db.session(), actor, event.id, load(LockSchema(), {"locked": wanted})["locked"]
         )
     except ParcoursError as err:
-        db.session().rollback()
         flash(translate(err.message), "error")
     else:
         flash(_("The plan is locked.") if locked else _("The plan is unlocked."), "success")

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from parcours.extensions import db
 from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES
-from parcours.services import plan_views
+from parcours.services.plans import views as plan_views
 from parcours.web.checkin import check_in_url
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import base_url, local_time, planned_times

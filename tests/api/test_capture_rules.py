@@ -179,6 +179,9 @@ class FakeClock:
     def time(self) -> float:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.now
+
 
 def test_the_moving_window_frees_a_place_a_minute_later(monkeypatch: Any) -> None:
     import limits.storage.memory

@@ -98,7 +98,7 @@ def test_the_newcomers_phone_is_told(app: Any, client: Any, make_event: Any) -> 
     from parcours.extensions import db
     from parcours.services import roster
     from parcours.services.participants import token_of
-    from parcours.services.plan_latecomers import place_latecomer
+    from parcours.services.plans.latecomers import place_latecomer
     from parcours.storage import Participant
 
     info = make_event(five_rounds())
@@ -145,7 +145,7 @@ def test_the_organiser_adding_someone_places_them(app: Any, client: Any, make_ev
 def test_a_full_event_leaves_the_rounds_empty(app: Any, client: Any, make_event: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services.plan_views import overview
+    from parcours.services.plans.views import overview
 
     info = make_event("small")  # 3 stations of 2 places, 6 people: every place is taken
     before = rows(compute(client, info))

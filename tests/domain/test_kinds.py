@@ -10,7 +10,7 @@ def test_every_place_lists_the_same_kinds(app: Any) -> None:
     from parcours import catalogue
     from parcours.exports.scope import KIND_LABELS as EXPORT_LABELS
     from parcours.schemas.common import KINDS
-    from parcours.services.plan_views import KIND_ORDER
+    from parcours.services.plans.views import KIND_ORDER
     from parcours.web.labels import LABELS
     from parcours.web.organiser.common import KIND_LABELS, kind_labels
     from parcours.web.organiser.csv_import import KIND_EXAMPLES, KIND_WORDS

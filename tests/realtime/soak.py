@@ -12,7 +12,8 @@ The facilitator runs the agenda with "next" (HTTP) at the scaled times; on the w
 
 - late joiners register (`POST /join/<code>`), are marked present and get a route;
 - one re-plan of the open rounds (`POST /plan/replan`); phones get `plan` and fetch `/me`;
-- faults: SIGKILL of server B mid-round and its restart; the Redis server restarted;
+- faults: SIGKILL of server B mid-round and its restart; the Redis server restarted, with
+  "next" pressed while it is down;
   20 phones offline for two (scaled) minutes, across a round change; one phone that sends a
   write, goes offline before the acknowledgement and reloads (a new socket, the outbox kept).
 
@@ -130,6 +131,7 @@ class Device:
         self.station_id: int | None = None  # hosts
         self.sio: Any = None
         self.wake = asyncio.Event()
+        self.connect_attempts = 0
 
     def _client(self) -> Any:
         import socketio
@@ -158,6 +160,7 @@ class Device:
     async def connect(self) -> None:
         self.sio = self._client()
         for attempt in range(40):
+            self.connect_attempts += 1
             try:
                 await self.sio.connect(
                     self.url, namespaces=["/live"], transports=["websocket"],
@@ -403,7 +406,9 @@ class Soak:
         as `inject_s`)."""
         before = await self.server_state()
         t0 = time.monotonic()
-        await inject()
+        pressed = await inject()
+        if isinstance(pressed, dict):  # the round changed during the fault: judge that state
+            before = pressed
         injected = time.monotonic() - t0
         took = await self.converged(t0, name, devices)
         after = await self.server_state()
@@ -501,8 +506,12 @@ class Soak:
                 await asyncio.sleep(span)
             elif in_round and parcours_round == 4:
                 await asyncio.sleep(span / 2)
-                await self.fault("Redis restarted", faults.restart_redis)
-                await asyncio.sleep(span / 2)
+                await self.fault(
+                    "Redis restarted, next pressed while it was down",
+                    lambda: faults.restart_redis(self.clock),
+                )
+                state = self.state  # the transition after round 4 began during the outage
+                continue
             elif in_round and parcours_round == 5:
                 offline = self.scaled(120)
                 await asyncio.sleep(max(0.0, span - offline / 2))
@@ -520,9 +529,16 @@ class Soak:
         await asyncio.sleep(offline)
 
         async def back() -> None:
+            before = sum(d.connect_attempts for d in dropped)
             await asyncio.gather(*(d.come_back() for d in dropped))
+            tries = sum(d.connect_attempts for d in dropped) - before
+            self.log(f"{len(dropped)} phones back after {tries} connect attempts")
 
-        await self.fault(f"{len(dropped)} phones offline for {offline:.1f} s", back, dropped)
+        # judged from the moment they are connected again: how long a phone takes to find the
+        # network again is the phone's, reported as inject_s
+        await self.fault(
+            f"{len(dropped)} phones offline for {offline:.1f} s", back, dropped, from_back=True
+        )
 
     async def _reload(self, phone: Device) -> None:
         """The reloaded page: a new socket; its outbox (localStorage) sends again."""
@@ -627,11 +643,14 @@ class Faults:
         victim.kill()  # SIGKILL: no goodbye to its sockets, nothing flushed
         await loop.run_in_executor(None, victim.start)
 
-    async def restart_redis(self) -> None:
+    async def restart_redis(self, clock: Any) -> dict[str, Any]:
+        """Stop Redis, press next while it is down, start it again; return the pressed state."""
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.redis.stop)
+        state = dict(await clock("next"))
         await asyncio.sleep(0.5)
         await loop.run_in_executor(None, self.redis.start)
+        return state
 
 
 def run_soak(

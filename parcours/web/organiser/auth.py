@@ -164,7 +164,6 @@ def account() -> ResponseReturnValue:
                 session.get("organiser_key"),
             )
         except Invalid as err:
-            db.session().rollback()
             return render_template("organiser/account.html", errors=err.fields), 400
         flash(
             ngettext(

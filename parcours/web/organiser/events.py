@@ -70,7 +70,6 @@ def create_event() -> ResponseReturnValue:
     try:
         event = setup.create_blank_event(db.session(), organiser.id, data)
     except Invalid as err:
-        db.session().rollback()
         context = _dashboard_context()
         context.pop("values")
         context.pop("errors")
@@ -144,7 +143,6 @@ def edit_event(event_id: int) -> ResponseReturnValue:
         try:
             setup.update_event(db.session(), actor, event.id, data)
         except Invalid as err:
-            db.session().rollback()
             return form_failed("organiser/event_edit.html", err, event=event, tab="overview")
         flash(_("Saved."), "success")
         return redirect(url_for("organiser.event", event_id=event.id))
@@ -171,7 +169,6 @@ def add_segment(event_id: int) -> ResponseReturnValue:
     try:
         setup.add_segment(db.session(), actor, event.id, clean_form(request.form))
     except Invalid as err:
-        db.session().rollback()
         return form_failed("organiser/agenda.html", err, event=event, tab="agenda", editing=None)
     flash(_("The agenda item was added."), "success")
     return redirect(url_for("organiser.agenda", event_id=event.id))
@@ -185,7 +182,6 @@ def update_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     try:
         setup.update_segment(db.session(), actor, event.id, segment_id, clean_form(request.form))
     except Invalid as err:
-        db.session().rollback()
         return form_failed(
             "organiser/agenda.html", err, event=event, tab="agenda", editing=segment_id
         )

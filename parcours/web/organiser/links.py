@@ -88,7 +88,6 @@ def rotate_link(event_id: int) -> ResponseReturnValue:
             participant_id=_form_id("participant_id"),
         )
     except Invalid as err:
-        db.session().rollback()
         flash(err.message, "error")
         return redirect(url_for("organiser.links", event_id=event.id))
     if done.role == "participant":

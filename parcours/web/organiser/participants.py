@@ -117,7 +117,6 @@ def new_participant(event_id: int) -> ResponseReturnValue:
         try:
             person = roster.add_person(db.session(), actor, event.id, _submitted())
         except Invalid as err:
-            db.session().rollback()
             return _person_failed(event, None, err)
         flash(_("%(name)s was added.", name=person.name), "success")
         return redirect(url_for("organiser.participants", event_id=event.id))
@@ -156,7 +155,6 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         try:
             roster.update_person(db.session(), actor, event.id, person.id, _submitted())
         except Invalid as err:
-            db.session().rollback()
             return _person_failed(event, person, err)
         flash(_("Saved."), "success")
         return redirect(url_for("organiser.participants", event_id=event.id))

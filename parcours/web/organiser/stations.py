@@ -65,7 +65,6 @@ def add_from_catalogue(event_id: int) -> ResponseReturnValue:
             db.session(), actor, event.id, clean_form(request.form)
         )
     except Invalid as err:
-        db.session().rollback()
         return form_failed(
             "organiser/stations.html", err, event=event, tab="stations", catalogue=_catalogue()
         )
@@ -82,7 +81,6 @@ def new_station(event_id: int) -> ResponseReturnValue:
         try:
             station = setup.add_station(db.session(), actor, event.id, clean_form(request.form))
         except Invalid as err:
-            db.session().rollback()
             return form_failed("organiser/station_form.html", err, event=event, tab="stations")
         flash(_("Station “%(name)s” was added.", name=station.name), "success")
         return redirect(url_for("organiser.stations", event_id=event.id))
@@ -109,7 +107,6 @@ def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
             data = clean_form(request.form)
             setup.update_station(db.session(), actor, event.id, station.id, data)
         except Invalid as err:
-            db.session().rollback()
             return form_failed(
                 "organiser/station_form.html", err, event=event, tab="stations", station=station
             )

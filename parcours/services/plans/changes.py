@@ -2,7 +2,7 @@
 
 Nobody present is moved here: the open rounds lose the placements of people marked absent,
 and each present person without a station in an open round gets one through the latecomer
-rule (``plan_latecomers``). ``describe_changes`` tells the console what moved.
+rule (``plans.latecomers``). ``describe_changes`` tells the console what moved.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.services.common import audit
-from parcours.services.plan_data import (
+from parcours.services.plans.data import (
     Row,
     announce,
     evaluate_rows,
@@ -23,7 +23,7 @@ from parcours.services.plan_data import (
     plan_json,
     stored_rows,
 )
-from parcours.services.plan_latecomers import place_latecomer
+from parcours.services.plans.latecomers import place_latecomer
 from parcours.storage import Assignment, Event, Participant, Segment
 
 

@@ -20,8 +20,8 @@ from parcours.domain.errors import Conflict, NotFound, Unprocessable
 from parcours.domain.vocabulary import STAFF
 from parcours.planner.model import norm_org
 from parcours.services.common import audit, get_event, require_live
-from parcours.services.plan_changes import describe_changes, fill_open_rounds
-from parcours.services.plan_data import (
+from parcours.services.plans.changes import describe_changes, fill_open_rounds
+from parcours.services.plans.data import (
     announce,
     build_instance,
     evaluate_rows,
@@ -34,7 +34,7 @@ from parcours.services.plan_data import (
     stored_rows,
     writable,
 )
-from parcours.services.plan_edits import lock_plan, move_participant, set_locked, unlock_plan
+from parcours.services.plans.edits import lock_plan, move_participant, set_locked, unlock_plan
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Progress = Callable[[float, dict[str, Any]], None]

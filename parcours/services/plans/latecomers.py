@@ -22,7 +22,7 @@ from parcours.domain import rooms
 from parcours.planner.model import norm_org
 from parcours.services.broadcasts import Broadcast, publish
 from parcours.services.common import audit, get_event
-from parcours.services.plan_data import (
+from parcours.services.plans.data import (
     evaluate_rows,
     first_round,
     latest_run,

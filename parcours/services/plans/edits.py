@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
-from parcours.services.common import audit, require_live
-from parcours.services.plan_data import (
+from parcours.services.common import audit, require_live, unit_of_work
+from parcours.services.plans.data import (
     announce,
     evaluate_rows,
     event_for,
@@ -24,6 +24,7 @@ from parcours.services.plan_data import (
 from parcours.storage import Assignment, Participant, Segment, Station
 
 
+@unit_of_work
 def move_participant(
     session: Session,
     actor: Actor | None,
@@ -110,6 +111,7 @@ def _place(session: Session, segment: Segment, pid: int, rnd: int, sid: int) -> 
     row.station_id, row.group_no = sid, group
 
 
+@unit_of_work
 def set_locked(session: Session, actor: Actor | None, event_id: int, locked: bool) -> bool:
     """Lock or unlock the plan; a locked plan refuses recomputation and moves."""
     event = event_for(session, actor, event_id, "organiser")

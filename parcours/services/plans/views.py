@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.vocabulary import KINDS
 from parcours.services.common import require_event
-from parcours.services.plan_data import latest_run, started_rounds, stored_rows
+from parcours.services.plans.data import latest_run, started_rounds, stored_rows
 from parcours.storage import AccessToken, Event, Participant, Segment, Station
 
 KIND_ORDER = KINDS

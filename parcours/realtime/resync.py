@@ -1,0 +1,77 @@
+"""A round change published while Redis was down still reaches every process's phones.
+
+With several processes a state broadcast goes to the phones of its own process at once and to
+the other processes through Redis (python-socketio's PubSubManager). A message published while
+Redis is unreachable is dropped ("Cannot publish to redis... giving up"), so the phones on the
+other processes would show the old round until the next clock change. Each process therefore
+notes the highest `state` version it delivered to each event room, and its clock ticker (which
+reads every running clock about once a second anyway) sends the current state to its own
+sockets only (`ignore_queue`) when the database has been ahead of that for GRACE_S seconds.
+Found by the soak (tests/realtime/test_soak.py: "next" pressed while Redis restarts).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from parcours.domain import rooms
+from parcours.extensions import socketio
+from parcours.realtime.emit import NAMESPACE
+
+GRACE_S = 2.0
+
+
+class Delivered:
+    """The state versions this process handed to its own sockets, per event room."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, int] = {}
+        self.behind_since: dict[tuple[int, int], float] = {}
+
+    def note(self, message: dict[str, Any]) -> None:
+        """Record a message the manager delivers in this process (own or from Redis)."""
+        if message.get("event") != "state" or message.get("namespace") != NAMESPACE:
+            return
+        data = message.get("data")
+        first = data[0] if isinstance(data, list) and data else None
+        room = message.get("room")
+        if isinstance(first, dict) and isinstance(room, str):
+            version = first.get("version")
+            if isinstance(version, int) and version > self.versions.get(room, -1):
+                self.versions[room] = version
+
+    def watch(self, manager: Any) -> bool:
+        """Wrap a pub/sub manager's local delivery; False for a single process (no queue)."""
+        original = getattr(manager, "_handle_emit", None)
+        if original is None or not hasattr(manager, "_publish"):
+            return False
+
+        def handle(message: dict[str, Any]) -> Any:
+            self.note(message)
+            return original(message)
+
+        manager._handle_emit = handle
+        return True
+
+    def check(self, session: Any, event_id: int, version: int) -> bool:
+        """Send the state to this process's sockets if it missed version; True if it did."""
+        room = rooms.event_room(event_id)
+        known = self.versions.get(room)
+        if known is None:  # first sight (e.g. after a restart): sockets got it at connect
+            self.versions[room] = version
+            return False
+        if version <= known:
+            return False
+        now = time.monotonic()
+        since = self.behind_since.setdefault((event_id, version), now)
+        if now - since < GRACE_S:
+            return False  # the broadcast is probably on its way through Redis
+        from parcours.schemas.live import dump_state
+        from parcours.services import clock
+
+        data = dump_state(clock.state_of(session, event_id))
+        socketio.server.emit("state", data, to=room, namespace=NAMESPACE, ignore_queue=True)
+        self.versions[room] = max(known, int(data.get("version", version)))
+        self.behind_since = {k: v for k, v in self.behind_since.items() if k[0] != event_id}
+        return True

@@ -1,0 +1,189 @@
+"""Group commit for the socket's burst writes (notes): many writes, one transaction, one commit.
+
+At the end of a round every phone sends its note in the same second. Served one by one, each
+note pays for a Flask request context, a token query, a session and a commit of its own, and
+SQLite calls do not yield, so the acks of a burst all go out at its end. Here the socket handler
+of a note hands the write to this process's writer and waits; the writer greenlet takes every
+write that is queued (up to MAX_BATCH), checks all their tokens in one query and their size,
+role and rate, then runs each operation's handler in a SAVEPOINT of one transaction, commits
+once, and only then wakes the waiting handlers, which send their acks. So:
+
+- acknowledged only after it is durable: a handler is woken after the batch's COMMIT returned;
+- stored exactly once: each operation's handler is the same code as over HTTP (the duplicate
+  check by (author, client_id) sees the earlier writes of the same batch, which run on the same
+  connection), and a failed batch is rolled back as a whole before its writes are retried;
+- a revoked token is refused: the batch's tokens are read from the database right before the
+  batch (no cache), as the one-by-one path reads them;
+- anything but success leaves the batch: a write that fails (bad input, 403, 413, 429, a
+  revoked token) is rolled back to its savepoint and answered by the classic one-by-one path
+  (parcours.realtime.namespace), which localises the error and ends the socket of a revoked
+  token; an unexpected error or a failed COMMIT rolls the whole batch back and sends every write
+  of it to the one-by-one path (each is idempotent by its client_id);
+- the event loop stays responsive: the writer yields after every batch, so acks, broadcasts
+  (the facilitator's "next") and pages get their turn between batches of at most MAX_BATCH.
+
+Only operations whose handler touches nothing but `call.session` (no emit, no other I/O: it
+must not yield while the transaction holds SQLite's write lock) are batched (BATCHED).
+PARCOURS_GROUP_COMMIT=0 switches the writer off (every write one by one).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from parcours.extensions import socketio
+
+log = logging.getLogger(__name__)
+BATCHED = frozenset({"create_note"})
+MAX_BATCH = 100  # ~50 ms of work at most before acks, broadcasts and pages get the loop again
+RETRY = "retry"  # a job's outcome: answer it through the one-by-one path
+
+
+@dataclass
+class Job:
+    """One socket write waiting for the writer."""
+
+    op: Any
+    token: str | None
+    params: dict[str, Any]
+    payload: Any
+    client: str | None = None  # the phone's network address (Call.client)
+    done: Any = None  # an async-mode Event, set when outcome is known
+    outcome: Any = RETRY  # {status, body} after the commit, or RETRY
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Writer:
+    """One greenlet per process that commits queued socket writes in groups."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.jobs: deque[Job] = deque()
+        self.wake: Any = None
+        self.task: Any = None
+        self.batches = 0  # for tests and benchmarks: how many commits served how many writes
+        self.written = 0
+
+    def submit(
+        self,
+        op: Any,
+        token: str | None,
+        params: dict[str, Any],
+        payload: Any,
+        client: str | None = None,
+    ) -> Any:
+        """Queue a write and wait until it is committed; return {status, body} or RETRY."""
+        eio = socketio.server.eio
+        job = Job(op, token, params, payload, client, done=eio.create_event())
+        self.jobs.append(job)
+        if self.task is None:
+            self.wake = eio.create_event()
+            self.task = socketio.start_background_task(self._run)
+        self.wake.set()
+        job.done.wait()
+        return job.outcome
+
+    def _run(self) -> None:
+        while True:
+            if not self.jobs:
+                self.wake.clear()
+                if not self.jobs:
+                    self.wake.wait()
+                continue
+            socketio.sleep(0)  # let the handlers of frames already read queue their writes too
+            batch = [self.jobs.popleft() for _ in range(min(MAX_BATCH, len(self.jobs)))]
+            try:
+                with self.app.app_context():
+                    self._commit(batch)
+            except Exception:  # noqa: BLE001 - the writer must survive; the jobs go one by one
+                log.exception("group commit of %d writes failed; retrying one by one", len(batch))
+                for job in batch:
+                    job.outcome = RETRY
+            for job in batch:
+                job.done.set()
+            socketio.sleep(0)  # acks, broadcasts and pages before the next batch
+
+    def _commit(self, batch: list[Job]) -> None:
+        """Admit the batch's writes, then run them in one transaction (a savepoint each) and
+        commit once.
+
+        Nothing may yield to other greenlets while the transaction holds SQLite's write lock:
+        another writer would then wait in SQLite's busy handler, which blocks the whole
+        process, and the lock would never be given back. So everything that may do I/O (the
+        token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
+        the transaction run only the operations' handlers, which touch nothing but the session.
+        """
+        from parcours.domain.errors import ParcoursError
+        from parcours.extensions import db
+        from parcours.operations import Call, admit
+        from parcours.services.tokens import token_actors
+
+        assert db.engine is not None
+        with db.engine.connect() as conn:
+            session = Session(bind=conn)
+            try:  # tokens first, read fresh for every batch: a revoked one is refused
+                actors = token_actors(session, {job.token for job in batch if job.token})
+            finally:
+                session.close()
+                conn.rollback()
+            admitted: list[tuple[Job, Any]] = []
+            for job in batch:
+                found = actors.get(job.token or "")
+                if found is None:
+                    continue  # refused: the one-by-one path answers and ends the socket
+                actor = found[0]
+                params = {**job.params, "event_id": actor.event_id}
+                call = Call(session, actor, params, job.payload, {}, job.token, job.client)
+                try:
+                    admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
+                except ParcoursError:
+                    continue  # answered one by one (429 with Retry-After, 403, 413)
+                admitted.append((job, call))
+            if not admitted:
+                return
+            outer = conn.begin()
+            if conn.dialect.name == "sqlite":
+                # pysqlite opens its transaction lazily, and a first SAVEPOINT outside one would
+                # become the transaction itself (its RELEASE would commit): begin it ourselves
+                conn.exec_driver_sql("BEGIN")
+            session = Session(bind=conn, join_transaction_mode="create_savepoint")
+            done: list[tuple[Job, dict[str, Any]]] = []
+            try:
+                for job, call in admitted:
+                    call.session = session
+                    try:
+                        status, body = job.op.handler(call)
+                    except ParcoursError:
+                        session.rollback()  # this write's savepoint only; answered one by one
+                        continue
+                    done.append((job, {"status": status, "body": body}))
+                session.close()
+                outer.commit()
+            except BaseException:
+                session.close()
+                outer.rollback()
+                raise
+        self.batches += 1
+        self.written += len(done)
+        for job, outcome in done:
+            job.outcome = outcome
+
+
+def writer_for(app: Any) -> Writer | None:
+    """Return the app's writer (created on first use), or None if group commit is off."""
+    if not app.config.get("GROUP_COMMIT") or app.config.get("ASYNC_MODE") == "threading":
+        return None  # off, or in-process tests (threads): every write one by one
+    found = app.extensions.get("parcours_writer")
+    if found is None:
+        found = app.extensions["parcours_writer"] = Writer(app)
+    return found  # type: ignore[no-any-return]
+
+
+def batched(op: Any) -> bool:
+    """Return whether op's socket writes go through the group-commit writer."""
+    return op.name in BATCHED

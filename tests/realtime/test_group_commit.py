@@ -1,0 +1,178 @@
+"""The group-commit writer (parcours.realtime.writer) on real server processes, under eventlet
+and gevent: a burst of socket notes is stored exactly once, each acknowledged only once it is
+committed (visible to another connection, and still there after a SIGKILL), and a write that
+fails inside a batch sends that batch one by one without losing or doubling the others."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.conftest import Server
+from tests.realtime.test_live_server import create, crowd_file, post_clock
+
+pytestmark = pytest.mark.server
+MODES = ["eventlet", "gevent"]
+
+
+def db_file(server: Server) -> Path:
+    return Path(server.database_url.removeprefix("sqlite:///"))
+
+
+def stored(server: Server, client_id: str) -> int:
+    """How many committed notes carry client_id (read by another connection)."""
+    with sqlite3.connect(db_file(server)) as conn:
+        return int(
+            conn.execute("SELECT COUNT(*) FROM notes WHERE client_id = ?", (client_id,)).fetchone()[
+                0
+            ]
+        )
+
+
+def phone(server: Server, token: str) -> socketio.Client:
+    client = socketio.Client(reconnection=False)
+    client.connect(
+        server.url,
+        namespaces=["/live"],
+        transports=["websocket"],
+        auth={"token": token},
+        wait_timeout=20,
+    )
+    return client
+
+
+def burst(
+    clients: list[socketio.Client],
+    notes: list[dict[str, Any]],
+    on_ack: Callable[[dict[str, Any], dict[str, Any]], Any] | None = None,
+    timeout: float = 30,
+) -> list[Any]:
+    """Send note i from clients[i % len(clients)], all released at once; return the acks."""
+    gate = threading.Barrier(len(notes))
+
+    def one(i: int) -> Any:
+        gate.wait()
+        try:
+            ack = clients[i % len(clients)].call(
+                "note", notes[i], namespace="/live", timeout=timeout
+            )
+        except Exception as err:  # noqa: BLE001 - no ack (the server was killed) is a result
+            return f"no ack: {type(err).__name__}"
+        return on_ack(notes[i], ack) if on_ack else ack
+
+    with ThreadPoolExecutor(len(notes)) as pool:
+        return list(pool.map(one, range(len(notes))))
+
+
+def close(clients: list[socketio.Client]) -> None:
+    """Disconnect all at once (a close after a killed server waits for its timeout)."""
+    with ThreadPoolExecutor(len(clients)) as pool:
+        list(pool.map(lambda c: c.disconnect(), clients))
+
+
+def start_event(server_factory: Any, tmp_path: Path, mode: str, people: int) -> tuple[Any, Any]:
+    server = server_factory(mode).start()
+    info = create(server, crowd_file(tmp_path, people))
+    start = post_clock(server, info, info["facilitator_token"], action="start")
+    assert start.status_code == 200, start.text
+    return server, info
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_burst_is_stored_once_and_each_ack_follows_its_commit(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    server, info = start_event(server_factory, tmp_path, mode, 40)
+    clients = [phone(server, p["token"]) for p in info["participants"]]
+    try:
+        notes: list[dict[str, Any]] = []
+        for n in range(len(clients)):  # each phone: a note, and the same note again at once
+            note = {"client_id": str(uuid.uuid4()), "text": f"Gespräch {n}\nZeile zwei"}
+            notes.append(note)
+        twice = notes + notes  # note i and its repeat go out from the same phone, at once
+        bad = {"client_id": "not-a-uuid", "text": "x"}
+
+        def checked(note: dict[str, Any], ack: dict[str, Any]) -> tuple[int, int]:
+            # read by another connection the moment the ack arrived: committed already
+            return ack["status"], stored(server, note["client_id"])
+
+        answers = burst(clients, [*twice, bad], checked)
+        by_note: dict[str, list[int]] = {}
+        for note, (status, seen) in zip(twice, answers[:-1], strict=True):
+            by_note.setdefault(note["client_id"], []).append(status)
+            assert seen == 1, f"acked {status} before its note was committed"
+        assert all(sorted(s) == [200, 201] for s in by_note.values()), by_note
+        assert answers[-1][0] == 400  # the bad one is refused, with its field, the others stored
+        for note in notes:
+            assert stored(server, note["client_id"]) == 1
+        with sqlite3.connect(db_file(server)) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == len(notes)
+        # a repeat later (the retry after a lost ack) is answered 200 and stores nothing
+        again = burst(clients, notes)
+        assert [a["status"] for a in again] == [200] * len(notes)
+    finally:
+        close(clients)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_write_failing_inside_a_batch_sends_the_batch_one_by_one(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    server, info = start_event(server_factory, tmp_path, mode, 30)
+    with sqlite3.connect(db_file(server)) as conn:  # a fault in the database itself, on one note
+        conn.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON notes WHEN NEW.text = 'boom' "
+            "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
+    clients = [phone(server, p["token"]) for p in info["participants"]]
+    try:
+        notes = [{"client_id": str(uuid.uuid4()), "text": f"Notiz {n}"} for n in range(30)]
+        notes[7]["text"] = "boom"
+        acks = burst(clients, notes)
+        statuses = [a["status"] for a in acks]
+        assert statuses[7] == 500 and acks[7]["body"]["error"]["code"] == "internal_error"
+        assert statuses[:7] + statuses[8:] == [201] * 29
+        assert [stored(server, n["client_id"]) for n in notes] == [1] * 7 + [0] + [1] * 22
+    finally:
+        close(clients)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_acknowledged_note_survives_a_sigkill_mid_burst(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    server, info = start_event(server_factory, tmp_path, mode, 60)
+    clients = [phone(server, p["token"]) for p in info["participants"]]
+    notes = [{"client_id": str(uuid.uuid4()), "text": f"Notiz {n}"} for n in range(60)]
+    killed = threading.Event()
+
+    def kill_at_first_ack(note: dict[str, Any], ack: dict[str, Any]) -> int:
+        if not killed.is_set():
+            killed.set()
+            server.kill()  # the rest of the burst is cut off, mid-batch or between batches
+        return int(ack["status"])
+
+    answers = burst(clients, notes, kill_at_first_ack, timeout=10)
+    close(clients)
+    acked = [n for n, a in zip(notes, answers, strict=True) if a == 201]
+    assert acked, answers
+    for note in acked:  # acknowledged means committed: nothing acked is lost
+        assert stored(server, note["client_id"]) == 1
+    server.start()  # the phones send again what they had no ack for; nothing is doubled
+    clients = [phone(server, p["token"]) for p in info["participants"]]
+    try:
+        again = burst(clients, notes)
+        for note, answer, ack in zip(notes, answers, again, strict=True):
+            assert ack["status"] == (200 if answer == 201 else ack["status"])
+            assert ack["status"] in (200, 201)
+            assert stored(server, note["client_id"]) == 1
+    finally:
+        close(clients)

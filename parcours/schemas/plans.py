@@ -23,6 +23,7 @@ def segment_field() -> fields.Integer:
     return fields.Integer(
         load_default=None,
         allow_none=True,
+        strict=True,
         validate=validate.Range(min=1),
         metadata={"description": "the parcours segment (agenda item); left out: the first"},
     )
@@ -82,6 +83,7 @@ class PlanFormSchema(PlanRequestSchema):
 
     from_form = True
 
+    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     csrf_token = fields.String(load_default=None)
 
 

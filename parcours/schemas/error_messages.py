@@ -120,6 +120,12 @@ EXACT: dict[str, Callable[[], str]] = {
     ),
     "The request body is too large.": lambda: gettext("The request body is too large."),
     "Something went wrong on our side.": lambda: gettext("Something went wrong on our side."),
+    "a station of interest cannot also be avoided": lambda: gettext(
+        "a station of interest cannot also be avoided"
+    ),
+    "no parcours with rounds of this event": lambda: gettext(
+        "no parcours with rounds of this event"
+    ),
 }
 
 SERVICE_PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
@@ -132,6 +138,10 @@ SERVICE_PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         (
             r"^no station with id (?P<id>\d+)$",
             lambda **kw: gettext("no station with id %(id)s", **kw),
+        ),
+        (
+            r"^no round (?P<r>\d+): the parcours have (?P<n>\d+)$",
+            lambda **kw: gettext("there is no round %(r)s: the parcours have %(n)s rounds", **kw),
         ),
         (
             r"^no participant with id (?P<id>\d+)$",
@@ -211,6 +221,10 @@ def field_label(path: str) -> str:
         "language": gettext("Language"),
         "interests": gettext("Interests"),
         "must_visit": gettext("Must visit"),
+        "avoid": gettext("Never send to"),
+        "stay_put": gettext("Stays put"),
+        "absent_rounds": gettext("Away in rounds"),
+        "segment_id": gettext("Parcours"),
         "station_code": gettext("Station code"),
         "station_id": gettext("Station"),
         "consent": gettext("Consent"),

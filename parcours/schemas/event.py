@@ -91,6 +91,15 @@ class JoinSchema(StrictSchema):
         validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number"),
     )
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
+    # what the plan's rules need, all optional: stations not to be sent to (e.g. one's own
+    # employer's), staying at one station (e.g. for mobility), rounds one is not there for
+    avoid = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
+    stay_put = fields.Boolean(load_default=False)
+    absent_rounds = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=100),
+    )
     language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     consent = fields.Boolean(
         required=True,

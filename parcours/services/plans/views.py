@@ -15,6 +15,7 @@ from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event
 from parcours.services.plans.data import (
     all_parcours,
+    first_round,
     is_locked,
     latest_run,
     started_rounds,
@@ -58,7 +59,8 @@ def overview(
     data["locked"] = is_locked(event, segment)
     data["grid"] = grid(event, segment, rows, people)
     data["encounters"] = encounters(rows, people)
-    data["without_route"] = without_route(rows, people, segment.rounds, started)
+    before = first_round(event, segment)
+    data["without_route"] = without_route(rows, people, segment.rounds, started, before)
     return data
 
 
@@ -79,13 +81,20 @@ def grid(
             line.append({
                 "round": rnd,
                 "people": [{"id": p, "name": _name(people, p),
-                            "revisit": visits[(p, station.id)] > 1} for p in pids],
+                            "revisit": visits[(p, station.id)] > 1 and not _stays(people, p)}
+                           for p in pids],
                 "count": len(pids),
                 "over": len(pids) > station.capacity,
                 "kinds": [(k, kinds[k]) for k in KIND_ORDER if kinds[k]],
             })  # fmt: skip
         out.append({"station": station, "cells": line})
     return out
+
+
+def _stays(people: dict[int, Participant], pid: int) -> bool:
+    """Return whether someone stays at one station by design (a repeat visit is no breach)."""
+    person = people.get(pid)
+    return bool(person and person.stay_put)
 
 
 def _name(people: dict[int, Participant], pid: int) -> str:
@@ -111,13 +120,23 @@ def encounters(rows: list[Any], people: dict[int, Participant]) -> dict[str, Any
 
 
 def without_route(
-    rows: list[Any], people: dict[int, Participant], rounds: int, started: int
+    rows: list[Any],
+    people: dict[int, Participant],
+    rounds: int,
+    started: int,
+    first: int = 0,
 ) -> list[Participant]:
-    """Return present participants with no station in some round still to come."""
+    """Return present participants with no station in some round still to come that they are
+    here for (``first``: the parcours rounds of the agenda before this one, as absent rounds
+    count on across parcours)."""
     placed = Counter(pid for pid, rnd, _s, _g in rows if rnd > started)
-    need = rounds - started
+
+    def need(person: Participant) -> int:
+        away = {int(r) for r in person.absent_rounds or () if str(r).isdigit()}
+        return sum(1 for r in range(started + 1, rounds + 1) if first + r not in away)
+
     return sorted(
-        (p for p in people.values() if p.present and need > 0 and placed[p.id] < need),
+        (p for p in people.values() if p.present and placed[p.id] < need(p)),
         key=lambda p: p.name,
     )
 

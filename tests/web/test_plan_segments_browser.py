@@ -123,6 +123,7 @@ def test_two_parcours_planned_moved_locked_printed_and_followed(
     last = card.locator(f'table[data-segment="{second}"] tbody tr').nth(1)
     assert target["name"] in last.inner_text()
     shot(page, "3-route-cards")
+    card.screenshot(path=str(SHOTS / "3b-one-route-card.png"))
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (SHOTS / "route-cards.pdf").write_bytes(pdf)
     assert_paper(pdf, A6, len(info["participants"]))  # both routes fit on each card's one page

@@ -53,10 +53,8 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_two_parcours_planned_moved_locked_printed_and_followed(
-    page: Any, browser: Any, setup: Any
-) -> None:
-    server, info = setup
+def plan_both(page: Any, server: Server, info: dict[str, Any]) -> tuple[str, Any]:
+    """Log in on the plan page and compute every parcours; return the page's URL and tabs."""
     plan = f"{server.url}/organiser/events/{info['event_id']}/plan"
     page.goto(plan)
     page.fill("#email", EMAIL)
@@ -65,21 +63,21 @@ def test_two_parcours_planned_moved_locked_printed_and_followed(
     page.wait_for_url(plan)
     tabs = page.locator("#segment-tabs a")
     assert tabs.count() == 2 and tabs.nth(0).get_attribute("aria-current") == "page"
-    first, second = (int(tabs.nth(i).get_attribute("data-segment")) for i in range(2))
-
     page.fill("#time_limit", "1")  # every parcours (the default choice)
     page.click("form.plan-form button[type=submit]")
     page.wait_for_selector("table.plan-grid", timeout=60_000)
     assert page.locator("table.plan-grid tbody tr:first-child td.cell").count() == 3
-    assert page.locator(f'#later-parcours li[data-segment="{second}"] a').count() == 1
     shot(page, "1-first-parcours")
+    return plan, tabs
 
-    tabs.nth(1).click()  # the second parcours: its own grid of 2 rounds
-    page.wait_for_url(re.compile(rf".*segment={second}$"))
-    assert page.locator("table.plan-grid tbody tr:first-child td.cell").count() == 2
-    rows = api(
-        server, info["organiser_token"], f"/events/{info['event_id']}/plan?segment_id={second}"
-    )
+
+def move_in_second(
+    page: Any, server: Server, info: dict[str, Any], second: int
+) -> tuple[dict[str, Any], dict[int, int], dict[str, Any]]:
+    """Move one person by hand in round 2 of the second parcours; return the person, their
+    route before the move and the station they were moved to."""
+    url = f"/events/{info['event_id']}/plan"
+    rows = api(server, info["organiser_token"], f"{url}?segment_id={second}")
     person = info["participants"][6]
     mine = {
         r["round"]: r["station_id"]
@@ -95,32 +93,22 @@ def test_two_parcours_planned_moved_locked_printed_and_followed(
     assert page.locator("[data-move-result].flash-success").count() == 1
     cell = page.locator(f'tr[data-station="{target["id"]}"] td[data-round="2"] .cell-names')
     assert person["name"] in cell.inner_text()
-    first_plan = api(server, info["organiser_token"], f"/events/{info['event_id']}/plan")
-    moved = api(
-        server, info["organiser_token"], f"/events/{info['event_id']}/plan?segment_id={second}"
-    )
-    assert {"participant_id": person["id"], "round": 2, "station_id": target["id"]} in moved[
-        "assignments"
-    ]
+    first_plan = api(server, info["organiser_token"], url)
+    moved = api(server, info["organiser_token"], f"{url}?segment_id={second}")
+    row = {"participant_id": person["id"], "round": 2, "station_id": target["id"]}
+    assert row in moved["assignments"]
     assert moved["metrics"]["manual_moves"] == 1 and first_plan["metrics"]["manual_moves"] == 0
+    return person, mine, target
 
-    page.click(f'#lock button[data-lock-segment="{second}"]')
-    page.wait_for_url(re.compile(rf".*segment={second}$"))
-    assert page.locator(".plan-locked").count() == 1
-    assert page.locator("#move form").count() == 0  # locked: no moves
-    assert page.locator("form.plan-form").count() == 0
-    shot(page, "2-second-parcours-locked")
-    tabs.nth(0).click()
-    page.wait_for_url(re.compile(rf".*segment={first}$"))
-    assert page.locator(".plan-locked").count() == 0 and page.locator("#move form").count() == 1
 
+def print_cards(page: Any, plan: str, info: dict[str, Any], person: Any, target: Any) -> None:
+    """Route cards list both parcours, each card on one A6 page."""
     page.goto(f"{plan}/route-cards")
-    cards = page.locator("article.route-card")
-    assert cards.count() == len(info["participants"])
+    assert page.locator("article.route-card").count() == len(info["participants"])
     card = page.locator(f'article.route-card[data-participant="{person["id"]}"]')
     assert card.locator("table").count() == 2
     assert card.locator(".rc-part").all_inner_texts() == ["Parcours 1", "Parcours 2"]
-    last = card.locator(f'table[data-segment="{second}"] tbody tr').nth(1)
+    last = card.locator("table").nth(1).locator("tbody tr").nth(1)
     assert target["name"] in last.inner_text()
     shot(page, "3-route-cards")
     card.screenshot(path=str(SHOTS / "3b-one-route-card.png"))
@@ -128,7 +116,11 @@ def test_two_parcours_planned_moved_locked_printed_and_followed(
     (SHOTS / "route-cards.pdf").write_bytes(pdf)
     assert_paper(pdf, A6, len(info["participants"]))  # both routes fit on each card's one page
 
-    # the clock runs into the second parcours: the phone shows that parcours' station
+
+def phone_in_second(
+    browser: Any, server: Server, info: dict[str, Any], person: Any, station: int, moved: Any
+) -> None:
+    """Run the clock into the second parcours: the phone shows that parcours' station."""
     facilitator = info["facilitator_token"]
     state = api(server, facilitator, f"/events/{info['event_id']}/clock", {"action": "start"})
     while state["segment"]["title"] != "Parcours 2":
@@ -140,12 +132,39 @@ def test_two_parcours_planned_moved_locked_printed_and_followed(
         phone.wait_for_selector('body[data-round="1"][data-phase="running"]', timeout=10_000)
         phone.wait_for_function(
             "name => document.querySelector('#now-station').textContent === name",
-            arg=names[mine[1]],
+            arg=names[station],
             timeout=10_000,
         )
         assert phone.text_content("#segment-title") == "Parcours 2"
         assert phone.locator("#route li").count() == 2
-        assert names[target["id"]] in phone.locator('#route li[data-round="2"]').inner_text()
+        assert moved["name"] in phone.locator('#route li[data-round="2"]').inner_text()
         shot(phone, "4-phone-second-parcours")
     finally:
         phone.context.close()
+
+
+def test_two_parcours_planned_moved_locked_printed_and_followed(
+    page: Any, browser: Any, setup: Any
+) -> None:
+    server, info = setup
+    plan, tabs = plan_both(page, server, info)
+    first, second = (int(tabs.nth(i).get_attribute("data-segment")) for i in range(2))
+    assert page.locator(f'#later-parcours li[data-segment="{second}"] a').count() == 1
+    tabs.nth(1).click()  # the second parcours: its own grid of 2 rounds
+    page.wait_for_url(re.compile(rf".*segment={second}$"))
+    assert page.locator("table.plan-grid tbody tr:first-child td.cell").count() == 2
+    assert page.locator("#replan-elsewhere").count() == 1  # re-planning is the first's now
+    person, before, target = move_in_second(page, server, info, second)
+
+    page.click(f'#lock button[data-lock-segment="{second}"]')
+    page.wait_for_url(re.compile(rf".*segment={second}$"))
+    assert page.locator(".plan-locked").count() == 1
+    assert page.locator("#move form").count() == 0  # locked: no moves
+    assert page.locator("form.plan-form").count() == 0
+    shot(page, "2-second-parcours-locked")
+    tabs.nth(0).click()
+    page.wait_for_url(re.compile(rf".*segment={first}$"))
+    assert page.locator(".plan-locked").count() == 0 and page.locator("#move form").count() == 1
+
+    print_cards(page, plan, info, person, target)
+    phone_in_second(browser, server, info, person, before[1], target)

@@ -57,6 +57,10 @@ def overview(
     started = started_rounds(session, event, segment)
     data.update(run=run, rows=rows, started=started, people=people)
     data["locked"] = is_locked(event, segment)
+    running = next(  # re-planning works on the parcours that is running or next
+        (s for s in data["segments"] if started_rounds(session, event, s) < s.rounds), segment
+    )
+    data["replan_segment"] = running
     data["grid"] = grid(event, segment, rows, people)
     data["encounters"] = encounters(rows, people)
     before = first_round(event, segment)

@@ -16,7 +16,7 @@ from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plans
 from parcours.services.plans import views as plan_views
-from parcours.services.plans.data import latest_run
+from parcours.services.plans.data import all_parcours, latest_run
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import kind_labels, local_time
 from parcours.web.plan_jobs import registry
@@ -174,9 +174,12 @@ def blueprints() -> list[Blueprint]:
 
 def panel_context(event: Any) -> dict[str, Any]:
     """Return what the event overview's plan panel shows."""
-    segment = plan_views.first_parcours(event)
-    run = latest_run(db.session(), segment.id) if segment else None
-    return {"segment": segment, "run": run}
+    session = db.session()
+    segments = all_parcours(event)
+    segment = segments[0] if segments else None
+    run = latest_run(session, segment.id) if segment else None
+    later = [(seg, latest_run(session, seg.id)) for seg in segments[1:]]
+    return {"segment": segment, "run": run, "later": later}
 
 
 @bp.app_context_processor

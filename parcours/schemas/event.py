@@ -19,6 +19,9 @@ class SegmentSchema(Schema):
     round_minutes = fields.Integer()
     transition_minutes = fields.Integer()
     mode = fields.String()
+    plan_locked = fields.Boolean(
+        metadata={"description": "a parcours' plan locked on its own (the event's locks all)"}
+    )
 
 
 class StationSchema(Schema):

@@ -62,6 +62,11 @@ def test_each_parcours_is_read_moved_and_locked_on_its_own(
     locked = client.post(_url(info, "/lock"), json={"segment_id": second}, headers=headers)
     assert locked.status_code == 200
     assert locked.json == {"event_id": info["event_id"], "locked": True, "segment_id": second}
+    agenda = client.get(f"/api/v1/events/{info['event_id']}", headers=headers).json["agenda"]
+    assert {s["id"]: s["plan_locked"] for s in agenda if s["kind"] == "parcours"} == {
+        first: False,
+        second: True,
+    }
     body.update(round=1)
     assert client.post(_url(info, "/moves"), json=body, headers=headers).status_code == 409
     again = client.post(_url(info), json={"segment_id": second, "time_limit": 1}, headers=headers)

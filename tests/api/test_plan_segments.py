@@ -121,3 +121,38 @@ def test_a_segment_that_is_not_a_parcours_of_the_event_is_refused(
         response = client.post(_url(info, tail), json=body, headers=headers)
         assert response.status_code == 400, (tail, response.json)
         assert "segment_id" in response.json["error"]["fields"]
+
+
+def test_live_views_follow_the_parcours_the_clock_is_in(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    info = make_event(rules_event(parcours=2))
+    first, second = _segments(app, info["event_id"])
+    plan = plan_of(client, info, seed=5)
+    later = plan["segments"][0]["assignments"]
+    base = f"/api/v1/events/{info['event_id']}"
+    clock = f"{base}/clock"
+    state = client.post(clock, json={"action": "start"}, headers=auth(info["facilitator_token"]))
+    while state.json["segment"]["title"] != "Parcours 1":
+        state = client.post(clock, json={"action": "next"}, headers=auth(info["facilitator_token"]))
+    person = info["participants"][7]
+    me = client.get("/api/v1/me", headers=auth(person["token"])).json
+    assert me["segment_id"] == first and len(me["route"]) == 3
+    while state.json["segment"]["title"] != "Parcours 2":
+        state = client.post(clock, json={"action": "next"}, headers=auth(info["facilitator_token"]))
+    me = client.get("/api/v1/me", headers=auth(person["token"])).json
+    mine = {r["round"]: r["station_id"] for r in later if r["participant_id"] == person["id"]}
+    assert me["segment_id"] == second
+    assert [step["station"]["id"] for step in me["route"]] == [mine[1], mine[2]]
+    assert me["current"]["station"]["id"] == mine[1]
+    station = info["stations"][1]
+    roster = client.get(
+        f"{base}/stations/{station['id']}/roster", headers=auth(station["host_token"])
+    ).json
+    expected = {
+        r["participant_id"] for r in later if r["round"] == 1 and r["station_id"] == station["id"]
+    }
+    assert roster["segment_id"] == second and roster["round"] == 1
+    assert {e["participant_id"] for e in roster["expected"]} == expected
+    board = client.get(f"{base}/rotation", headers=auth(info["screen_token"])).json
+    assert board["segment_id"] == second and len(board["rounds"]) == 2

@@ -94,6 +94,7 @@ def test_a_single_parcours_can_be_planned_alone(app: Any, client: Any, make_even
     headers = auth(info["organiser_token"])
     only = plan_of(client, info, seed=2, segment_id=second)
     assert "segments" not in only
+    assert only["segment_id"] == second and only["title"] == "Parcours 2"
     assert {r["round"] for r in only["assignments"]} == {1, 2}
     nothing = client.get(_url(info), headers=headers)  # the first was not planned
     assert nothing.status_code == 404
@@ -156,3 +157,23 @@ def test_live_views_follow_the_parcours_the_clock_is_in(
     assert {e["participant_id"] for e in roster["expected"]} == expected
     board = client.get(f"{base}/rotation", headers=auth(info["screen_token"])).json
     assert board["segment_id"] == second and len(board["rounds"]) == 2
+
+
+def test_with_the_first_parcours_locked_every_parcours_means_the_others(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    info = make_event(rules_event(parcours=2))
+    first, second = _segments(app, info["event_id"])
+    headers = auth(info["organiser_token"])
+    before = plan_of(client, info, seed=1)
+    assert client.post(_url(info, "/lock"), json={"segment_id": first}, headers=headers).json[
+        "locked"
+    ]
+    again = plan_of(client, info, seed=2)
+    assert again["segment_id"] == second and again["segments"] == []
+    assert client.get(_url(info), headers=headers).json["assignments"] == before["assignments"]
+    assert client.post(_url(info, "/lock"), json={"segment_id": second}, headers=headers).json[
+        "locked"
+    ]
+    response = client.post(_url(info), json={"time_limit": 1}, headers=headers)
+    assert response.status_code == 409  # every parcours is locked

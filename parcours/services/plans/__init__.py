@@ -93,8 +93,9 @@ def compute_plan(
         options = (seed, time_limit, mode if index == 0 else None, priority, segment.id)
         ticks = progress if index == 0 else None
         data = _plan_and_store(session, event, actor, options, ticks, "plan.compute")
+        named = index > 0 or segment.id != parcours_segment(session, event_id).id
         results.append(
-            data if index == 0 else {"segment_id": segment.id, "title": segment.title, **data}
+            {"segment_id": segment.id, "title": segment.title, **data} if named else data
         )
     result = results[0]
     if len(results) > 1 or (segment_id is None and later_parcours(session, event_id)):

@@ -15,7 +15,7 @@ from parcours.domain.vocabulary import LANGUAGE_NAMES as LANGUAGE_NAMES
 from parcours.domain.vocabulary import LANGUAGES as LANGUAGES
 from parcours.domain.vocabulary import ORGANISER_LANGUAGES as ORGANISER_LANGUAGES
 from parcours.domain.vocabulary import RTL_LANGUAGES as RTL_LANGUAGES
-from parcours.schemas.messages import localize
+from parcours.schemas.error_messages import localize
 
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack

@@ -196,6 +196,23 @@ def text_field(maximum: int, required: bool = False, *, multiline: bool = False)
     return kind(required=required, load_default="", validate=validate.Length(max=maximum))
 
 
+class Person(Schema):
+    """A participant by name only: no contact details (hosts, kiosks and other participants)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
+class WrittenOut(Schema):
+    """What every entry a phone or tablet wrote shows back: its id, the client_id the device
+    made for it (the outbox matches the answer by it) and when it was stored."""
+
+    id = fields.Integer()
+    client_id = fields.String()
+    created_at = fields.DateTime()
+
+
 class ClientId(fields.String):
     """The UUID a device makes for each write (any case in, lower case out)."""
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
-from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+from parcours.schemas.common import (
+    KINDS,
+    LANGUAGES,
+    Person,
+    StrictBoolean,
+    StrictSchema,
+    name_field,
+    text_field,
+)
 
 
 class SegmentSchema(Schema):
@@ -53,12 +59,9 @@ class EventSchema(Schema):
     stations = fields.List(fields.Nested(StationSchema))
 
 
-class ParticipantPublicSchema(Schema):
+class ParticipantPublicSchema(Person):
     """What hosts and other participants may see of a person: no contact details."""
 
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
     kind = fields.String()
 
 
@@ -102,17 +105,6 @@ class JoinResultSchema(Schema):
     participant = fields.Nested(ParticipantSchema)
     token = fields.String()
     url = fields.String()
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false as JSON writes them: "yes", 1 and "true" are refused."""
-
-    default_error_messages = {"invalid": "must be true or false"}
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 class RegistrationIn(StrictSchema):

@@ -302,3 +302,54 @@ def test_make_test_checks_the_layer_contracts() -> None:
             and forbidden <= set(c["forbidden_modules"])
             for c in contracts
         ), f"no import-linter contract keeps {sorted(sources)} from {sorted(forbidden)}"
+
+
+# The one definition of each word list: domain/vocabulary.py, and the planner's modes.
+VOCABULARY_HOMES = {"parcours/domain/vocabulary.py", "parcours/planner/model.py"}
+# Literal lists that equal a vocabulary list but stay, each with its reason.
+VOCABULARY_ALLOWED = {
+    # the OpenAPI document prints an operation's roles in this order ("Roles: ..."); STAFF or
+    # EVERYONE would reorder them and change the document
+    ("parcours/api/wall.py", ("organiser", "facilitator", "screen", "participant", "host")),
+    ("parcours/services/wall.py", ("facilitator", "organiser")),
+}
+
+
+def _vocabulary() -> dict[str, frozenset[str]]:
+    from parcours.domain import vocabulary
+    from parcours.planner.model import MODES, PRIORITIES
+
+    lists = {
+        name: frozenset(value)
+        for name, value in vars(vocabulary).items()
+        if name.isupper() and isinstance(value, tuple | dict)
+    }
+    return {**lists, "MODES": frozenset(MODES), "PRIORITIES": frozenset(PRIORITIES)}
+
+
+def test_each_word_list_is_written_once() -> None:
+    """Kinds, languages, roles, staff, phases and modes: no second literal copy in the code
+    or the templates (a subset, like the roles of one operation, is fine)."""
+    words = _vocabulary()
+    found = []
+    for path, tree in _sources():
+        if path in VOCABULARY_HOMES:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Tuple | ast.List | ast.Set) or len(node.elts) < 2:
+                continue
+            values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+            if len(values) != len(node.elts) or (path, tuple(values)) in VOCABULARY_ALLOWED:
+                continue
+            same = [name for name, words_ in words.items() if set(values) == words_]
+            if same:
+                found.append(f"{path}:{node.lineno} repeats {' = '.join(same)}")
+    literal = re.compile(r"[(\[]\s*((?:['\"][\w-]+['\"]\s*,\s*)+['\"][\w-]+['\"])\s*,?\s*[)\]]")
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            for match in literal.finditer(line):
+                values = set(re.findall(r"['\"]([\w-]+)['\"]", match.group(1)))
+                same = [name for name, words_ in words.items() if values == words_]
+                if same:
+                    found.append(f"{template.relative_to(ROOT)}:{number} repeats {same}")
+    assert not found, "\n".join(found)

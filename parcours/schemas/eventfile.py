@@ -10,6 +10,7 @@ from marshmallow import ValidationError as MError
 from marshmallow import fields, validate, validates_schema
 
 from parcours.domain.vocabulary import SEGMENT_KINDS
+from parcours.planner.model import MODES
 from parcours.schemas.common import (
     KINDS,
     LANGUAGES,
@@ -18,8 +19,6 @@ from parcours.schemas.common import (
     name_field,
     text_field,
 )
-
-MODES = ("individual", "groups")
 
 
 class WholeNumber(fields.Integer):

@@ -122,22 +122,25 @@ RENAMED = {
 }
 
 
+# the clock's phases (domain.vocabulary.PHASES) and refusals as a refusal names them
+PHASE_NAMES = {
+    "not_started": N_("not started"),
+    "running": N_("running"),
+    "paused": N_("paused"),
+    "transition": N_("changing stations"),
+    "finished": N_("finished"),
+}
+CLOCK_REFUSALS = {
+    "start": N_("The clock cannot start: it is %(state)s."),
+    "pause": N_("The clock cannot pause: it is %(state)s."),
+    "resume": N_("The clock cannot resume: it is %(state)s."),
+    "be extended": N_("The clock cannot be extended: it is %(state)s."),
+}
+
+
 def _clock_refusal(what: str, phase: str) -> str:
-    phases = {
-        "not_started": gettext("not started"),
-        "running": gettext("running"),
-        "paused": gettext("paused"),
-        "transition": gettext("changing stations"),
-        "finished": gettext("finished"),
-    }
-    state = phases.get(phase, phase)
-    if what == "start":
-        return gettext("The clock cannot start: it is %(state)s.", state=state)
-    if what == "pause":
-        return gettext("The clock cannot pause: it is %(state)s.", state=state)
-    if what == "resume":
-        return gettext("The clock cannot resume: it is %(state)s.", state=state)
-    return gettext("The clock cannot be extended: it is %(state)s.", state=state)
+    state = gettext(PHASE_NAMES[phase]) if phase in PHASE_NAMES else phase
+    return gettext(CLOCK_REFUSALS[what], state=state)
 
 
 def _hard_rules(rest: str) -> str:

@@ -131,22 +131,21 @@ def test_no_module_is_loaded_by_name() -> None:
             and node.func.id in ("getattr", "hasattr")
             and node.args
         ]
+        call_ids = {id(c) for c in calls}
         roots = {(_dotted(c.args[0]) or "").split(".")[0] for c in calls}
         modules = _module_names(tree, _package_of(path), roots - {""})
         for node in ast.walk(tree):
             where = f"{path}:{getattr(node, 'lineno', '?')}"
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names]
-                module = node.module if isinstance(node, ast.ImportFrom) else None
-                if "importlib" in ([module] if module else []) + names or any(
-                    n.startswith("importlib.") for n in names + [module or ""]
-                ):
+                read = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                read += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                if any(m.split(".")[0] == "importlib" for m in read):
                     found.append(f"{where} imports importlib")
             elif isinstance(node, ast.Name) and node.id == "__import__":
                 found.append(f"{where} uses __import__")
             elif isinstance(node, ast.Attribute) and _dotted(node) == "sys.modules":
                 found.append(f"{where} looks a module up in sys.modules")
-            elif node in calls:
+            elif id(node) in call_ids:
                 assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 target = _dotted(node.args[0])
                 root = target.split(".")[0] if target else None

@@ -25,6 +25,7 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _SUSPECT = "\ud800-\udfff\u202a-\u202e\u2066-\u2069\x7f-\x9f"
 _SUSPECT_LINE = re.compile(f"[\x00-\x1f{_SUSPECT}]")
 _SUSPECT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SUSPECT}]")
+PHONE_PATTERN = r"^[+0-9 ()/-]{3,40}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -194,6 +195,31 @@ def text_field(maximum: int, required: bool = False, *, multiline: bool = False)
     """Return a stripped text field with a maximum length (may be empty); one line unless told."""
     kind = Text if multiline else Line
     return kind(required=required, load_default="", validate=validate.Length(max=maximum))
+
+
+def kind_field() -> fields.String:
+    """Return the kind of a participant or station (one of KINDS; "other" when not given)."""
+    return fields.String(load_default="other", validate=validate.OneOf(KINDS))
+
+
+def language_field() -> fields.String:
+    """Return the language someone reads parcours in (one of LANGUAGES; German when not given)."""
+    return fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+
+
+class ParticipantIn(StrictSchema):
+    """Who a participant is, as they write it on the join page or the organiser enters it."""
+
+    name = name_field()
+    organisation = text_field(200)
+    kind = kind_field()
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(PHONE_PATTERN, error="must be a phone number"),
+    )
+    language = language_field()
 
 
 class Person(Schema):

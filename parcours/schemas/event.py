@@ -5,13 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from parcours.schemas.common import (
-    KINDS,
-    LANGUAGES,
+    ParticipantIn,
     Person,
     StrictBoolean,
     StrictSchema,
-    name_field,
-    text_field,
 )
 
 
@@ -81,20 +78,10 @@ class ParticipantSchema(ParticipantPublicSchema):
     present = fields.Boolean()
 
 
-class JoinSchema(StrictSchema):
+class JoinSchema(ParticipantIn):
     """Self-registration by the join code; consent must be given explicitly."""
 
-    name = name_field()
-    organisation = text_field(200)
-    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number"),
-    )
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     consent = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="must be true: please agree to how your data is used"),

@@ -17,7 +17,7 @@ from parcours.schemas.error_messages import localize_error
 from parcours.schemas.event import JoinSchema
 from parcours.services import lookups, registration
 from parcours.services import participants as people
-from parcours.services.retention import deletion_day
+from parcours.services.retention import deletion_day, entered_after
 from parcours.web.public import code_form, normalise_code, unknown_code
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def _context(event: Event) -> dict[str, Any]:
         "kind_labels": kind_labels(),
         "organiser": organiser,
         "delete_on": delete_on,
+        "entered_after": entered_after(event),  # counted from when it was entered, not its end
         "rounds": parcours_rounds(event),
     }
 

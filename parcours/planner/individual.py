@@ -12,6 +12,7 @@ from parcours.planner.construct import Class, by_flow, clear, greedy
 from parcours.planner.designs import starts
 from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem
+from parcours.planner.replan import replan_hints
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
 from parcours.planner.tabu import Tabu
@@ -276,6 +277,8 @@ def _start(
     hints: list[tuple[str, list[list[int]] | None]] = []
     if not prob.closed:
         hints += construction_hints(prob)
+    else:
+        hints += replan_hints(prob)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
     zero_cost = [0]

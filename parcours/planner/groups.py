@@ -37,11 +37,10 @@ def _initial_groups(prob: Problem) -> tuple[list[list[int]], set[int]]:
         placed = {p for g in walking for p in g}
         late = [p for p in range(prob.n) if p not in placed]
         for p in sorted(late, key=lambda p: (-prob.avoid[p].bit_count(), p)):
-            best = min(
-                range(len(walking)),
-                key=lambda g, p=p: (_too_few(prob, walking[g] + [p]), len(walking[g]), g),
-            )
-            walking[best].append(p)
+            ranked = [
+                (_too_few(prob, walking[g] + [p]), len(walking[g]), g) for g in range(len(walking))
+            ]
+            walking[min(ranked)[2]].append(p)
         return walking, set(late)
     usable = sum(1 for c in prob.cap if c > 0)
     count = min(usable, prob.n)

@@ -39,7 +39,7 @@ Grid = list[list[int]]
 MISMATCH = 1 << 60  # a closed round the labelling does not reproduce
 CONFLICT = 1 << 40  # an open-round station a person visited or avoids, or a place over capacity
 MUST = 1 << 10  # a must-visit served in an open round (an interest counts 1)
-EVALUATIONS = 4_000_000  # person-round steps the labelling search may spend (1-2 s)
+EVALUATIONS = 1_500_000  # person-round steps the labelling search may spend per order
 TRIES = 24  # closed labellings and column choices tried per order
 
 
@@ -294,29 +294,41 @@ def _column_orders(columns: int, rounds: int, rng: Random, count: int) -> list[l
     return out
 
 
-def _continue(prob: Problem, order: int, usable: list[int], rng: Random) -> tuple[int, Grid]:
-    """Return the best continued start from MOLS of ``order`` and its score."""
+def _continue(prob: Problem, order: int, usable: list[int], rng: Random) -> Grid:
+    """Return the best continued start from MOLS of ``order``.
+
+    The labelling search has a fixed amount of work (``EVALUATIONS`` person-round steps,
+    an evaluation costing two passes over people and rounds), split over a few column
+    choices and random starts; the cells of people without one are filled once, for the
+    best labelling.
+    """
     sq = best_squares(order, prob.rounds - 1)
     full = cells(sq, len(sq.squares) + 1)
     rounds = min(prob.rounds, len(sq.squares) + 1)
-    steps = EVALUATIONS // max(1, prob.n * prob.rounds) // TRIES
-    best: tuple[int, Grid] | None = None
-    for t, cols in enumerate(_column_orders(len(sq.squares) + 1, rounds, rng, TRIES // 2)):
+    total = max(1, EVALUATIONS // max(1, 2 * prob.n * prob.rounds))
+    tries = max(1, min(TRIES, total // max(1, order * (order - 1) // 2)))
+    steps = max(1, total // tries)
+    best: tuple[int, _Embedding, list[int]] | None = None
+    columns = _column_orders(len(sq.squares) + 1, rounds, rng, max(1, tries // 2))
+    for t, cols in enumerate(columns):
         words = [[w[k] for k in cols] + [-1] * (prob.rounds - rounds) for w in full]
         emb = _Embedding(prob, words, order)
-        for attempt in range(2):
+        for attempt in range(2 if tries > 1 else 1):
             sigma = usable[:]
             if t or attempt:
                 rng.shuffle(sigma)
             score, sigma = _labelling(emb, sigma, rng, steps)
             if best is None or score < best[0]:
-                _, cell = emb.match(sigma)
-                emb.fill(sigma, sigma, cell)
-                best = (score, _grid(emb, sigma, cell))
+                best = (score, emb, sigma)
             if best[0] < CONFLICT // 2 and not emb.liked:
-                return best
+                break
+        if best is not None and best[0] < CONFLICT // 2 and not emb.liked:
+            break
     assert best is not None
-    return best
+    _, emb, sigma = best
+    _, cell = emb.match(sigma)
+    emb.fill(sigma, sigma, cell)
+    return _grid(emb, sigma, cell)
 
 
 def continued_hints(prob: Problem, limit: int = 2) -> list[tuple[str, Grid]]:
@@ -327,7 +339,7 @@ def continued_hints(prob: Problem, limit: int = 2) -> list[tuple[str, Grid]]:
     out = []
     rng = Random(len(usable))
     for order in _orders(prob, len(usable), limit):
-        _, grid = _continue(prob, order, usable, rng)
+        grid = _continue(prob, order, usable, rng)
         name = f"{best_squares(order, prob.rounds - 1).name} continued"
         if len(usable) > order:
             extras = len(usable) - order

@@ -278,7 +278,7 @@ def _start(
     if not prob.closed:
         hints += construction_hints(prob)
     else:
-        hints += replan_hints(prob)
+        hints += replan_hints(prob, construction_hints)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
     zero_cost = [0]

@@ -26,6 +26,7 @@ which keeps the cheapest, counting the repeats with the closed rounds):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from random import Random
 from typing import TYPE_CHECKING
@@ -348,10 +349,15 @@ def continued_hints(prob: Problem, limit: int = 2) -> list[tuple[str, Grid]]:
     return out
 
 
-def fresh_hints(prob: Problem) -> list[tuple[str, Grid]]:
-    """Return constructions for the open rounds only, past visits forbidden in the deal."""
-    from parcours.planner.individual import construction_hints
+Build = Callable[["Problem"], list[tuple[str, Grid]]]
 
+
+def fresh_hints(prob: Problem, construction_hints: Build) -> list[tuple[str, Grid]]:
+    """Return constructions for the open rounds only, past visits forbidden in the deal.
+
+    ``construction_hints`` builds the fitted constructions of a problem without closed
+    rounds (``individual.construction_hints``).
+    """
     open_rounds = prob.open
     if not open_rounds or len(open_rounds) == prob.rounds:
         return []
@@ -404,7 +410,7 @@ def _clean(prob: Problem, grid: Grid) -> bool:
     return True
 
 
-def replan_hints(prob: Problem) -> list[tuple[str, Grid]]:
+def replan_hints(prob: Problem, construction_hints: Build) -> list[tuple[str, Grid]]:
     """Return the construction starts for re-planning the open rounds of ``prob``.
 
     A construction for the open rounds alone is built only when no continued one is
@@ -413,4 +419,4 @@ def replan_hints(prob: Problem) -> list[tuple[str, Grid]]:
     hints = continued_hints(prob)
     if any(_clean(prob, grid) for _, grid in hints):
         return hints
-    return hints + fresh_hints(prob)
+    return hints + fresh_hints(prob, construction_hints)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from parcours.planner import Instance, PlanParticipant, plan, synthetic_instance
+from parcours.planner.individual import construction_hints
 from parcours.planner.prep import prepare
 from parcours.planner.replan import _clean, continued_hints, fresh_hints
 from tests.planner.conftest import assert_hard_rules
@@ -69,7 +70,7 @@ def test_fresh_construction_for_the_open_rounds_never_revisits() -> None:
     inst = synthetic_instance(96, 12, 6)
     fixed = _played(inst, 2)
     prob = prepare(replace(inst, fixed=fixed))
-    hints = fresh_hints(prob)
+    hints = fresh_hints(prob, construction_hints)
     assert hints
     for _, grid in hints[:1]:
         for p, word in enumerate(grid):
@@ -80,4 +81,4 @@ def test_fresh_construction_for_the_open_rounds_never_revisits() -> None:
 
 def test_before_any_round_nothing_is_continued() -> None:
     prob = prepare(synthetic_instance(96, 12, 6))
-    assert continued_hints(prob) == [] and fresh_hints(prob) == []
+    assert continued_hints(prob) == [] and fresh_hints(prob, construction_hints) == []

@@ -82,3 +82,12 @@ def test_fresh_construction_for_the_open_rounds_never_revisits() -> None:
 def test_before_any_round_nothing_is_continued() -> None:
     prob = prepare(synthetic_instance(96, 12, 6))
     assert continued_hints(prob) == [] and fresh_hints(prob, construction_hints) == []
+
+
+def test_the_continued_start_is_deterministic() -> None:
+    inst = synthetic_instance(96, 12, 6, capacity=9)
+    fixed = _played(inst, 2)
+    people = inst.participants[3:] + tuple(PlanParticipant(id=500 + i) for i in range(6))
+    again = replace(inst, participants=people, fixed=fixed)
+    assert continued_hints(prepare(again)) == continued_hints(prepare(again))
+    assert plan(again, seed=3).assignments == plan(again, seed=3).assignments

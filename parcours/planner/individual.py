@@ -297,10 +297,20 @@ def _start(
             continue  # a zero-repeat construction beats any start with repeats: the
             # search wins the preferences from there (the greedy's cheaper start
             # would have traded repeats for them already)
-        if best is None or st.cost() < best[0].cost():
+        if best is None or _rank(prob, st) < _rank(prob, best[0]):
             best = (st, tg, name)
     assert best is not None
     return best
+
+
+def _rank(prob: Problem, st: State) -> tuple[int, int]:
+    """Return how a start compares: by cost; when re-planning, fewest repeats first.
+
+    After rounds have been played a cheaper start with many repeats (a construction
+    for the open rounds dealt for wishes) leads the search to more repeats than a
+    continued construction with few; the search wins the wishes back from there.
+    """
+    return (st.rep, st.cost()) if prob.closed else (0, st.cost())
 
 
 def _expand(st: State) -> Grid:

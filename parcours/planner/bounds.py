@@ -157,6 +157,55 @@ def preference_bounds(prob: Problem) -> dict[str, int]:
     }
 
 
+def pair_visit_limit(rounds: int, cap_a: int, cap_b: int) -> int:
+    """Return the most participants who visit both of two stations in a plan without repeats.
+
+    In round ``r`` station ``b`` holds at most ``cap_b`` people.  Those of them who
+    visit ``a`` in another round must come from different rounds at ``a`` (two from
+    the same round would meet at ``a`` and again at ``b``), and not from round ``r``
+    itself: at most ``min(cap_b, rounds - 1)`` of them.  Over the ``rounds`` rounds that
+    is ``rounds * min(cap_b, rounds - 1)``, and the same holds with ``a`` and ``b``
+    swapped.
+    """
+    return rounds * max(0, min(cap_a, cap_b, rounds - 1))
+
+
+def zero_repeat_interest_losses(prob: Problem) -> int:
+    """Return interests every plan with 0 repeats misses (no closed rounds), else 0.
+
+    Counts only participants whose wishes all fit into the open rounds, so each of
+    their misses is a real loss.  For a pair of stations ``a, b`` wanted together by
+    ``W`` of them, at most ``pair_visit_limit`` get both: the others miss one of the
+    two.  Station pairs that share no station miss different stations, so their
+    losses add up; pairs are taken greedily, the largest loss first.
+    """
+    need = len(prob.open)
+    if prob.closed or need < 2:
+        return 0
+    usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
+    want: Counter[tuple[int, int]] = Counter()
+    for p in range(prob.n):
+        allowed = usable & ~prob.avoid[p]
+        if ((prob.interests[p] | prob.must[p]) & allowed).bit_count() > need:
+            continue
+        mine = [s for s in range(prob.m) if (prob.interests[p] & allowed) >> s & 1]
+        want.update(combinations(mine, 2))
+    excess = sorted(
+        (
+            (w - pair_visit_limit(need, prob.cap[a], prob.cap[b]), a, b)
+            for (a, b), w in want.items()
+        ),
+        reverse=True,
+    )
+    used: set[int] = set()
+    total = 0
+    for loss, a, b in excess:
+        if loss > 0 and a not in used and b not in used:
+            total += loss
+            used.update((a, b))
+    return total
+
+
 def remedies(people: int, stations: int, rounds: int) -> dict[str, int]:
     """Return changes that a known zero-repeat construction covers (0: none found).
 
@@ -232,6 +281,7 @@ def bounds_of(prob: Problem) -> dict[str, Any]:
         "forced_by": argument,
         "forced_detail": explain_forced(prob, forced, argument),
         **preference_bounds(prob),
+        "zero_repeat_interest_losses": zero_repeat_interest_losses(prob),
     }
 
 

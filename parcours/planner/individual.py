@@ -7,10 +7,16 @@ from random import Random
 from typing import Any
 
 from parcours.planner.assign import assign
-from parcours.planner.bounds import forced_repeats, min_pairs
+from parcours.planner.bounds import (
+    _interest_slots,
+    forced_repeats,
+    min_pairs,
+    zero_repeat_interest_losses,
+)
 from parcours.planner.construct import Class, by_flow, clear, greedy
-from parcours.planner.designs import starts
+from parcours.planner.designs import Start, starts
 from parcours.planner.model import PlanInfeasible
+from parcours.planner.polish import Routes, polish
 from parcours.planner.prep import Problem
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
@@ -234,34 +240,100 @@ def _relabel(prob: Problem, words: list[list[int]], pool: list[list[int]]) -> li
     return [[rename[s] if s >= 0 else -1 for s in w] for w in pool]
 
 
-def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
+POLISH_ITERATIONS = 60_000  # annealing moves per start after the Hungarian dealing
+
+
+def wish_target(prob: Problem) -> int:
+    """Return a bound on what the participants win on routes without repeats.
+
+    In the units of ``polish.Annealer.cost`` halved: ``-big`` per must-visit and
+    ``-1`` per interest, with the interests no zero-repeat plan serves added back.
+    """
+    big = 4 * (prob.rounds + 1)
+    need = len(prob.open)
+    usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
+    total = zero_repeat_interest_losses(prob)
+    for p in range(prob.n):
+        allowed = usable & ~prob.avoid[p]
+        musts = min(need, (prob.must[p] & allowed).bit_count())
+        total -= big * musts + _interest_slots(
+            need, musts, prob.must[p] & allowed, prob.interests[p] & allowed
+        )
+    return total
+
+
+def _dealt(prob: Problem, start: Start, usable: list[int], work: list[int]) -> Dealt:
+    """Return the routes of ``start`` over real stations, dealt by the Hungarian method."""
+    spare = start.spare
+    if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
+        spare = []  # too big to deal optimally: keep the cells whose loads already fit
+    pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+    rows = start.rows + start.spare_rows[: len(spare)]
+    chosen = list(range(prob.n))
+    liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
+    if liked:
+        for _ in range(2):
+            chosen = _deal(prob, pool, rows, work)
+            pool = _relabel(prob, [pool[c] for c in chosen], pool)
+    if liked or any(prob.colleagues):
+        chosen = _deal(prob, pool, rows, work)
+        chosen = _repair(prob, pool, chosen)
+    return pool, rows, chosen
+
+
+Dealt = tuple[list[list[int]], list[int], list[int]]  # routes, their rows, route per person
+
+
+def construction_hints(
+    prob: Problem, rng: Random | None = None
+) -> list[tuple[str, list[list[int]]]]:
     """Return zero-repeat starts from MOLS (see ``designs``), fitted to preferences.
 
-    Routes are dealt from the kept cells and the unused ones (when there are no extra
-    stations); stations are renamed to fit; the two alternate twice; then routes are
-    swapped for unused ones until no station is over capacity.
+    With wishes, an annealing (``polish``) deals routes (kept and unused cells) and
+    renames stations from a random deal until the wishes reach their bound for plans
+    without repeats.  Short of it, the Hungarian dealing (``_dealt``) is polished too
+    and the better of the two is kept.
     """
+    rng = rng or Random(0)
     usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
     caps = [prob.cap[s] for s in usable]
     out = []
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     work = [HUNGARIAN_WORK]
+    target = wish_target(prob) if liked else 0
     for start in starts(caps, prob.n, prob.rounds):
-        spare = start.spare
-        if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
-            spare = []  # too big to deal optimally: keep the cells whose loads already fit
-        pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
-        rows = start.rows + start.spare_rows[: len(spare)]
-        chosen = list(range(prob.n))
-        if liked:
-            for _ in range(2):
-                chosen = _deal(prob, pool, rows, work)
-                pool = _relabel(prob, [pool[c] for c in chosen], pool)
-        if liked or any(prob.colleagues):
-            chosen = _deal(prob, pool, rows, work)
-            chosen = _repair(prob, pool, chosen)
-        out.append((start.name, [pool[c] for c in chosen]))
+        if not liked:
+            pool, _, chosen = _dealt(prob, start, usable, work)
+            out.append((start.name, [pool[c] for c in chosen]))
+            continue
+        grid, done = _polished(prob, start, usable, work, rng, target)
+        out.append((start.name, grid))
+        if done:  # no other construction serves more wishes without repeats
+            break
     return out
+
+
+def _polished(
+    prob: Problem, start: Start, usable: list[int], work: list[int], rng: Random, target: int
+) -> tuple[list[list[int]], bool]:
+    """Return the routes of ``start`` dealt by annealing (see ``construction_hints``) and
+    whether they reach the bound."""
+    spare = start.spare if prob.n * (prob.n + len(start.spare)) <= 4 * HUNGARIAN_WORK else []
+    pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+    rows = start.rows + start.spare_rows[: len(spare)]
+    homes = _org_rows(prob, rows) if any(prob.colleagues) else {}
+    walk = list(range(len(pool)))
+    rng.shuffle(walk)
+    routes = Routes(pool, walk, usable, {s: s for s in usable})
+    cost, done = polish(prob, routes, rows, homes, rng, target, POLISH_ITERATIONS)
+    if done:
+        return routes.dealt(prob.n), True
+    pool, rows, chosen = _dealt(prob, start, usable, work)
+    rest = sorted(set(range(len(pool))) - set(chosen))
+    other = Routes(pool, chosen + rest, usable, {s: s for s in usable})
+    homes = _org_rows(prob, rows) if any(prob.colleagues) else {}
+    cost2, _ = polish(prob, other, rows, homes, rng, target, POLISH_ITERATIONS // 4)
+    return (other if cost2 <= cost else routes).dealt(prob.n), False
 
 
 def _start(
@@ -275,7 +347,7 @@ def _start(
     classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
     hints: list[tuple[str, list[list[int]] | None]] = []
     if not prob.closed:
-        hints += construction_hints(prob)
+        hints += construction_hints(prob, rng)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
     zero_cost = [0]

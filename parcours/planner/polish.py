@@ -44,7 +44,9 @@ class Routes:
 class Annealer:
     """State of one polish run: masks of routes under the labelling, loads, costs."""
 
-    def __init__(self, prob: Problem, routes: Routes, rows: list[int], homes: dict[int, set[int]]):
+    def __init__(
+        self, prob: Problem, routes: Routes, rows: list[int], homes: dict[int, set[int]]
+    ) -> None:
         self.prob, self.routes, self.rows, self.homes = prob, routes, rows, homes
         self.big = 4 * (prob.rounds + 1)
         self.over_weight = WISH * 64 * self.big * (prob.rounds + 1) + 2
@@ -159,7 +161,8 @@ def polish(
         it += 1
         temp = WISH * TEMPERATURE * (1 - it / iterations) + 0.05
         if len(syms) > 1 and rng.random() < RENAME_RATE:
-            ann.rename(*rng.sample(syms, 2), temp, rng)
+            a, b = rng.sample(syms, 2)
+            ann.rename(a, b, temp, rng)
         else:
             p, q = rng.randrange(prob.n), rng.randrange(slots)
             if p != q:

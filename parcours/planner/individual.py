@@ -408,8 +408,12 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
     elif prob.open and st.U:
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
 
+        lost = 0  # with fewer repeats first, the wishes no zero-repeat plan serves
+        if forced == 0 and prob.inst.priority == "encounters":
+            lost = st.wt.interest * zero_repeat_interest_losses(prob)
+
         def primary() -> bool:
-            return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total
+            return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total - lost
 
         stats["stopped_by"] = search.run(budget, primary)
         stats["search"] = "local" if search.iterations else "none"

@@ -199,6 +199,11 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     best_hits = bound["max_preference_hits"]
     if metrics["must_visit_missed"] <= bound["must_missed_each"]:
         best_hits = bound["max_preference_hits_lex"]
+    lost = bound["zero_repeat_interest_losses"] if bound["forced_repeats"] == 0 else 0
+    if lost:  # no plan without repeats serves more (see bounds.zero_repeat_interest_losses)
+        metrics["preference_max_zero_repeats"] = bound["max_preference_hits"] - lost
+        if inst.priority == "encounters" and metrics["repeated_encounters"] == 0:
+            best_hits -= lost
     metrics["optimal"] = bool(
         hard_ok
         and metrics["forbidden_violations"] == 0

@@ -170,15 +170,9 @@ def pair_visit_limit(rounds: int, cap_a: int, cap_b: int) -> int:
     return rounds * max(0, min(cap_a, cap_b, rounds - 1))
 
 
-def zero_repeat_interest_losses(prob: Problem) -> int:
-    """Return interests every plan with 0 repeats misses (no closed rounds), else 0.
-
-    Counts only participants whose wishes all fit into the open rounds, so each of
-    their misses is a real loss.  For a pair of stations ``a, b`` wanted together by
-    ``W`` of them, at most ``pair_visit_limit`` get both: the others miss one of the
-    two.  Station pairs that share no station miss different stations, so their
-    losses add up; pairs are taken greedily, the largest loss first.
-    """
+def _pair_excess(prob: Problem, repeats: bool) -> int:
+    """Return the sum, over station pairs sharing no station, of wishes for both beyond
+    ``pair_visit_limit`` (see ``zero_repeat_interest_losses``)."""
     need = len(prob.open)
     if prob.closed or need < 2:
         return 0
@@ -194,6 +188,7 @@ def zero_repeat_interest_losses(prob: Problem) -> int:
         (
             (w - pair_visit_limit(need, prob.cap[a], prob.cap[b]), a, b)
             for (a, b), w in want.items()
+            if not repeats or min(prob.cap[a], prob.cap[b]) >= need - 1
         ),
         reverse=True,
     )
@@ -204,6 +199,32 @@ def zero_repeat_interest_losses(prob: Problem) -> int:
             total += loss
             used.update((a, b))
     return total
+
+
+def zero_repeat_interest_losses(prob: Problem) -> int:
+    """Return interests every plan with 0 repeats misses (no closed rounds), else 0.
+
+    Counts only participants whose wishes all fit into the open rounds, so each of
+    their misses is a real loss.  For a pair of stations ``a, b`` wanted together by
+    ``W`` of them, at most ``pair_visit_limit`` get both: the others miss one of the
+    two.  Station pairs that share no station miss different stations, so their
+    losses add up; pairs are taken greedily, the largest loss first.
+    """
+    return _pair_excess(prob, repeats=False)
+
+
+def interest_repeats(prob: Problem) -> int:
+    """Return repeats every plan has that gives all ``W`` wishing people both ``a`` and ``b``.
+
+    With ``R`` rounds and capacities at least ``R - 1``: in round ``r`` station ``b``
+    holds ``t_r`` people who visit ``a`` in another round; they come from the ``R - 1``
+    other rounds at ``a``, so at least ``t_r - (R - 1)`` pairs of them met at ``a``
+    and meet again at ``b``.  Summed over the rounds: ``W - R(R - 1)`` repeats.  For
+    station pairs sharing no station these repeats are meetings at different
+    stations: a pair of people counted for ``k`` station pairs meets ``2k`` times,
+    ``2k - 1 >= k`` repeats.  So they add up, as in ``zero_repeat_interest_losses``.
+    """
+    return _pair_excess(prob, repeats=True)
 
 
 def remedies(people: int, stations: int, rounds: int) -> dict[str, int]:
@@ -282,6 +303,7 @@ def bounds_of(prob: Problem) -> dict[str, Any]:
         "forced_detail": explain_forced(prob, forced, argument),
         **preference_bounds(prob),
         "zero_repeat_interest_losses": zero_repeat_interest_losses(prob),
+        "interest_repeats": interest_repeats(prob) if forced == 0 else 0,
     }
 
 

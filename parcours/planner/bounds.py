@@ -82,7 +82,31 @@ def _closed_meetings(prob: Problem) -> tuple[int, int, Counter[tuple[int, int]]]
 
 
 def forced_repeats(prob: Problem) -> tuple[int, str]:
-    """Return a lower bound on repeated encounters and the argument giving it."""
+    """Return a lower bound on repeated encounters and the argument giving it.
+
+    Open rounds, in words (capacity per station at least the number of stations,
+    e.g. 150 people, 10 stations of 15, 6 rounds): in any two rounds ``r, r'`` the
+    people of one station in ``r`` cannot return to it in ``r'``, so they spread over
+    the other stations and at least ``Y`` pairs of people meet in both rounds
+    (``_open_pair_lb``; 6 per station, ``Y = 60`` for 150/10/6).  Over the
+    ``R(R-1)/2`` pairs of rounds that is ``R(R-1)/2 * Y`` *meetings again* (900).
+    A pair of people who meet ``k`` times accounts for ``k(k-1)/2`` of them and for
+    ``k - 1`` repeats (every meeting after the first).  As ``k <= R``,
+    ``k(k-1)/2 <= (R/2)(k-1)``: every repeat accounts for at most ``R/2`` meetings
+    again, so there are at least ``(R-1) * Y`` repeats (300).  This is what
+    ``pigeon`` adds up (every later round at least ``Y``).
+
+    Counting alone cannot give more: the count is exact for a plan in which every
+    pair that meets twice stays together in all rounds.  For 150/10/6 that plan
+    needs 60 pairs and 30 singles who travel as 90 units, each station-round holding
+    6 pairs and 3 singles, and no two units meeting twice; with the 10 hosts as
+    units that never move, 100 routes of length 6 over 10 stations of which no two
+    agree twice: the same as 4 mutually orthogonal Latin squares of order 10
+    (coordinates 1-2 index the cell, 3-6 are the squares).  Nobody knows whether 4,
+    or even 3, such squares exist (2 are known): a plan with 300 repeats would
+    settle that question, and a sharper bound would have to show that this
+    structure does not exist.
+    """
     n, caps = prob.n, prob.cap
     meetings, repeats, _ = _closed_meetings(prob)
     groups = closed_groups(prob)
@@ -270,11 +294,19 @@ def explain_forced(prob: Problem, forced: int, argument: str) -> dict[str, int] 
         return None
     group = -(-prob.n // len(usable))
     others = sorted(usable)[:-1]
+    rounds = len(prob.open)
+    per_round_pair = _open_pair_lb(prob.n, prob.cap)
     detail = {
         "group": group,
         "others": len(others),
         "pairs": min_pairs(group, others),
         "forced": forced,
+        # the counting bound over all pairs of rounds (see forced_repeats)
+        "rounds": rounds,
+        "round_pairs": rounds * (rounds - 1) // 2,
+        "per_round_pair": per_round_pair,
+        "meetings_again": rounds * (rounds - 1) // 2 * per_round_pair,
+        "repeats_from_meetings": (rounds - 1) * per_round_pair,
     }
     fix = remedies(prob.n, len(usable), len(prob.open))
     detail.update({f"fix_{k}": v for k, v in fix.items()})

@@ -135,6 +135,7 @@ def row(name: str, known: str, bound: int, m: dict[str, Any]) -> None:
         f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
         f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
         f"{m['stopped_by']} {m.get('construction', '')}"
+        + (f" (start {m['start_seconds']:.2f} s)" if "start_seconds" in m else "")
         + (
             f" [alternative: {m['alternative']['repeated_encounters']} repeats, "
             f"{m['alternative']['preference_hits']} interests]"

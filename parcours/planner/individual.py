@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -392,6 +393,7 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         "stopped_by": "bound",
         "construction": name,
         "start_repeats": st.rep,
+        "start_seconds": round(time.perf_counter() - budget.started, 3),
         "search": "none",
     }
     liked = any(prob.interests) or any(prob.must)

@@ -131,7 +131,15 @@ def _plan_with_stayers(
         key=lambda row: (row[1], row[0]),
     )
     metrics = evaluate(inst, rows)
-    for key in ("seconds", "iterations", "stopped_by", "construction", "start_repeats", "search"):
+    for key in (
+        "seconds",
+        "iterations",
+        "stopped_by",
+        "construction",
+        "start_repeats",
+        "start_seconds",
+        "search",
+    ):
         if key in result.metrics:
             metrics[key] = result.metrics[key]
     metrics["seed"] = seed

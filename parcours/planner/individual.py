@@ -17,6 +17,7 @@ from parcours.planner.bounds import (
 from parcours.planner.construct import Class, by_flow, clear, greedy
 from parcours.planner.designs import Start, starts
 from parcours.planner.model import PlanInfeasible
+from parcours.planner.moves import best_move
 from parcours.planner.polish import Routes, polish
 from parcours.planner.prep import Problem
 from parcours.planner.search import Budget, Search
@@ -373,6 +374,44 @@ def _start(
     return best
 
 
+DESCENT_WORK = 20_000  # evaluations of one participant in one round (about 1 s at most)
+
+
+def serve_wishes(st: State, rounds: list[int], rng: Random, pref_best: list[int]) -> int:
+    """Serve the wishes a zero-repeat start misses, at the fewest repeats; return the moves.
+
+    Steepest descent: among every swap and relocation, in every round, of every
+    participant who misses a wish, take the cheapest one that lowers the cost (with
+    wishes first, serving a wish outweighs its repeats, so the cheapest such move
+    serves one at the fewest repeats), until none does.  The search alone takes the
+    first such move it meets for a random participant and pays more repeats.
+    """
+    calm = [0] * st.U
+    moves = 0
+    work = DESCENT_WORK
+    while work > 0:
+        best: tuple[int, ...] | None = None  # delta, tie, unit, round, partner, station
+        for u in range(st.U):
+            if sum(st.pref[u][st.st[u][r]] for r in rounds) >= pref_best[u]:
+                continue
+            for r in rounds:
+                work -= 1
+                mv = best_move(st, u, r, rng, calm, 0, 0)
+                if mv is not None and mv[0] < 0:
+                    key = (mv[0], rng.randrange(1 << 20), u, r, mv[1], mv[2])
+                    if best is None or key[:2] < best[:2]:
+                        best = key
+        if best is None:
+            break
+        _, _, u, r, q, b = best
+        if q >= 0:
+            st.swap(u, q, r)
+        else:
+            st.move(u, r, b)
+        moves += 1
+    return moves
+
+
 def _expand(st: State) -> Grid:
     """Return the station per participant and round of a (possibly glued) state."""
     grid = [[-1] * st.prob.rounds for _ in range(st.prob.n)]
@@ -408,6 +447,9 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         stats["search"] = "tabu"
         stats["iterations"] = tabu.iterations
     elif prob.open and st.U:
+        if zero and prob.inst.priority == "preferences" and st.rep == 0:
+            stats["served_by_descent"] = serve_wishes(st, prob.open, rng, tg.pref_best)
+            stats["descent_repeats"] = st.rep
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
 
         lost = 0  # with fewer repeats first, the wishes no zero-repeat plan serves

@@ -20,6 +20,7 @@ from parcours.planner.model import PlanInfeasible
 from parcours.planner.moves import best_move
 from parcours.planner.polish import Routes, polish
 from parcours.planner.prep import Problem
+from parcours.planner.reroute import TOTAL_NODES, reroute
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
 from parcours.planner.tabu import Tabu
@@ -380,14 +381,20 @@ DESCENT_WORK = 20_000  # evaluations of one participant in one round (about 1 s 
 def serve_wishes(st: State, rounds: list[int], rng: Random, pref_best: list[int]) -> int:
     """Serve the wishes a zero-repeat start misses, at the fewest repeats; return the moves.
 
-    Steepest descent: among every swap and relocation, in every round, of every
-    participant who misses a wish, take the cheapest one that lowers the cost (with
-    wishes first, serving a wish outweighs its repeats, so the cheapest such move
-    serves one at the fewest repeats), until none does.  The search alone takes the
-    first such move it meets for a random participant and pays more repeats.
+    First each such participant gets a whole new route through all its wishes with
+    the fewest repeats (``reroute``).  Then a steepest descent: among every swap and
+    relocation, in every round, of every participant who still misses a wish, take
+    the cheapest one that lowers the cost (with wishes first, serving a wish outweighs
+    its repeats, so the cheapest such move serves one at the fewest repeats), until
+    none does.  The search alone takes the first such move it meets for a random
+    participant and pays more repeats.
     """
     calm = [0] * st.U
     moves = 0
+    nodes = [TOTAL_NODES]
+    for u in range(st.U):  # first a whole new route for each who misses a wish
+        if nodes[0] > 0 and sum(st.pref[u][st.st[u][r]] for r in rounds) < pref_best[u]:
+            moves += reroute(st, u, rounds, pref_best[u], nodes)
     work = DESCENT_WORK
     while work > 0:
         best: tuple[int, ...] | None = None  # delta, tie, unit, round, partner, station

@@ -188,3 +188,31 @@ def test_zero_repeat_constructions_never_beat_the_interest_bound(
             assert (
                 m["preference_hits"] <= b["max_preference_hits"] - b["zero_repeat_interest_losses"]
             )
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=hs.integers(0, 10_000))
+def test_serving_wishes_keeps_the_hard_rules(seed: int) -> None:
+    """Wishes first from a zero-repeat start: new routes and the descent keep every rule."""
+    rng = Random(seed)
+    order = 7
+    people = order * (order - 2) - rng.randrange(order)
+    participants = tuple(
+        PlanParticipant(
+            id=i,
+            interests=frozenset({0, 1}) if i % 3 else frozenset(rng.sample(range(order), 3)),
+            organisation=f"Org {i % 9}",
+        )
+        for i in range(people)
+    )
+    stations = tuple(
+        PlanStation(id=j, capacity=order - 1, organisations=frozenset({f"Org {j}"}))
+        for j in range(order)
+    )
+    inst = Instance(participants=participants, stations=stations, rounds=4)
+    result = plan(inst, seed=seed, time_limit=10, max_iterations=50)
+    assert_hard_rules(inst, result.assignments)
+    m = result.metrics
+    assert m["avoid_violations"] == 0
+    assert m["construction"] == "GF(7)"
+    assert m["descent_repeats"] >= 0  # the zero-repeat start was served by serve_wishes

@@ -243,7 +243,9 @@ def _relabel(prob: Problem, words: list[list[int]], pool: list[list[int]]) -> li
     return [[rename[s] if s >= 0 else -1 for s in w] for w in pool]
 
 
-POLISH_ITERATIONS = 60_000  # annealing moves per start after the Hungarian dealing
+POLISH_ITERATIONS = 60_000  # annealing moves per start, at most
+POLISH_WORK = 120_000  # annealing moves for all starts of a plan of up to 100 people
+RANDOM_DEAL = 60_000  # participants × routes up to which dealing starts at random
 
 
 def wish_target(prob: Problem) -> int:
@@ -304,12 +306,13 @@ def construction_hints(
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     work = [HUNGARIAN_WORK]
     target = wish_target(prob) if liked else 0
+    moves = [POLISH_WORK * 100 // max(100, prob.n)]  # fewer for large events
     for start in starts(caps, prob.n, prob.rounds):
         if not liked:
             pool, _, chosen = _dealt(prob, start, usable, work)
             out.append((start.name, [pool[c] for c in chosen]))
             continue
-        grid, done = _polished(prob, start, usable, work, rng, target)
+        grid, done = _polished(prob, start, usable, (work, moves), rng, target)
         out.append((start.name, grid))
         if done:  # no other construction serves more wishes without repeats
             break
@@ -317,26 +320,43 @@ def construction_hints(
 
 
 def _polished(
-    prob: Problem, start: Start, usable: list[int], work: list[int], rng: Random, target: int
+    prob: Problem,
+    start: Start,
+    usable: list[int],
+    budgets: tuple[list[int], list[int]],
+    rng: Random,
+    target: int,
 ) -> tuple[list[list[int]], bool]:
     """Return the routes of ``start`` dealt by annealing (see ``construction_hints``) and
-    whether they reach the bound."""
+    whether they reach the bound.  Large events start from the Hungarian dealing."""
+    work, moves = budgets
+    best: tuple[int, Routes] | None = None
     spare = start.spare if prob.n * (prob.n + len(start.spare)) <= 4 * HUNGARIAN_WORK else []
-    pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
-    rows = start.rows + start.spare_rows[: len(spare)]
-    homes = _org_rows(prob, rows) if any(prob.colleagues) else {}
-    walk = list(range(len(pool)))
-    rng.shuffle(walk)
-    routes = Routes(pool, walk, usable, {s: s for s in usable})
-    cost, done = polish(prob, routes, rows, homes, rng, target, POLISH_ITERATIONS)
-    if done:
-        return routes.dealt(prob.n), True
+    if prob.n * (prob.n + len(spare)) <= RANDOM_DEAL:
+        pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+        rows = start.rows + start.spare_rows[: len(spare)]
+        walk = list(range(len(pool)))
+        rng.shuffle(walk)
+        routes = Routes(pool, walk, usable, {s: s for s in usable})
+        steps = min(POLISH_ITERATIONS, moves[0])
+        cost, done = polish(prob, routes, rows, _homes(prob, rows), rng, target, steps)
+        moves[0] -= steps
+        if done:
+            return routes.dealt(prob.n), True
+        best = (cost, routes)
     pool, rows, chosen = _dealt(prob, start, usable, work)
     rest = sorted(set(range(len(pool))) - set(chosen))
     other = Routes(pool, chosen + rest, usable, {s: s for s in usable})
-    homes = _org_rows(prob, rows) if any(prob.colleagues) else {}
-    cost2, _ = polish(prob, other, rows, homes, rng, target, POLISH_ITERATIONS // 4)
-    return (other if cost2 <= cost else routes).dealt(prob.n), False
+    steps = min(POLISH_ITERATIONS // 4, moves[0])
+    cost, done = polish(prob, other, rows, _homes(prob, rows), rng, target, steps)
+    moves[0] -= steps
+    if best is not None and best[0] < cost:
+        other = best[1]
+    return other.dealt(prob.n), done
+
+
+def _homes(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
+    return _org_rows(prob, rows) if any(prob.colleagues) else {}
 
 
 def _start(
@@ -375,7 +395,7 @@ def _start(
     return best
 
 
-DESCENT_WORK = 20_000  # evaluations of one participant in one round (about 1 s at most)
+DESCENT_WORK = 5_000  # evaluations of one participant in one round (about 1 s at most)
 
 
 def serve_wishes(st: State, rounds: list[int], rng: Random, pref_best: list[int]) -> int:
@@ -454,7 +474,12 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         stats["search"] = "tabu"
         stats["iterations"] = tabu.iterations
     elif prob.open and st.U:
-        if zero and prob.inst.priority == "preferences" and st.rep == 0:
+        short = zero_repeat_interest_losses(prob) if zero and st.rep == 0 else 0
+        if (
+            short
+            and prob.inst.priority == "preferences"
+            and st.prefsum >= tg.pref_total - st.wt.interest * short
+        ):  # at the zero-repeat bound: every further wish costs repeats
             stats["served_by_descent"] = serve_wishes(st, prob.open, rng, tg.pref_best)
             stats["descent_repeats"] = st.rep
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)

@@ -22,7 +22,7 @@ from parcours.planner.prep import Problem
 TEMPERATURE = 0.15  # in interests: a move losing one interest passes 1 time in 50 at first
 WISH = 64  # cost of one interest
 COLLEAGUE = 8  # cost of a colleague outside their home row; a squared load costs 1
-RENAME_RATE = 0.01  # share of moves that rename two stations (each costs a full rescore)
+RENAME_RATE = 1.3  # renames per route and move (each costs a rescore of all routes)
 
 
 @dataclass
@@ -73,6 +73,25 @@ class Annealer:
         cap, label = self.prob.cap, self.routes.label
         return sum(max(0, x - cap[label[s]]) for row in self.load for s, x in enumerate(row) if x)
 
+    def _shift(self, old: int, new: int) -> tuple[int, int]:
+        """Replace route ``old`` by ``new`` in the loads; return the change in overload
+        and in squared loads."""
+        cap, label, words = self.prob.cap, self.routes.label, self.routes.words
+        dover = dsquare = 0
+        for r, (s, t) in enumerate(zip(words[old], words[new], strict=True)):
+            if s == t:
+                continue
+            row = self.load[r]
+            if s >= 0:
+                dover -= row[s] > cap[label[s]]
+                dsquare -= 2 * row[s] - 1
+                row[s] -= 1
+            if t >= 0:
+                dover += row[t] >= cap[label[t]]
+                dsquare += 2 * row[t] + 1
+                row[t] += 1
+        return dover, dsquare
+
     def _square(self) -> int:
         return sum(x * x for row in self.load for x in row)
 
@@ -98,10 +117,7 @@ class Annealer:
             new_q = self.cost(q, cp)
             delta += new_q - self.pcost[q]
         else:
-            self._place(cp, -1)
-            self._place(cq, 1)
-            dover = self._overload() - self.over
-            dsquare = self._square() - self.square
+            dover, dsquare = self._shift(cp, cq)
             delta += self.over_weight * dover + dsquare
         if delta <= 0 or rng.random() < math.exp(-delta / temp):
             walk[p], walk[q] = cq, cp
@@ -155,12 +171,13 @@ def polish(
     ann = Annealer(prob, routes, rows, homes)
     best = (ann.total, routes.walk[:], dict(routes.label))
     slots, syms = len(routes.walk), routes.stations
+    rename = min(0.01, RENAME_RATE / slots)  # 1 % for 132 routes, less for more
     it = 0
     done = _reached(ann, target)
     while it < iterations and not done:
         it += 1
         temp = WISH * TEMPERATURE * (1 - it / iterations) + 0.05
-        if len(syms) > 1 and rng.random() < RENAME_RATE:
+        if len(syms) > 1 and rng.random() < rename:
             a, b = rng.sample(syms, 2)
             ann.rename(a, b, temp, rng)
         else:

@@ -19,7 +19,7 @@ from random import Random
 
 from parcours.planner.prep import Problem
 
-TEMPERATURE = 0.15  # in interests: a move losing one interest passes 1 time in 50 at first
+TEMPERATURE = 0.15  # in interests: a move losing one interest passes about 1 time in 800 at first
 WISH = 64  # cost of one interest
 COLLEAGUE = 8  # cost of a colleague outside their home row; a squared load costs 1
 RENAME_RATE = 1.3  # renames per route and move (each costs a rescore of all routes)

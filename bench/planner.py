@@ -110,7 +110,9 @@ def instances() -> list[tuple[str, Instance, str]]:
     out = [(name, synthetic_instance(p, s, r), known) for name, p, s, r, known in SUITE]
     out.append(("demo 100/12/6", demo_instance(0), "0"))  # capacities 8-12, interests
     event = demo_event()  # stations/examples/demo.toml: interests, own stations, colleagues
-    out.append(("demo event", event, "?"))  # preferences first (the default)
+    # preferences first (the default): every interest (259) costs at least 9 repeats;
+    # without repeats at most 250 interests (39 people want the same two stations)
+    out.append(("demo event", event, ">=9"))
     if "priority" in {f.name for f in dataclasses.fields(Instance)}:
         out.append(("demo event enc", dataclasses.replace(event, priority="encounters"), "0"))
     return out
@@ -164,10 +166,17 @@ def row(name: str, known: str, bound: int, m: dict[str, Any]) -> None:
         f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
         f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
         f"{m['stopped_by']} {m.get('construction', '')}"
+        + (f" (start {m['start_seconds']:.2f} s)" if "start_seconds" in m else "")
         + (
             f" [alternative: {m['alternative']['repeated_encounters']} repeats, "
             f"{m['alternative']['preference_hits']} interests]"
             if "alternative" in m
+            else ""
+        )
+        + (
+            f" [bounds: 0 repeats -> at most {m['preference_max_zero_repeats']} interests; "
+            f"all interests -> at least {m['interest_repeats']} repeats]"
+            if "preference_max_zero_repeats" in m and "interest_repeats" in m
             else ""
         ),
         flush=True,

@@ -24,6 +24,7 @@ from parcours.storage import (
     Participant,
     Segment,
     Station,
+    queries,
 )
 
 T = TypeVar("T")
@@ -318,7 +319,7 @@ def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tup
     found = session.scalar(select(CheckIn).filter_by(**keys))
     if found is not None:
         return found, False
-    station = station_by_code(session, event.id, data["station_code"])
+    station = queries.station_by_code(session, event.id, data["station_code"])
     if station is None:
         raise Invalid(
             "station_code: no station with this code",
@@ -332,12 +333,4 @@ def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tup
         lambda: CheckIn(
             **keys, station_id=station.id, round=round_no, via="kiosk" if actor.kiosk else "phone"
         ),
-    )
-
-
-def station_by_code(session: Session, event_id: int, code: str) -> Station | None:
-    """Return the event's station with this check-in code (any case), or None."""
-    wanted = code.strip().upper()
-    return session.scalar(
-        select(Station).where(Station.event_id == event_id, func.upper(Station.code) == wanted)
     )

@@ -22,6 +22,7 @@ from parcours.storage import (
     Segment,
     Station,
     WallCard,
+    queries,
     utcnow,
 )
 
@@ -30,12 +31,7 @@ HIDDEN_CARDS = ("rejected", "hidden", "deleted")
 
 
 def _by_station(session: Session, model: Any, event_id: int, *where: Any) -> dict[int, int]:
-    stmt = (
-        select(model.station_id, func.count())
-        .where(model.event_id == event_id, *where)
-        .group_by(model.station_id)
-    )
-    return {sid: n for sid, n in session.execute(stmt) if sid is not None}
+    return queries.count_by(session, model, "station_id", event_id, *where)
 
 
 def _contacts_shared(session: Session, event_id: int) -> dict[int, int]:

@@ -12,11 +12,12 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.broadcasts import EndSockets, publish
-from parcours.services.common import audit, require_live, unit_of_work
+from parcours.services.common import audit, require_live
 from parcours.services.events import add_participant
 from parcours.services.participants import registered_email
 from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.setup import organiser_event
+from parcours.services.unit import unit_of_work
 from parcours.storage import Event, Participant
 
 

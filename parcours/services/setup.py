@@ -17,8 +17,9 @@ from parcours.schemas.setup import (
     SegmentInput,
     StationInput,
 )
-from parcours.services.common import audit, issue_token, new_code, require_event, unit_of_work
+from parcours.services.common import audit, issue_token, new_code, require_event
 from parcours.services.events import segment_from_data
+from parcours.services.unit import unit_of_work
 from parcours.storage import Clock, Event, Segment, Station
 
 RUNNING = ("running", "paused", "transition")

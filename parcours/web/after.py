@@ -21,6 +21,7 @@ from parcours.services import exports, shred
 from parcours.services.report import report_data
 from parcours.services.retention import deletion_day
 from parcours.services.tokens import actor_for_token
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import local_time
 
@@ -81,6 +82,7 @@ def export_station(event_id: int, station_id: int, fmt: str) -> ResponseReturnVa
 
 
 @bp.route("/events/<int:event_id>/shred", methods=["GET", "POST"])
+@page_action
 @login_required
 def shred_page(event_id: int) -> ResponseReturnValue:
     """Ask for confirmation, then delete the event's personal data."""

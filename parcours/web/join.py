@@ -17,6 +17,7 @@ from parcours.schemas.event import JoinSchema
 from parcours.services import lookups, registration
 from parcours.services import participants as people
 from parcours.services.retention import deletion_day
+from parcours.services.unit import page_action
 from parcours.web.public import code_form, normalise_code, unknown_code
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def _refusal(event: Event) -> str | None:
 
 
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
+@page_action
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
     code = normalise_code(join_code)

@@ -13,6 +13,7 @@ from parcours.domain.errors import Invalid
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
 from parcours.services import lookups, setup
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, current_organiser, event_actor, login_required
 from parcours.web.organiser.common import (
     form_failed,
@@ -60,6 +61,7 @@ def _dashboard_context() -> dict[str, Any]:
 
 
 @bp.post("/events")
+@page_action
 @login_required
 def create_event() -> ResponseReturnValue:
     """Create an event from the short form."""
@@ -79,6 +81,7 @@ def create_event() -> ResponseReturnValue:
 
 
 @bp.post("/events/upload")
+@page_action
 @upload()
 @login_required
 def upload_event() -> ResponseReturnValue:
@@ -123,6 +126,7 @@ def event(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@page_action
 @login_required
 def edit_event(event_id: int) -> ResponseReturnValue:
     """Edit the event's details."""
@@ -162,6 +166,7 @@ def agenda(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/agenda")
+@page_action
 @login_required
 def add_segment(event_id: int) -> ResponseReturnValue:
     """Append an agenda item."""
@@ -175,6 +180,7 @@ def add_segment(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>")
+@page_action
 @login_required
 def update_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Change an agenda item."""
@@ -190,6 +196,7 @@ def update_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>/delete")
+@page_action
 @login_required
 def delete_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Remove an agenda item."""
@@ -200,6 +207,7 @@ def delete_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>/move")
+@page_action
 @login_required
 def move_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Move an agenda item up or down."""

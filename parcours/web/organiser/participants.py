@@ -17,6 +17,7 @@ from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
 from parcours.services import lookups, roster
 from parcours.services.participants import likely_duplicates, token_of
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, form_failed
 from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
@@ -107,6 +108,7 @@ def participants(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/participants/new", methods=["GET", "POST"])
+@page_action
 @login_required
 def new_participant(event_id: int) -> ResponseReturnValue:
     """Add a participant."""
@@ -142,6 +144,7 @@ def _person_failed(event: Event, person: Participant | None, err: Invalid) -> Re
 
 
 @bp.route("/events/<int:event_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+@page_action
 @login_required
 def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Edit a participant and show their personal link."""
@@ -173,6 +176,7 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/participants/<int:participant_id>/delete")
+@page_action
 @login_required
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
@@ -185,6 +189,7 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
 
 
 @bp.route("/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@page_action
 @upload()
 @login_required
 def import_participants(event_id: int) -> ResponseReturnValue:
@@ -226,6 +231,7 @@ def _kind_choices() -> dict[str, str]:
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
+@page_action
 @upload(factor=2)  # the previewed file comes back base64-encoded in a form field
 @login_required
 def confirm_import(event_id: int) -> ResponseReturnValue:

@@ -14,6 +14,7 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
 from parcours.services import lookups, setup
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import form_failed
 
@@ -56,6 +57,7 @@ def stations(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/stations/catalogue")
+@page_action
 @login_required
 def add_from_catalogue(event_id: int) -> ResponseReturnValue:
     """Add a station from a catalogue template."""
@@ -73,6 +75,7 @@ def add_from_catalogue(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/stations/new", methods=["GET", "POST"])
+@page_action
 @login_required
 def new_station(event_id: int) -> ResponseReturnValue:
     """Add a station from the form."""
@@ -95,6 +98,7 @@ def new_station(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/stations/<int:station_id>", methods=["GET", "POST"])
+@page_action
 @login_required
 def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
     """Edit a station."""
@@ -123,6 +127,7 @@ def edit_station(event_id: int, station_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/stations/<int:station_id>/delete")
+@page_action
 @login_required
 def delete_station(event_id: int, station_id: int) -> ResponseReturnValue:
     """Remove a station."""

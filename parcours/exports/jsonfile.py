@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from parcours.domain.vocabulary import STATION_FIELDS
 from parcours.exports.scope import ExportScope
 from parcours.storage import (
     Announcement,
@@ -75,12 +76,7 @@ def station_entries(scope: ExportScope) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"template": s.template} if s.template else {}
         entry.update(
             code=s.code,
-            name=s.name,
-            kind=s.kind,
-            description=s.description,
-            location=s.location,
-            host=s.host,
-            capacity=s.capacity,
+            **{key: getattr(s, key) for key in STATION_FIELDS},
             topics=list(s.topics or []),
             questions=list(s.questions or []),
         )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Forbidden, NotFound
-from parcours.storage import AccessToken, AuditEntry, Event, queries
+from parcours.storage import AccessToken, AuditEntry, Base, Event, queries
 
+M = TypeVar("M", bound=Base)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -34,6 +35,28 @@ def issue_token(session: Session, event_id: int, role: str, **ids: int | None) -
 def audit(session: Session, event_id: int | None, actor: str, action: str, **detail: Any) -> None:
     """Record what was done and by whom."""
     session.add(AuditEntry(event_id=event_id, actor=actor, action=action, detail=detail))
+
+
+def commit_audited(
+    session: Session, actor: Actor, event_id: int | None, action: str, **detail: Any
+) -> None:
+    """Record what the actor did in the audit log and commit it together with the change."""
+    audit(session, event_id, actor.label, action, **detail)
+    session.commit()
+
+
+def row_of_event(session: Session, model: type[M], event: Event, row_id: int, missing: str) -> M:
+    """Return the model's row with this id if it belongs to the event, else raise NotFound."""
+    row = session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        raise NotFound(missing)
+    return row
+
+
+def assign(row: Any, values: dict[str, Any]) -> None:
+    """Set each of the values on the row."""
+    for key, value in values.items():
+        setattr(row, key, value)
 
 
 def get_event(session: Session, event_id: int) -> Event:

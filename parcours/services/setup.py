@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from parcours.catalogue import load_catalogue
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Conflict, Invalid, NotFound
+from parcours.domain.errors import Conflict, Invalid
 from parcours.schemas.common import load
 from parcours.schemas.setup import (
     CatalogueStationInput,
@@ -17,7 +17,15 @@ from parcours.schemas.setup import (
     SegmentInput,
     StationInput,
 )
-from parcours.services.common import audit, issue_token, new_code, require_event
+from parcours.services.common import (
+    assign,
+    audit,
+    commit_audited,
+    issue_token,
+    new_code,
+    require_event,
+    row_of_event,
+)
 from parcours.services.events import segment_from_data
 from parcours.services.unit import unit_of_work
 from parcours.storage import Clock, Event, Segment, Station
@@ -39,10 +47,8 @@ def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Ev
     """Change the event's title, venue, start, language, retention and registration cap."""
     values = load(EventInput(), data)
     event = organiser_event(session, actor, event_id)
-    for key, value in values.items():
-        setattr(event, key, value)
-    audit(session, event.id, actor.label, "event.update", fields=sorted(values))
-    session.commit()
+    assign(event, values)
+    commit_audited(session, actor, event.id, "event.update", fields=sorted(values))
     return event
 
 
@@ -50,10 +56,7 @@ def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Ev
 
 
 def _segment(session: Session, event: Event, segment_id: int) -> Segment:
-    segment = session.get(Segment, segment_id)
-    if segment is None or segment.event_id != event.id:
-        raise NotFound("No such agenda item.")
-    return segment
+    return row_of_event(session, Segment, event, segment_id, "No such agenda item.")
 
 
 def _guard_running(session: Session, event: Event, position: int) -> None:
@@ -71,8 +74,7 @@ def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Seg
     segment = segment_from_data(event.id, len(event.segments), values)
     session.add(segment)
     session.flush()
-    audit(session, event.id, actor.label, "segment.add", segment_id=segment.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.add", segment_id=segment.id)
     return segment
 
 
@@ -88,8 +90,7 @@ def update_segment(
     for key in ("title", "kind", "minutes", "rounds", "round_minutes", "transition_minutes"):
         setattr(segment, key, getattr(fresh, key))
     segment.mode = fresh.mode
-    audit(session, event.id, actor.label, "segment.update", segment_id=segment.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.update", segment_id=segment.id)
     return segment
 
 
@@ -101,8 +102,7 @@ def delete_segment(session: Session, actor: Actor, event_id: int, segment_id: in
     event.segments.remove(segment)
     for position, item in enumerate(event.segments):
         item.position = position
-    audit(session, event.id, actor.label, "segment.delete", segment_id=segment_id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.delete", segment_id=segment_id)
 
 
 def move_segment(session: Session, actor: Actor, event_id: int, segment_id: int, step: int) -> None:
@@ -118,18 +118,14 @@ def move_segment(session: Session, actor: Actor, event_id: int, segment_id: int,
     items[index], items[other] = items[other], items[index]
     for position, item in enumerate(items):
         item.position = position
-    audit(session, event.id, actor.label, "segment.move", segment_id=segment_id, to=other)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.move", segment_id=segment_id, to=other)
 
 
 # --------------------------------------------------------------------------- stations
 
 
 def _station(session: Session, event: Event, station_id: int) -> Station:
-    station = session.get(Station, station_id)
-    if station is None or station.event_id != event.id:
-        raise NotFound("No such station.")
-    return station
+    return row_of_event(session, Station, event, station_id, "No such station.")
 
 
 def _free_code(session: Session, event: Event, wanted: str | None, own: int | None = None) -> str:
@@ -191,8 +187,7 @@ def _insert_station(
     session.add(station)
     session.flush()
     issue_token(session, event.id, "host", station_id=station.id)
-    audit(session, event.id, actor.label, "station.add", station_id=station.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "station.add", station_id=station.id)
     return station
 
 
@@ -205,10 +200,8 @@ def update_station(
     event = organiser_event(session, actor, event_id)
     station = _station(session, event, station_id)
     values["code"] = _free_code(session, event, values.get("code") or station.code, station.id)
-    for key, value in values.items():
-        setattr(station, key, value)
-    audit(session, event.id, actor.label, "station.update", station_id=station.id)
-    session.commit()
+    assign(station, values)
+    commit_audited(session, actor, event.id, "station.update", station_id=station.id)
     return station
 
 
@@ -223,8 +216,7 @@ def delete_station(session: Session, actor: Actor, event_id: int, station_id: in
             person.must_visit = [i for i in person.must_visit or [] if i != station_id]
             person.avoid = [i for i in person.avoid or [] if i != station_id]
     event.stations.remove(station)
-    audit(session, event.id, actor.label, "station.delete", station_id=station_id)
-    session.commit()
+    commit_audited(session, actor, event.id, "station.delete", station_id=station_id)
 
 
 @unit_of_work

@@ -12,19 +12,9 @@ from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event, require_live
 from parcours.services.once import create_once, store_once_by
-from parcours.storage import (
-    Assignment,
-    CheckIn,
-    Clock,
-    Event,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Segment,
-    Station,
-    queries,
-)
+from parcours.storage import queries
+from parcours.storage.capture import CheckIn, FollowUp, Lead, Note
+from parcours.storage.models import Assignment, Clock, Event, Participant, Segment, Station
 
 NOTE_ROLES = ("participant", "host")
 

@@ -10,21 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parcours.storage import (
-    Assignment,
-    CheckIn,
-    Event,
-    EventStats,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Segment,
-    Station,
-    WallCard,
-    queries,
-    utcnow,
-)
+from parcours.storage import queries
+from parcours.storage.base import utcnow
+from parcours.storage.capture import CheckIn, EventStats, FollowUp, Lead, Note, WallCard
+from parcours.storage.models import Assignment, Event, Participant, Segment, Station
 
 VERSION = 1
 HIDDEN_CARDS = ("rejected", "hidden", "deleted")

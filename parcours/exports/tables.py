@@ -62,10 +62,14 @@ def _shared(scope: ExportScope, participant_id: int | None, station_id: int | No
     return scope.word(scope.shown(participant_id, station_id).consented)
 
 
+def _columns(model: Any, *names: str) -> Select[Any]:
+    """Select these columns of the model, in this order."""
+    return select(*(getattr(model, name) for name in names))
+
+
 def _contact_query(scope: ExportScope, model: Any, *columns: str) -> Select[Any]:
     """Select the event's (or the station pack's) rows of a contact table, by station."""
-    fields = ("created_at", "station_id", "participant_id", *columns)
-    stmt = select(*(getattr(model, name) for name in fields))
+    stmt = _columns(model, "created_at", "station_id", "participant_id", *columns)
     stmt = stmt.where(model.event_id == scope.event.id)
     if scope.station_id is not None:
         stmt = stmt.where(model.station_id == scope.station_id)
@@ -115,15 +119,8 @@ def _author(scope: ExportScope, author: str) -> str:
 
 def note_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield notes; a station's pack gets only its host's notes."""
-    stmt = select(
-        Note.created_at,
-        Note.author,
-        Note.station_id,
-        Note.round,
-        Note.participant_id,
-        Note.text,
-        Note.via,
-    ).where(Note.event_id == scope.event.id)
+    names = ("created_at", "author", "station_id", "round", "participant_id", "text", "via")
+    stmt = _columns(Note, *names).where(Note.event_id == scope.event.id)
     if scope.station_id is not None:
         stmt = stmt.where(Note.author == f"h:{scope.station_id}")
     for r in _stream(scope, stmt.order_by(Note.id)):
@@ -214,14 +211,8 @@ def station_rows(scope: ExportScope) -> Iterator[Row]:
 
 def wall_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield the workshop-wall cards, most votes first."""
-    stmt = select(
-        WallCard.created_at,
-        WallCard.kind,
-        WallCard.text,
-        WallCard.status,
-        WallCard.votes,
-        WallCard.participant_id,
-    ).where(WallCard.event_id == scope.event.id)
+    names = ("created_at", "kind", "text", "status", "votes", "participant_id")
+    stmt = _columns(WallCard, *names).where(WallCard.event_id == scope.event.id)
     for r in _stream(scope, stmt.order_by(WallCard.votes.desc(), WallCard.id)):
         author = scope.pseudonym(r.participant_id)
         yield [scope.local(r.created_at), r.kind, r.text, r.status, r.votes, author]

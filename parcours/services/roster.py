@@ -16,7 +16,7 @@ from parcours.services.common import assign, audit, commit_audited, require_live
 from parcours.services.events import add_participant
 from parcours.services.participants import registered_email
 from parcours.services.plans.latecomers import place_after_registration
-from parcours.services.setup import organiser_event
+from parcours.services.setup import organiser_event, organiser_input
 from parcours.services.unit import unit_of_work
 from parcours.storage import Event, Participant
 
@@ -42,8 +42,7 @@ def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
 @unit_of_work
 def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Participant:
     """Add one participant with their personal token."""
-    values = load(ParticipantInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, ParticipantInput(), data)
     require_live(event)
     _check_station_ids(event, values)
     if values.get("email") and registered_email(session, event.id, values["email"]):
@@ -74,8 +73,7 @@ def update_person(
     session: Session, actor: Actor, event_id: int, participant_id: int, data: Any
 ) -> Participant:
     """Change a participant's details."""
-    values = load(ParticipantInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, ParticipantInput(), data)
     require_live(event)
     person = _participant(session, event, participant_id)
     _check_station_ids(event, values)

@@ -42,11 +42,18 @@ def organiser_event(session: Session, actor: Actor, event_id: int) -> Event:
     return event
 
 
+def organiser_input(
+    session: Session, actor: Actor, event_id: int, schema: Any, data: Any
+) -> tuple[Event, dict[str, Any]]:
+    """Check a form's input against the schema, then return the organiser's event and it."""
+    values = load(schema, data)
+    return organiser_event(session, actor, event_id), values
+
+
 @unit_of_work
 def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Event:
     """Change the event's title, venue, start, language, retention and registration cap."""
-    values = load(EventInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, EventInput(), data)
     assign(event, values)
     commit_audited(session, actor, event.id, "event.update", fields=sorted(values))
     return event
@@ -69,8 +76,7 @@ def _guard_running(session: Session, event: Event, position: int) -> None:
 @unit_of_work
 def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Segment:
     """Append an item to the agenda."""
-    values = load(SegmentInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, SegmentInput(), data)
     segment = segment_from_data(event.id, len(event.segments), values)
     session.add(segment)
     session.flush()
@@ -83,8 +89,7 @@ def update_segment(
     session: Session, actor: Actor, event_id: int, segment_id: int, data: Any
 ) -> Segment:
     """Change an agenda item in place (the clock is left alone)."""
-    values = load(SegmentInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, SegmentInput(), data)
     segment = _segment(session, event, segment_id)
     fresh = segment_from_data(event.id, segment.position, values)
     for key in ("title", "kind", "minutes", "rounds", "round_minutes", "transition_minutes"):
@@ -148,8 +153,7 @@ def _free_code(session: Session, event: Event, wanted: str | None, own: int | No
 @unit_of_work
 def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from the form; it gets its own host token."""
-    values = load(StationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, StationInput(), data)
     values["code"] = _free_code(session, event, values.get("code"))
     return _insert_station(session, actor, event, values)
 
@@ -157,8 +161,7 @@ def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Sta
 @unit_of_work
 def add_station_from_catalogue(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from a catalogue template, in the event's language."""
-    values = load(CatalogueStationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, CatalogueStationInput(), data)
     template = load_catalogue().get(values["template"])
     if template is None:
         raise Invalid("template: unknown", {"template": ["no such template in the catalogue"]})
@@ -196,8 +199,7 @@ def update_station(
     session: Session, actor: Actor, event_id: int, station_id: int, data: Any
 ) -> Station:
     """Change a station's details."""
-    values = load(StationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, StationInput(), data)
     station = _station(session, event, station_id)
     values["code"] = _free_code(session, event, values.get("code") or station.code, station.id)
     assign(station, values)

@@ -120,13 +120,18 @@ def new_participant(event_id: int) -> ResponseReturnValue:
         return _person_post(
             event, None, lambda: roster.add_person(db.session(), actor, event.id, _submitted())
         )
+    return _person_page(event, None)
+
+
+def _person_page(event: Event, person: Participant | None, **extra: Any) -> ResponseReturnValue:
     return render_template(
         "organiser/participant_form.html",
         event=event,
         tab="participants",
-        person=None,
-        values=_person_form(None, event),
+        person=person,
+        values=_person_form(person, event),
         errors={},
+        **extra,
     )
 
 
@@ -165,16 +170,8 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
         )
     token = token_of(db.session(), person.id)
     url = f"{base_url()}/p/{token}" if token else None
-    return render_template(
-        "organiser/participant_form.html",
-        event=event,
-        tab="participants",
-        person=person,
-        values=_person_form(person, event),
-        errors={},
-        personal_url=url,
-        personal_qr=qr_svg(url, title=person.name) if url else None,
-    )
+    qr = qr_svg(url, title=person.name) if url else None
+    return _person_page(event, person, personal_url=url, personal_qr=qr)
 
 
 @bp.post("/events/<int:event_id>/participants/<int:participant_id>/delete")

@@ -14,9 +14,10 @@ from parcours.extensions import db
 from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
 from parcours.schemas.event import JoinSchema
-from parcours.services import lookups, registration
-from parcours.services import participants as people
-from parcours.services.retention import deletion_day
+from parcours.services import lookups
+from parcours.services.privacy.retention import deletion_day
+from parcours.services.setup import participants as people
+from parcours.services.setup import registration
 from parcours.services.unit import page_action
 from parcours.web.public import code_form, normalise_code, unknown_code
 

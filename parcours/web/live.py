@@ -14,8 +14,9 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
-from parcours.services import clock, live, lookups
+from parcours.services import lookups
 from parcours.services.common import get_event
+from parcours.services.event_day import clock, live
 from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
 from parcours.web.closed import closed_for

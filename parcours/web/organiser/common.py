@@ -62,7 +62,7 @@ class PlannedTimes:
 def planned_times(event: Event) -> PlannedTimes | None:
     """Return each segment's and each round's planned start and end; None without a start."""
     from parcours.domain.clock import schedule
-    from parcours.services.clock import part_of
+    from parcours.services.event_day.clock import part_of
 
     start = local_time(event)
     segments = list(event.segments)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from parcours.domain.errors import Invalid
 from parcours.extensions import db
-from parcours.services import links as link_service
+from parcours.services.setup import links as link_service
 from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, loopback_base

@@ -16,8 +16,9 @@ from parcours.domain.errors import NotFound
 from parcours.extensions import db
 from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
-from parcours.services import lookups, roster
-from parcours.services.participants import likely_duplicates, token_of
+from parcours.services import lookups
+from parcours.services.setup import roster
+from parcours.services.setup.participants import likely_duplicates, token_of
 from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, done, form_post, saved

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from parcours.extensions import db
-from parcours.services import registration
+from parcours.services.setup import registration
 from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 

@@ -13,10 +13,10 @@ from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import assign, audit, commit_audited, require_live, row_of_event
-from parcours.services.events import add_participant
-from parcours.services.participants import registered_email
 from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.setup import organiser_event, organiser_input
+from parcours.services.setup.events import add_participant
+from parcours.services.setup.participants import registered_email
 from parcours.services.unit import unit_of_work
 from parcours.storage import Event, Participant
 

@@ -1,4 +1,5 @@
-"""Capture: notes, follow-up requests, leads and check-ins, each stored exactly once."""
+"""Capture: notes, follow-up requests, leads and check-ins, each stored exactly once (here);
+the lists hosts and organisers read (capture.lists), the kiosk (capture.kiosk), the wall."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
-from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event, require_live
+from parcours.services.event_day.clock import load_snapshot, position
 from parcours.services.once import create_once, store_once_by
 from parcours.storage import queries
 from parcours.storage.capture import CheckIn, FollowUp, Lead, Note

@@ -1,4 +1,5 @@
-"""Prepare an event: its details, agenda and stations (participants: services.roster)."""
+"""Before the day: the event's details, agenda and stations (here); event files (events),
+participants (roster; self-registration: participants, registration) and links (setup.links)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from parcours.services.common import (
     require_event,
     row_of_event,
 )
-from parcours.services.events import segment_from_data
+from parcours.services.setup.events import segment_from_data
 from parcours.services.unit import unit_of_work
 from parcours.storage import Clock, Event, Segment, Station
 
@@ -224,7 +225,7 @@ def delete_station(session: Session, actor: Actor, event_id: int, station_id: in
 @unit_of_work
 def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
     """Create an event from the dashboard's short form (no agenda, stations or people yet)."""
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     values = load(EventInput(), data)
     event = create_event(session, {"event": values}, organiser_id=organiser_id)
@@ -234,7 +235,7 @@ def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
 
 def create_from_file(session: Session, organiser_id: int, data: Any) -> Event:
     """Create an event from an uploaded event file; nothing is written on error."""
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     try:
         event = create_event(session, data, organiser_id=organiser_id)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
+from parcours.services.after.report import compute_stats
 from parcours.services.broadcasts import Broadcast, EndSockets, publish
 from parcours.services.common import audit, get_event, require_event
-from parcours.services.report import compute_stats
-from parcours.services.scrub import REPLACEMENT, personal_values, scrub_event
+from parcours.services.privacy.scrub import REPLACEMENT, personal_values, scrub_event
 from parcours.storage import capture
 from parcours.storage.base import Base, utcnow
 from parcours.storage.capture import Announcement, FollowUp, Lead, Note, WallCard

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound
+from parcours.domain.vocabulary import STAFF
 from parcours.services.capture import current_segment, own_keys, writable_event
 from parcours.services.common import audit, require_event
 from parcours.services.once import create_once
 from parcours.storage import WallCard, WallVote
 
 SHOWN = ("approved", "highlighted")
-MODERATORS = ("facilitator", "organiser")
+MODERATORS = STAFF  # organiser and facilitator moderate
 
 
 def post_card(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[WallCard, bool]:

@@ -24,6 +24,17 @@ class ClientWrite:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, sort_order=1)
 
 
+class AboutPerson:
+    """Columns of a record about one participant at one station (both must exist)."""
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), sort_order=-1
+    )
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), sort_order=-1
+    )
+
+
 class Note(ClientWrite, Base):
     """A note by a participant or a station host; author is 'p:<id>' or 'h:<station id>'."""
 
@@ -39,37 +50,31 @@ class Note(ClientWrite, Base):
     via: Mapped[str] = mapped_column(String(8), default="phone")
 
 
-class FollowUp(ClientWrite, Base):
+class FollowUp(ClientWrite, AboutPerson, Base):
     """A participant's "please contact me" request to a station."""
 
     __tablename__ = "follow_ups"
     __table_args__ = (UniqueConstraint("event_id", "participant_id", "client_id"),)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text, default="")
     share_contact: Mapped[bool] = mapped_column(default=False)
     via: Mapped[str] = mapped_column(String(8), default="phone")
 
 
-class Lead(ClientWrite, Base):
+class Lead(ClientWrite, AboutPerson, Base):
     """A station host's "we will follow up" record about a participant."""
 
     __tablename__ = "leads"
     __table_args__ = (UniqueConstraint("event_id", "station_id", "client_id"),)
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class CheckIn(ClientWrite, Base):
+class CheckIn(ClientWrite, AboutPerson, Base):
     """A participant arrived at a station (scanned its QR code or typed its code)."""
 
     __tablename__ = "check_ins"
     __table_args__ = (UniqueConstraint("event_id", "participant_id", "client_id"),)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     round: Mapped[int | None]
     via: Mapped[str] = mapped_column(String(8), default="phone")
 

@@ -17,6 +17,7 @@ from parcours.storage import (
     Lead,
     Note,
     Participant,
+    Segment,
     WallCard,
 )
 
@@ -138,8 +139,10 @@ def note_rows(scope: ExportScope) -> Iterator[Row]:
 
 def visit_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield planned visits (the rotation plan) and check-ins."""
-    plan = select(Assignment.round, Assignment.station_id, Assignment.participant_id).where(
-        Assignment.event_id == scope.event.id
+    plan = (
+        select(Assignment.round, Assignment.station_id, Assignment.participant_id, Segment.title)
+        .join(Segment, Segment.id == Assignment.segment_id)
+        .where(Assignment.event_id == scope.event.id)
     )
     checks = select(
         CheckIn.round, CheckIn.station_id, CheckIn.participant_id, CheckIn.created_at, CheckIn.via
@@ -148,9 +151,12 @@ def visit_rows(scope: ExportScope) -> Iterator[Row]:
         plan = plan.where(Assignment.station_id == scope.station_id)
         checks = checks.where(CheckIn.station_id == scope.station_id)
     planned = _("Planned")
-    for r in _stream(scope, plan.order_by(Assignment.round, Assignment.station_id)):
+    several = len({s.id for s in scope.event.segments if s.kind == "parcours" and s.rounds}) > 1
+    order = (Segment.position, Assignment.round, Assignment.station_id)
+    for r in _stream(scope, plan.order_by(*order)):
         name = scope.station_name(r.station_id)
-        yield [planned, r.round, name, scope.pseudonym(r.participant_id), None, ""]
+        record = f"{planned}: {r.title}" if several else planned  # which parcours
+        yield [record, r.round, name, scope.pseudonym(r.participant_id), None, ""]
     checked = _("Check-in")
     for r in _stream(scope, checks.order_by(CheckIn.id)):
         name = scope.station_name(r.station_id)

@@ -12,6 +12,7 @@ from parcours.planner.construct import Class, by_flow, clear, greedy
 from parcours.planner.designs import starts
 from parcours.planner.model import PlanInfeasible
 from parcours.planner.prep import Problem
+from parcours.planner.replan import replan_hints
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
 from parcours.planner.tabu import Tabu
@@ -276,6 +277,8 @@ def _start(
     hints: list[tuple[str, list[list[int]] | None]] = []
     if not prob.closed:
         hints += construction_hints(prob)
+    else:
+        hints += replan_hints(prob, construction_hints)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
     zero_cost = [0]
@@ -294,10 +297,20 @@ def _start(
             continue  # a zero-repeat construction beats any start with repeats: the
             # search wins the preferences from there (the greedy's cheaper start
             # would have traded repeats for them already)
-        if best is None or st.cost() < best[0].cost():
+        if best is None or _rank(prob, st) < _rank(prob, best[0]):
             best = (st, tg, name)
     assert best is not None
     return best
+
+
+def _rank(prob: Problem, st: State) -> tuple[int, int]:
+    """Return how a start compares: by cost; when re-planning, fewest repeats first.
+
+    After rounds have been played a cheaper start with many repeats (a construction
+    for the open rounds dealt for wishes) leads the search to more repeats than a
+    continued construction with few; the search wins the wishes back from there.
+    """
+    return (st.rep, st.cost()) if prob.closed else (0, st.cost())
 
 
 def _expand(st: State) -> Grid:

@@ -85,6 +85,7 @@ class Segment(Base):
     round_minutes: Mapped[int] = mapped_column(default=0)
     transition_minutes: Mapped[int] = mapped_column(default=0)
     mode: Mapped[str] = mapped_column(String(12), default="individual")
+    plan_locked: Mapped[bool] = mapped_column(default=False)  # this parcours' plan, on its own
     event: Mapped[Event] = relationship(back_populates="segments")
 
 

@@ -15,9 +15,11 @@ from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
 from parcours.schemas.error_messages import localize_error
 from parcours.schemas.event import JoinSchema
-from parcours.services import lookups, registration
-from parcours.services import participants as people
-from parcours.services.retention import deletion_day, entered_after
+from parcours.services import lookups
+from parcours.services.privacy.retention import deletion_day, entered_after
+from parcours.services.setup import participants as people
+from parcours.services.setup import registration
+from parcours.services.unit import page_action
 from parcours.web.public import code_form, normalise_code, unknown_code
 
 if TYPE_CHECKING:
@@ -98,6 +100,7 @@ def _refusal(event: Event) -> str | None:
 
 
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
+@page_action
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
     code = normalise_code(join_code)

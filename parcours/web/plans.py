@@ -17,6 +17,7 @@ from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, R
 from parcours.services import plans
 from parcours.services.plans import views as plan_views
 from parcours.services.plans.data import all_parcours, latest_run
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import kind_labels, local_time
 from parcours.web.plan_jobs import registry
@@ -103,6 +104,7 @@ def _start(event_id: int, kind: str) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/run")
+@page_action
 @login_required
 def run_plan(event_id: int) -> ResponseReturnValue:
     """Compute the plan in the background."""
@@ -110,6 +112,7 @@ def run_plan(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/replan")
+@page_action
 @login_required
 def replan(event_id: int) -> ResponseReturnValue:
     """Re-plan the rounds that have not started, in the background."""
@@ -132,6 +135,7 @@ def job_status(event_id: int, job_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/move")
+@page_action
 @login_required
 def move(event_id: int) -> ResponseReturnValue:
     """Move one participant by hand; the metrics are recomputed."""
@@ -148,6 +152,7 @@ def move(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/lock")
+@page_action
 @login_required
 def lock(event_id: int) -> ResponseReturnValue:
     """Lock or unlock the plan."""

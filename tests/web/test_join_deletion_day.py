@@ -13,7 +13,7 @@ from parcours.storage import Event, utcnow
 
 def dated(app: Any, info: dict[str, Any], starts_at: datetime) -> tuple[datetime, date, int]:
     """Move the event's start; return its planned end, the deletion day and the period."""
-    from parcours.services.retention import deletion_day, due_at, event_end
+    from parcours.services.privacy.retention import deletion_day, due_at, event_end
 
     with app.app_context():
         session = db.session()

@@ -13,8 +13,8 @@ from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid, Unprocessable
 from parcours.services.broadcasts import Broadcast, publish
-from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, get_event, require_event, require_live
+from parcours.services.event_day.clock import load_snapshot
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Row = tuple[int, int, int, int | None]

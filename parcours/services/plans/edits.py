@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
-from parcours.services.common import audit, require_live, unit_of_work
+from parcours.services.common import audit, require_live
 from parcours.services.plans.data import (
     announce,
     evaluate_rows,
@@ -22,6 +22,7 @@ from parcours.services.plans.data import (
     started_rounds,
     writable,
 )
+from parcours.services.unit import unit_of_work
 from parcours.storage import Assignment, Participant, Segment, Station
 
 

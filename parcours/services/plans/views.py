@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.vocabulary import KINDS
-from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event
+from parcours.services.event_day.clock import load_snapshot, position
 from parcours.services.plans.data import (
     all_parcours,
     first_round,

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
-from parcours.services.common import audit, issue_token, unit_of_work
+from parcours.services.common import audit, issue_token
 from parcours.services.plans.latecomers import place_after_registration
-from parcours.services.registration import check_room
+from parcours.services.setup.registration import check_room
+from parcours.services.unit import unit_of_work
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 

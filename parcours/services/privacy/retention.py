@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from parcours.services.shred import SYSTEM, shred_event
+from parcours.services.privacy.shred import SYSTEM, shred_event
 from parcours.storage import Event, utcnow
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ INTERVAL_S = float(os.environ.get("PARCOURS_RETENTION_INTERVAL", "3600"))
 def event_end(event: Event) -> datetime | None:
     """Return when the event ends as planned: its start plus the whole agenda (None undated)."""
     from parcours.domain.clock import schedule
-    from parcours.services.clock import part_of
+    from parcours.services.event_day.clock import part_of
 
     if event.starts_at is None:
         return None

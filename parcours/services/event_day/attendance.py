@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
 from parcours.domain.vocabulary import STAFF
-from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, require_event, require_live
+from parcours.services.event_day.clock import load_snapshot
 from parcours.services.plans.changes import drop_open_rows, remeasure
 from parcours.services.plans.data import (
     all_parcours,

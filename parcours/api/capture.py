@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
+
+import segno
+from flask import Response
 
 from parcours.api.after import station_file
 from parcours.api.auth import secret
@@ -23,8 +27,11 @@ from parcours.schemas.capture import (
 )
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
-from parcours.services import capture, capture_lists, kiosk, lookups
+from parcours.schemas.live import RosterSchema
+from parcours.services import capture, capture_lists, clock, kiosk, live, lookups
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.common import get_event, require_event
+from parcours.web.checkin import check_in_url
 
 if TYPE_CHECKING:
     from parcours.storage import FollowUp, Participant
@@ -124,9 +131,7 @@ def withdraw_consent(call: Call) -> Result:
                     station_follow_up(item, person, False),
                 )
             )
-    body = FOLLOW_UP_OUT.dump(row)
-    call.session.rollback()  # end the read transaction
-    return 200, body
+    return 200, FOLLOW_UP_OUT.dump(row)
 
 
 @operation(
@@ -172,15 +177,10 @@ def create_check_in(call: Call) -> Result:
 
 def push_roster(call: Call, station_id: int) -> None:
     """Send the station's tablets their roster again: someone just checked in."""
-    from parcours.schemas.live import RosterSchema
-    from parcours.services import clock, live
-    from parcours.services.common import get_event
-
     assert call.actor is not None
     snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
     roster = live.rosters(call.session, snap, [station_id])[station_id]
     publish(Broadcast(rooms.station_room(station_id), "roster", RosterSchema().dump(roster)))
-    call.session.rollback()  # end the read transaction
 
 
 def station_follow_up(row: FollowUp, person: Participant, shared: bool) -> dict[str, Any]:
@@ -264,21 +264,12 @@ def identify_person(call: Call) -> Result:
     raw=True,
 )
 def station_check_in_qr(call: Call) -> Result:
-    import io
-
-    import segno
-    from flask import Response
-
-    from parcours.services.common import require_event
-
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"])
     if call.actor.role == "host" and call.actor.station_id != call.params["station_id"]:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")
     out = io.BytesIO()
-    from parcours.web.checkin import check_in_url
-
     url = check_in_url(station.code)
     segno.make(url, error="m", micro=False).save(out, kind="svg", scale=8, border=2)
     headers = {"Cache-Control": "private, max-age=3600"}

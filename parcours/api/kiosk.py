@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
+from parcours import process
 from parcours.api.auth import secret
 from parcours.api.capture import created, push_roster, tell_station
 from parcours.domain import rooms
 from parcours.operations import Call, Result, operation
-from parcours.operations.limits import KIOSK_PINS, FailureGuard
-from parcours.operations.limits import guard as guard_named
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -30,14 +29,6 @@ from parcours.services import kiosk, lookups
 from parcours.services.broadcasts import Broadcast, publish
 
 WRITE = {"limited": True}
-GUARD_KEY = "parcours_kiosk_pins"
-
-
-def guard() -> FailureGuard:
-    """Return the app's counter of wrong kiosk codes (5 a minute per kiosk token)."""
-    found = guard_named("kiosk_pins", KIOSK_PINS)
-    current_app.extensions[GUARD_KEY] = found
-    return found
 
 
 def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
@@ -81,7 +72,7 @@ def kiosk_exit(call: Call) -> Result:
     assert call.actor is not None
     data = load(KioskPinIn(), call.body)
     token = call.token or ""
-    host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], guard())
+    host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], process.kiosk_pins())
     return 200, {"url": url_for("host.host", token=host)}
 
 

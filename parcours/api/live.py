@@ -5,7 +5,6 @@ from __future__ import annotations
 from parcours.domain import rooms
 from parcours.domain.vocabulary import EVERYONE, STAFF
 from parcours.operations import Call, Result, operation
-from parcours.realtime import hooks
 from parcours.schemas.common import load
 from parcours.schemas.live import (
     AnnouncementInSchema,
@@ -53,7 +52,9 @@ def drive_clock(call: Call) -> Result:
     state = clock.apply_action(
         call.session, call.actor, event_id, data["action"], data.get("seconds")
     )
-    return 200, hooks.after_clock_change(event_id, state)  # the same object as broadcast
+    data = dump_state(state)  # one broadcast to the event, nothing per participant or station
+    publish(Broadcast(rooms.event_room(event_id), "state", data))
+    return 200, data
 
 
 @operation(

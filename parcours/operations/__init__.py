@@ -1,6 +1,8 @@
 """Operations: each is one use case, reachable over HTTP (parcours.api) and the socket
 (parcours.realtime) alike. This package knows neither: an adapter builds a `Call`, `run` checks
-the caller's role and limits, runs the handler and turns expected failures into (status, body).
+the caller's role and limits, runs the handler as one unit of work (parcours.operations.unit:
+commit, then the broadcasts it told go to the publisher) and turns expected failures into
+(status, body).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, ParcoursError, Unauthorized
 from parcours.operations.errors import from_exception
 from parcours.operations.limits import check_rate, check_size
+from parcours.operations.unit import unit_of_work
 
 Result = tuple[int, Any]
 
@@ -90,10 +93,11 @@ def admit(op: Operation, call: Call) -> None:
 
 
 def run(op: Operation, call: Call) -> Result:
-    """Check the caller's role, run the handler, turn expected failures into (status, body)."""
+    """Check the caller's role and run the handler as one unit of work (commit, then publish
+    what it told; roll back on error); turn expected failures into (status, body)."""
     try:
-        admit(op, call)
-        return op.handler(call)
+        with unit_of_work(call.session):
+            admit(op, call)
+            return op.handler(call)
     except ParcoursError as err:
-        call.session.rollback()
         return from_exception(err)

@@ -17,7 +17,7 @@ from typing import Any
 
 from parcours.domain import rooms
 from parcours.extensions import socketio
-from parcours.realtime.emit import NAMESPACE
+from parcours.realtime.publisher import NAMESPACE
 
 GRACE_S = 2.0
 

@@ -174,14 +174,11 @@ class Writer:
             job.outcome = outcome
 
 
-def writer_for(app: Any) -> Writer | None:
-    """Return the app's writer (created on first use), or None if group commit is off."""
+def make_writer(app: Any) -> Writer | None:
+    """Return the process's writer (built in init_app), or None if group commit is off."""
     if not app.config.get("GROUP_COMMIT") or app.config.get("ASYNC_MODE") == "threading":
         return None  # off, or in-process tests (threads): every write one by one
-    found = app.extensions.get("parcours_writer")
-    if found is None:
-        found = app.extensions["parcours_writer"] = Writer(app)
-    return found  # type: ignore[no-any-return]
+    return Writer(app)
 
 
 def batched(op: Any) -> bool:

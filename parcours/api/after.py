@@ -60,16 +60,9 @@ def file_response(data: IO[bytes], filename: str) -> Response:
     return response
 
 
-@operation(
-    "export_event",
-    "GET",
-    "/events/<int:event_id>/export",
-    summary="Export the whole event (?format=csv|xlsx|json; also vcf, zip of every station pack)",
-    roles=("organiser",),
-    query=("format",),
-    raw=True,
-)
+@operation("GET /events/<int:event_id>/export", roles=("organiser",), query=("format",), raw=True)
 def export_event(call: Call) -> Result:
+    """Export the whole event (?format=csv|xlsx|json; also vcf, zip of every station pack)"""
     assert call.actor is not None
     fmt = load(EventExportQuery(), {"format": call.query.get("format") or "xlsx"})["format"]
     actor, event_id = call.actor, call.params["event_id"]
@@ -91,15 +84,13 @@ def station_file(call: Call, fmt: str) -> Result:
 
 
 @operation(
-    "shred_event",
-    "POST",
-    "/events/<int:event_id>/shred",
-    summary="Delete the event's personal data now (keeps the counts for the report)",
+    "POST /events/<int:event_id>/shred",
     roles=("organiser",),
     request=ShredRequest,
     response=ShredResultSchema,
 )
 def shred_event(call: Call) -> Result:
+    """Delete the event's personal data now (keeps the counts for the report)"""
     assert call.actor is not None
     body = load(ShredRequest(), call.body if call.body is not None else {})
     if not body["confirm"]:

@@ -9,15 +9,9 @@ from parcours.schemas.common import load
 from parcours.services import attendance
 
 
-@operation(
-    "get_attendance",
-    "GET",
-    "/events/<int:event_id>/attendance",
-    summary="Who is here: every participant with present/absent, late, places still to come",
-    roles=STAFF,
-    response=AttendanceOut,
-)
+@operation("GET /events/<int:event_id>/attendance", roles=STAFF, response=AttendanceOut)
 def get_attendance(call: Call) -> Result:
+    """Who is here: every participant with present/absent, late, places still to come"""
     assert call.actor is not None
     return 200, AttendanceOut().dump(
         attendance.attendance(call.session, call.actor, call.params["event_id"])
@@ -25,16 +19,15 @@ def get_attendance(call: Call) -> Result:
 
 
 @operation(
-    "set_attendance",
-    "POST",
-    "/events/<int:event_id>/attendance",
-    summary="Mark participants present or absent: the absent leave the rounds to come, "
-    "arrivals get a route there (nobody else moves, also on a locked plan)",
+    "POST /events/<int:event_id>/attendance",
     roles=STAFF,
     request=AttendanceSetSchema,
     response=AttendanceOut,
 )
 def set_attendance(call: Call) -> Result:
+    """Mark participants present or absent: the absent leave the rounds to come, arrivals get a
+    route there (nobody else moves, also on a locked plan)
+    """
     assert call.actor is not None
     data = load(AttendanceSetSchema(), call.body)
     result = attendance.set_attendance(

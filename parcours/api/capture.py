@@ -52,34 +52,30 @@ def created(fresh: bool) -> int:
 
 
 @operation(
-    "create_note",
-    "POST",
-    "/notes",
-    summary="Write a note (participant: any station; host: their own station)",
+    "POST /notes",
     roles=("participant", "host"),
     request=NoteIn,
     response=NoteOut,
     socket="note",
-    **WRITE,
+    limited=True,
 )
 def create_note(call: Call) -> Result:
+    """Write a note (participant: any station; host: their own station)"""
     assert call.actor is not None
     note, fresh = capture.create_note(call.session, call.actor, load(NOTE_IN, call.body))
     return created(fresh), NOTE_OUT.dump(note)
 
 
 @operation(
-    "create_follow_up",
-    "POST",
-    "/follow-ups",
-    summary="Ask a station to contact you (share your contact details only if you choose to)",
+    "POST /follow-ups",
     roles=("participant",),
     request=FollowUpIn,
     response=FollowUpOut,
     socket="follow_up",
-    **WRITE,
+    limited=True,
 )
 def create_follow_up(call: Call) -> Result:
+    """Ask a station to contact you (share your contact details only if you choose to)"""
     assert call.actor is not None
     row, fresh = capture.create_follow_up(call.session, call.actor, load(FOLLOW_UP_IN, call.body))
     if fresh:
@@ -102,17 +98,16 @@ def tell_station(call: Call, row: Any) -> None:
 
 
 @operation(
-    "withdraw_consent",
-    "POST",
-    "/follow-ups/<int:follow_up_id>/withdraw-consent",
-    summary="Stop sharing your contact details with the station of one of your contact requests "
-    "(consent is per person and station: all your requests to it stop sharing)",
+    "POST /follow-ups/<int:follow_up_id>/withdraw-consent",
     roles=("participant",),
     response=FollowUpOut,
     socket="withdraw_consent",
-    **WRITE,
+    limited=True,
 )
 def withdraw_consent(call: Call) -> Result:
+    """Stop sharing your contact details with the station of one of your contact requests (consent
+    is per person and station: all your requests to it stop sharing)
+    """
     assert call.actor is not None
     follow_up_id = call.params.get("follow_up_id")
     if isinstance(follow_up_id, bool) or not isinstance(follow_up_id, int) or follow_up_id < 1:
@@ -135,17 +130,10 @@ def withdraw_consent(call: Call) -> Result:
 
 
 @operation(
-    "create_lead",
-    "POST",
-    "/leads",
-    summary="Record that your station will follow up with a participant",
-    roles=("host",),
-    request=LeadIn,
-    response=LeadOut,
-    socket="lead",
-    **WRITE,
+    "POST /leads", roles=("host",), request=LeadIn, response=LeadOut, socket="lead", limited=True
 )
 def create_lead(call: Call) -> Result:
+    """Record that your station will follow up with a participant"""
     assert call.actor is not None
     lead, fresh = capture.create_lead(call.session, call.actor, load(LEAD_IN, call.body))
     body = LEAD_OUT.dump(lead)
@@ -155,17 +143,15 @@ def create_lead(call: Call) -> Result:
 
 
 @operation(
-    "create_check_in",
-    "POST",
-    "/check-ins",
-    summary="Check in at a station by its code (from its QR code or typed)",
+    "POST /check-ins",
     roles=("participant",),
     request=CheckInIn,
     response=CheckInOut,
     socket="check_in",
-    **WRITE,
+    limited=True,
 )
 def create_check_in(call: Call) -> Result:
+    """Check in at a station by its code (from its QR code or typed)"""
     assert call.actor is not None
     row, fresh = capture.create_check_in(call.session, call.actor, load(CHECK_IN_IN, call.body))
     station = lookups.station(call.session, row.station_id)
@@ -196,15 +182,13 @@ def station_follow_up(row: FollowUp, person: Participant, shared: bool) -> dict[
 
 
 @operation(
-    "station_follow_ups",
-    "GET",
-    "/events/<int:event_id>/stations/<int:station_id>/follow-ups",
-    summary="A station's follow-up requests (JSON; ?format= for the export pack)",
+    "GET /events/<int:event_id>/stations/<int:station_id>/follow-ups",
     roles=("organiser", "host"),
     response=StationFollowUpOut,
     query=("format",),
 )
 def station_follow_ups(call: Call) -> Result:
+    """A station's follow-up requests (JSON; ?format= for the export pack)"""
     assert call.actor is not None
     fmt = (call.query.get("format") or "").strip().lower()
     rows = capture_lists.station_follow_ups(
@@ -222,15 +206,13 @@ def _station_pack(call: Call, fmt: str) -> Result:
 
 
 @operation(
-    "find_people",
-    "GET",
-    "/events/<int:event_id>/people",
-    summary="Find participants by name or organisation (?q=), e.g. to record a lead",
+    "GET /events/<int:event_id>/people",
     roles=("host", "organiser", "facilitator"),
     response=PersonOut,
     query=("q",),
 )
 def find_people(call: Call) -> Result:
+    """Find participants by name or organisation (?q=), e.g. to record a lead"""
     assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
     rows = capture_lists.find_people(call.session, call.actor, call.params["event_id"], query)
@@ -238,16 +220,14 @@ def find_people(call: Call) -> Result:
 
 
 @operation(
-    "identify_person",
-    "POST",
-    "/events/<int:event_id>/people/identify",
-    summary="Name the participant of a scanned route card or badge, e.g. to record a lead",
+    "POST /events/<int:event_id>/people/identify",
     roles=("host", "organiser", "facilitator"),
     request=WhoIn,
     response=PersonOut,
-    **WRITE,
+    limited=True,
 )
 def identify_person(call: Call) -> Result:
+    """Name the participant of a scanned route card or badge, e.g. to record a lead"""
     assert call.actor is not None
     who = load(WhoIn(), call.body)
     person = kiosk.identify_person(call.session, call.actor, call.params["event_id"], who, secret())
@@ -255,15 +235,14 @@ def identify_person(call: Call) -> Result:
 
 
 @operation(
-    "station_check_in_qr",
-    "GET",
-    "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
-    summary="The QR code (SVG) participants scan to check in at a station: it holds the address"
-    " /c/<code> (a camera app opens it; the page's scanner reads the code from it)",
+    "GET /events/<int:event_id>/stations/<int:station_id>/check-in-qr",
     roles=("host", "organiser", "facilitator"),
     raw=True,
 )
 def station_check_in_qr(call: Call) -> Result:
+    """The QR code (SVG) participants scan to check in at a station: it holds the address /c/<code>
+    (a camera app opens it; the page's scanner reads the code from it)
+    """
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"])
     if call.actor.role == "host" and call.actor.station_id != call.params["station_id"]:

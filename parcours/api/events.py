@@ -22,15 +22,9 @@ from parcours.services import registration
 from parcours.services.common import require_event
 
 
-@operation(
-    "join",
-    "POST",
-    "/join/<join_code>",
-    summary="Register yourself for an event",
-    request=JoinSchema,
-    response=JoinResultSchema,
-)
+@operation("POST /join/<join_code>", request=JoinSchema, response=JoinResultSchema)
 def join(call: Call) -> Result:
+    """Register yourself for an event"""
     check_address("join", JOIN_ADDRESS, call.client)  # a venue NAT passes, a script not
     data = load(JoinSchema(), call.body)
     participant, token = people.join(call.session, call.params["join_code"], data)
@@ -38,43 +32,29 @@ def join(call: Call) -> Result:
     return 201, JoinResultSchema().dump({"participant": participant, "token": token, "url": url})
 
 
-@operation(
-    "get_event",
-    "GET",
-    "/events/<int:event_id>",
-    summary="The event, agenda and stations",
-    roles=STAFF,
-    response=EventSchema,
-)
+@operation("GET /events/<int:event_id>", roles=STAFF, response=EventSchema)
 def get_event(call: Call) -> Result:
+    """The event, agenda and stations"""
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
     return 200, EventSchema().dump(event)
 
 
 @operation(
-    "list_stations",
-    "GET",
-    "/events/<int:event_id>/stations",
-    summary="The event's stations",
+    "GET /events/<int:event_id>/stations",
     roles=STAFF + ("screen", "host", "participant"),
     response=StationSchema,
 )
 def list_stations(call: Call) -> Result:
+    """The event's stations"""
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"])
     return 200, StationSchema(many=True).dump(event.stations)
 
 
-@operation(
-    "list_participants",
-    "GET",
-    "/events/<int:event_id>/participants",
-    summary="The event's participants (with contact details: organiser only)",
-    roles=STAFF,
-    response=ParticipantSchema,
-)
+@operation("GET /events/<int:event_id>/participants", roles=STAFF, response=ParticipantSchema)
 def list_participants(call: Call) -> Result:
+    """The event's participants (with contact details: organiser only)"""
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
     rows = people.list_participants(call.session, event.id)
@@ -85,31 +65,23 @@ def list_participants(call: Call) -> Result:
     return 200, ParticipantPublicSchema(many=True).dump(rows)
 
 
-@operation(
-    "get_registration",
-    "GET",
-    "/events/<int:event_id>/registration",
-    summary="Self-registration: open or closed, its cap, how many registered",
-    roles=STAFF,
-    response=RegistrationOut,
-)
+@operation("GET /events/<int:event_id>/registration", roles=STAFF, response=RegistrationOut)
 def get_registration(call: Call) -> Result:
+    """Self-registration: open or closed, its cap, how many registered"""
     assert call.actor is not None
     event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
     return 200, RegistrationOut().dump(registration.state(call.session, event))
 
 
 @operation(
-    "set_registration",
-    "POST",
-    "/events/<int:event_id>/registration",
-    summary="Close or reopen self-registration, or set its cap (max_participants; null: places)",
+    "POST /events/<int:event_id>/registration",
     roles=("organiser",),
     request=RegistrationIn,
     response=RegistrationOut,
     limited=True,
 )
 def set_registration(call: Call) -> Result:
+    """Close or reopen self-registration, or set its cap (max_participants; null: places)"""
     assert call.actor is not None
     data = load(RegistrationIn(), call.body)
     event = registration.update(call.session, call.actor, call.params["event_id"], data)

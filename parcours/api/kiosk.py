@@ -43,32 +43,18 @@ def tell_participant(participant_id: int | None, kind: str, record: Any) -> None
         )
 
 
-@operation(
-    "kiosk_start",
-    "POST",
-    "/kiosk",
-    summary="Turn the host's tablet into a kiosk for participants, guarded by a code of 4-8 digits",
-    roles=("host",),
-    request=KioskPinIn,
-    response=KioskStartOut,
-)
+@operation("POST /kiosk", roles=("host",), request=KioskPinIn, response=KioskStartOut)
 def kiosk_start(call: Call) -> Result:
+    """Turn the host's tablet into a kiosk for participants, guarded by a code of 4-8 digits"""
     assert call.actor is not None
     data = load(KioskPinIn(), call.body)
     row = kiosk.start_kiosk(call.session, call.actor, data["pin"])
     return 201, {"token": row.token, "url": url_for("kiosk.kiosk_page", token=row.token)}
 
 
-@operation(
-    "kiosk_exit",
-    "POST",
-    "/kiosk/exit",
-    summary="Leave kiosk mode with the host's code: the kiosk token ends, the host page opens",
-    roles=("kiosk",),
-    request=KioskPinIn,
-    response=KioskExitOut,
-)
+@operation("POST /kiosk/exit", roles=("kiosk",), request=KioskPinIn, response=KioskExitOut)
 def kiosk_exit(call: Call) -> Result:
+    """Leave kiosk mode with the host's code: the kiosk token ends, the host page opens"""
     assert call.actor is not None
     data = load(KioskPinIn(), call.body)
     token = call.token or ""
@@ -76,30 +62,18 @@ def kiosk_exit(call: Call) -> Result:
     return 200, {"url": url_for("host.host", token=host)}
 
 
-@operation(
-    "kiosk_roster",
-    "GET",
-    "/kiosk/roster",
-    summary="Who is expected at the kiosk's station this round: names and organisations only",
-    roles=("kiosk",),
-    response=KioskRosterOut,
-)
+@operation("GET /kiosk/roster", roles=("kiosk",), response=KioskRosterOut)
 def kiosk_roster(call: Call) -> Result:
+    """Who is expected at the kiosk's station this round: names and organisations only"""
     assert call.actor is not None
     return 200, KioskRosterOut().dump(kiosk.kiosk_roster(call.session, call.actor))
 
 
-@operation(
-    "kiosk_people",
-    "GET",
-    "/kiosk/people",
-    summary="Find a participant by name (?q=) at the kiosk: names and organisations only; "
-    "here=false: not at this station now, so an entry needs their personal code",
-    roles=("kiosk",),
-    response=KioskFoundOut,
-    query=("q",),
-)
+@operation("GET /kiosk/people", roles=("kiosk",), response=KioskFoundOut, query=("q",))
 def kiosk_people(call: Call) -> Result:
+    """Find a participant by name (?q=) at the kiosk: names and organisations only; here=false: not
+    at this station now, so an entry needs their personal code
+    """
     assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
     rows = kiosk.find_people(call.session, call.actor, query)
@@ -109,17 +83,12 @@ def kiosk_people(call: Call) -> Result:
 
 
 @operation(
-    "kiosk_identify",
-    "POST",
-    "/kiosk/identify",
-    summary="Name the participant of a scanned route card or badge, or of a typed personal code "
-    "(name and organisation only)",
-    roles=("kiosk",),
-    request=WhoIn,
-    response=KioskPersonOut,
-    **WRITE,
+    "POST /kiosk/identify", roles=("kiosk",), request=WhoIn, response=KioskPersonOut, limited=True
 )
 def kiosk_identify(call: Call) -> Result:
+    """Name the participant of a scanned route card or badge, or of a typed personal code (name and
+    organisation only)
+    """
     assert call.actor is not None
     who = load(WhoIn(), call.body)
     person = kiosk.identify(call.session, call.actor, who, secret())
@@ -127,17 +96,15 @@ def kiosk_identify(call: Call) -> Result:
 
 
 @operation(
-    "kiosk_note",
-    "POST",
-    "/kiosk/notes",
-    summary="Write a note at the kiosk for the participant named in the body, as their own",
+    "POST /kiosk/notes",
     roles=("kiosk",),
     request=KioskNoteIn,
     response=NoteOut,
     socket="kiosk_note",
-    **WRITE,
+    limited=True,
 )
 def kiosk_note(call: Call) -> Result:
+    """Write a note at the kiosk for the participant named in the body, as their own"""
     assert call.actor is not None
     data = load(KioskNoteIn(), call.body)
     note, fresh = kiosk.kiosk_note(call.session, call.actor, data, secret())
@@ -148,18 +115,17 @@ def kiosk_note(call: Call) -> Result:
 
 
 @operation(
-    "kiosk_follow_up",
-    "POST",
-    "/kiosk/follow-ups",
-    summary="Ask the kiosk's station to contact the participant named in the body, as their own; "
-    "contact details are shared only when their own code names them (else: pseudonym)",
+    "POST /kiosk/follow-ups",
     roles=("kiosk",),
     request=KioskFollowUpIn,
     response=FollowUpOut,
     socket="kiosk_follow_up",
-    **WRITE,
+    limited=True,
 )
 def kiosk_follow_up(call: Call) -> Result:
+    """Ask the kiosk's station to contact the participant named in the body, as their own; contact
+    details are shared only when their own code names them (else: pseudonym)
+    """
     assert call.actor is not None
     data = load(KioskFollowUpIn(), call.body)
     row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
@@ -171,17 +137,15 @@ def kiosk_follow_up(call: Call) -> Result:
 
 
 @operation(
-    "kiosk_check_in",
-    "POST",
-    "/kiosk/check-ins",
-    summary="Check the participant named in the body in at the kiosk's station",
+    "POST /kiosk/check-ins",
     roles=("kiosk",),
     request=KioskCheckInIn,
     response=CheckInOut,
     socket="kiosk_check_in",
-    **WRITE,
+    limited=True,
 )
 def kiosk_check_in(call: Call) -> Result:
+    """Check the participant named in the body in at the kiosk's station"""
     assert call.actor is not None
     data = load(KioskCheckInIn(), call.body)
     row, fresh = kiosk.kiosk_check_in(call.session, call.actor, data, secret())

@@ -32,16 +32,15 @@ class LinkRotateOut(Schema):
 
 
 @operation(
-    "rotate_link",
-    "POST",
-    "/events/<int:event_id>/links/rotate",
-    summary="Replace a facilitator, screen, host (station_id) or participant (participant_id) "
-    "link: the old one stops working at once, over HTTP and on open sockets",
+    "POST /events/<int:event_id>/links/rotate",
     roles=("organiser",),
     request=LinkRotateIn,
     response=LinkRotateOut,
 )
 def rotate_link(call: Call) -> Result:
+    """Replace a facilitator, screen, host (station_id) or participant (participant_id) link: the
+    old one stops working at once, over HTTP and on open sockets
+    """
     assert call.actor is not None
     data = load(LinkRotateIn(), call.body)
     done = links.rotate_link(

@@ -22,30 +22,23 @@ from parcours.services.broadcasts import Broadcast, publish
 CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 
 
-@operation(
-    "get_state",
-    "GET",
-    "/events/<int:event_id>/state",
-    summary="The live snapshot of the clock",
-    roles=EVERYONE,
-    response=StateSchema,
-)
+@operation("GET /events/<int:event_id>/state", roles=EVERYONE, response=StateSchema)
 def get_state(call: Call) -> Result:
+    """The live snapshot of the clock"""
     assert call.actor is not None
     return 200, dump_state(clock.get_state(call.session, call.actor, call.params["event_id"]))
 
 
 @operation(
-    "clock",
-    "POST",
-    "/events/<int:event_id>/clock",
-    summary="Start, pause, resume, extend, next, previous or finish",
+    "POST /events/<int:event_id>/clock",
     roles=STAFF,
     request=ClockActionSchema,
     response=StateSchema,
     socket="clock",
+    name="clock",
 )
 def drive_clock(call: Call) -> Result:
+    """Start, pause, resume, extend, next, previous or finish"""
     assert call.actor is not None
     data = load(CLOCK_ACTION, call.body)
     event_id = call.params["event_id"]
@@ -58,16 +51,14 @@ def drive_clock(call: Call) -> Result:
 
 
 @operation(
-    "announce",
-    "POST",
-    "/events/<int:event_id>/announcements",
-    summary="Show an announcement on the screen and the phones",
+    "POST /events/<int:event_id>/announcements",
     roles=STAFF,
     request=AnnouncementInSchema,
     response=AnnouncementSchema,
     socket="announce",
 )
 def announce(call: Call) -> Result:
+    """Show an announcement on the screen and the phones"""
     assert call.actor is not None
     data = load(AnnouncementInSchema(), call.body)
     item = live.announce(
@@ -79,14 +70,12 @@ def announce(call: Call) -> Result:
 
 
 @operation(
-    "end_announcement",
-    "DELETE",
-    "/events/<int:event_id>/announcements/<int:announcement_id>",
-    summary="Take an announcement off the screen and the phones now",
+    "DELETE /events/<int:event_id>/announcements/<int:announcement_id>",
     roles=STAFF,
     response=AnnouncementSchema,
 )
 def end_announcement(call: Call) -> Result:
+    """Take an announcement off the screen and the phones now"""
     assert call.actor is not None
     item = live.end_announcement(
         call.session, call.actor, call.params["event_id"], call.params["announcement_id"]
@@ -95,43 +84,29 @@ def end_announcement(call: Call) -> Result:
     return 200, AnnouncementSchema().dump(item)
 
 
-@operation(
-    "list_announcements",
-    "GET",
-    "/events/<int:event_id>/announcements",
-    summary="The latest announcements, newest first",
-    roles=EVERYONE,
-    response=AnnouncementSchema,
-)
+@operation("GET /events/<int:event_id>/announcements", roles=EVERYONE, response=AnnouncementSchema)
 def list_announcements(call: Call) -> Result:
+    """The latest announcements, newest first"""
     assert call.actor is not None
     items = live.recent_announcements(call.session, call.actor, call.params["event_id"])
     return 200, AnnouncementSchema(many=True).dump(items)
 
 
-@operation(
-    "me",
-    "GET",
-    "/me",
-    summary="A participant's route, current station, notes and follow-ups",
-    roles=("participant",),
-    response=MeSchema,
-)
+@operation("GET /me", roles=("participant",), response=MeSchema)
 def me(call: Call) -> Result:
+    """A participant's route, current station, notes and follow-ups"""
     assert call.actor is not None
     data = live.build_me(call.session, call.actor)
     return 200, {**data, **MeSchema().dump(data)}  # keys added by other modules pass through
 
 
 @operation(
-    "roster",
-    "GET",
-    "/events/<int:event_id>/stations/<int:station_id>/roster",
-    summary="Who is expected at a station this round, and who checked in",
+    "GET /events/<int:event_id>/stations/<int:station_id>/roster",
     roles=("host",) + STAFF,
     response=RosterSchema,
 )
 def roster(call: Call) -> Result:
+    """Who is expected at a station this round, and who checked in"""
     assert call.actor is not None
     params = call.params
     data = live.roster(call.session, call.actor, params["event_id"], params["station_id"])
@@ -139,14 +114,10 @@ def roster(call: Call) -> Result:
 
 
 @operation(
-    "rotation",
-    "GET",
-    "/events/<int:event_id>/rotation",
-    summary="The rotation board: who (or which group) goes to which station in each round",
-    roles=("screen",) + STAFF,
-    response=RotationSchema,
+    "GET /events/<int:event_id>/rotation", roles=("screen",) + STAFF, response=RotationSchema
 )
 def rotation(call: Call) -> Result:
+    """The rotation board: who (or which group) goes to which station in each round"""
     assert call.actor is not None
     return 200, RotationSchema().dump(
         live.rotation(call.session, call.actor, call.params["event_id"])

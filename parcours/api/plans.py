@@ -27,15 +27,13 @@ def cooperative(_fraction: float, _detail: dict[str, Any]) -> None:
 
 
 @operation(
-    "compute_plan",
-    "POST",
-    "/events/<int:event_id>/plan",
-    summary="Compute and store the rotation plan (rounds that have started are kept)",
+    "POST /events/<int:event_id>/plan",
     roles=ORGANISER,
     request=PlanRequestSchema,
     response=PlanSchema,
 )
 def compute_plan(call: Call) -> Result:
+    """Compute and store the rotation plan (rounds that have started are kept)"""
     assert call.actor is not None
     data = load(PlanRequestSchema(), call.body)
     result = plans.compute_plan(
@@ -51,29 +49,22 @@ def compute_plan(call: Call) -> Result:
     return 201, result
 
 
-@operation(
-    "get_plan",
-    "GET",
-    "/events/<int:event_id>/plan",
-    summary="The stored rotation plan: metrics and assignments (as `parcours plan --json`)",
-    roles=ORGANISER,
-    response=PlanSchema,
-)
+@operation("GET /events/<int:event_id>/plan", roles=ORGANISER, response=PlanSchema)
 def get_plan(call: Call) -> Result:
+    """The stored rotation plan: metrics and assignments (as `parcours plan --json`)"""
     assert call.actor is not None
     return 200, plans.get_plan(call.session, call.actor, call.params["event_id"])
 
 
 @operation(
-    "replan_open_rounds",
-    "POST",
-    "/events/<int:event_id>/plan/replan",
-    summary="Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept",
+    "POST /events/<int:event_id>/plan/replan",
     roles=("organiser", "facilitator"),
     request=ReplanRequestSchema,
     response=PlanSchema,
+    name="replan_open_rounds",
 )
 def replan(call: Call) -> Result:
+    """Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept"""
     assert call.actor is not None
     data = load(ReplanRequestSchema(), call.body)
     result = plans.replan_open_rounds(
@@ -88,15 +79,14 @@ def replan(call: Call) -> Result:
 
 
 @operation(
-    "move_participant",
-    "POST",
-    "/events/<int:event_id>/plan/moves",
-    summary="Put one participant at one station in one round by hand (metrics recomputed)",
+    "POST /events/<int:event_id>/plan/moves",
     roles=ORGANISER,
     request=MoveSchema,
     response=PlanSchema,
+    name="move_participant",
 )
 def move(call: Call) -> Result:
+    """Put one participant at one station in one round by hand (metrics recomputed)"""
     assert call.actor is not None
     data = load(MoveSchema(), call.body)
     result = plans.move_participant(
@@ -111,15 +101,14 @@ def move(call: Call) -> Result:
 
 
 @operation(
-    "lock_plan",
-    "POST",
-    "/events/<int:event_id>/plan/lock",
-    summary='Lock ({"locked": true}) or unlock the plan; a locked plan refuses changes (409)',
+    "POST /events/<int:event_id>/plan/lock",
     roles=ORGANISER,
     request=LockSchema,
     response=LockOut,
+    name="lock_plan",
 )
 def lock(call: Call) -> Result:
+    """Lock ({"locked": true}) or unlock the plan; a locked plan refuses changes (409)"""
     assert call.actor is not None
     data = load(LockSchema(), call.body)
     event_id = call.params["event_id"]

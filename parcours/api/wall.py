@@ -42,10 +42,7 @@ def card_id_of(call: Call) -> int:
 
 
 @operation(
-    "post_wall_card",
-    "POST",
-    "/wall",
-    summary="Post an idea or a question to the workshop wall (shown after approval)",
+    "POST /wall",
     roles=("participant",),
     request=WallCardIn,
     response=WallCardOut,
@@ -53,6 +50,7 @@ def card_id_of(call: Call) -> int:
     limited=True,
 )
 def post_wall_card(call: Call) -> Result:
+    """Post an idea or a question to the workshop wall (shown after approval)"""
     assert call.actor is not None
     card, fresh = wall.post_card(call.session, call.actor, load(WallCardIn(), call.body))
     if fresh:
@@ -61,10 +59,7 @@ def post_wall_card(call: Call) -> Result:
 
 
 @operation(
-    "vote_wall_card",
-    "POST",
-    "/wall/<int:card_id>/vote",
-    summary="Upvote a card on the wall (once per participant)",
+    "POST /wall/<int:card_id>/vote",
     roles=("participant",),
     request=WallVoteIn,
     response=WallCardOut,
@@ -72,6 +67,7 @@ def post_wall_card(call: Call) -> Result:
     limited=True,
 )
 def vote_wall_card(call: Call) -> Result:
+    """Upvote a card on the wall (once per participant)"""
     assert call.actor is not None
     data = load(WallVoteIn(), call.body if call.body is not None else {})
     card, counted = wall.vote(call.session, call.actor, card_id_of(call))
@@ -84,10 +80,7 @@ def vote_wall_card(call: Call) -> Result:
 
 
 @operation(
-    "moderate_wall_card",
-    "POST",
-    "/events/<int:event_id>/wall/<int:card_id>",
-    summary="Approve, hide or highlight a wall card",
+    "POST /events/<int:event_id>/wall/<int:card_id>",
     roles=wall.MODERATORS,
     request=WallModerateIn,
     response=WallCardOut,
@@ -95,6 +88,7 @@ def vote_wall_card(call: Call) -> Result:
     limited=True,
 )
 def moderate_wall_card(call: Call) -> Result:
+    """Approve, hide or highlight a wall card"""
     assert call.actor is not None
     data = load(WallModerateIn(), call.body)
     card = wall.moderate(
@@ -105,13 +99,11 @@ def moderate_wall_card(call: Call) -> Result:
 
 
 @operation(
-    "get_wall",
-    "GET",
-    "/events/<int:event_id>/wall",
-    summary="The wall: moderators see every card, screen and phones the approved ones",
+    "GET /events/<int:event_id>/wall",
     roles=("organiser", "facilitator", "screen", "participant", "host"),
     response=WallCardOut,
 )
 def get_wall(call: Call) -> Result:
+    """The wall: moderators see every card, screen and phones the approved ones"""
     assert call.actor is not None
     return 200, wall.list_cards(call.session, call.actor, call.params["event_id"])

@@ -67,13 +67,20 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(
-    name: str, method: str, path: str, *, summary: str, **options: Any
-) -> Callable[[Callable[[Call], Result]], Callable[[Call], Result]]:
-    """Register a handler as an operation."""
+Handler = Callable[[Call], Result]
 
-    def wrap(handler: Callable[[Call], Result]) -> Callable[[Call], Result]:
-        OPERATIONS[name] = Operation(name, method, path, handler, summary, **options)
+
+def operation(
+    route: str, *, name: str | None = None, **options: Any
+) -> Callable[[Handler], Handler]:
+    """Register a handler as an operation: route is "METHOD /path", the OpenAPI summary is the
+    handler's docstring and the operation's name the handler's (unless `name` says another)."""
+    method, path = route.split(" ", 1)
+
+    def wrap(handler: Handler) -> Handler:
+        summary = " ".join((handler.__doc__ or "").split())
+        key = name or handler.__name__
+        OPERATIONS[key] = Operation(key, method, path, handler, summary, **options)
         return handler
 
     return wrap

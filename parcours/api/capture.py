@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import segno
@@ -10,6 +11,7 @@ from flask import Response
 
 from parcours.api.after import station_file
 from parcours.api.auth import secret
+from parcours.api.once import store_once
 from parcours.domain import rooms
 from parcours.domain.errors import Forbidden, Invalid
 from parcours.operations import Call, Result, operation
@@ -46,11 +48,6 @@ CHECK_IN_IN, CHECK_IN_OUT = CheckInIn(), CheckInOut()
 STATION_FOLLOW_UP_OUT = StationFollowUpOut()
 
 
-def created(fresh: bool) -> int:
-    """Return 201 for a first write, 200 for a repeat of the same client_id."""
-    return 201 if fresh else 200
-
-
 @operation(
     "POST /notes",
     roles=("participant", "host"),
@@ -61,9 +58,7 @@ def created(fresh: bool) -> int:
 )
 def create_note(call: Call) -> Result:
     """Write a note (participant: any station; host: their own station)"""
-    assert call.actor is not None
-    note, fresh = capture.create_note(call.session, call.actor, load(NOTE_IN, call.body))
-    return created(fresh), NOTE_OUT.dump(note)
+    return store_once(call, NOTE_IN, capture.create_note, NOTE_OUT.dump)
 
 
 @operation(
@@ -76,14 +71,12 @@ def create_note(call: Call) -> Result:
 )
 def create_follow_up(call: Call) -> Result:
     """Ask a station to contact you (share your contact details only if you choose to)"""
-    assert call.actor is not None
-    row, fresh = capture.create_follow_up(call.session, call.actor, load(FOLLOW_UP_IN, call.body))
-    if fresh:
-        tell_station(call, row)
-    return created(fresh), FOLLOW_UP_OUT.dump(row)
+    return store_once(
+        call, FOLLOW_UP_IN, capture.create_follow_up, FOLLOW_UP_OUT.dump, tell_station
+    )
 
 
-def tell_station(call: Call, row: Any) -> None:
+def tell_station(call: Call, row: Any, _body: Any = None) -> None:
     """Send a new contact request to its station's host devices (never to a kiosk)."""
     person = lookups.participant(call.session, row.participant_id)
     if person is not None:
@@ -134,12 +127,12 @@ def withdraw_consent(call: Call) -> Result:
 )
 def create_lead(call: Call) -> Result:
     """Record that your station will follow up with a participant"""
-    assert call.actor is not None
-    lead, fresh = capture.create_lead(call.session, call.actor, load(LEAD_IN, call.body))
-    body = LEAD_OUT.dump(lead)
-    if fresh:
-        publish(Broadcast(rooms.station_room(lead.station_id), "lead", body))
-    return created(fresh), body
+    return store_once(call, LEAD_IN, capture.create_lead, LEAD_OUT.dump, tell_lead)
+
+
+def tell_lead(_call: Call, lead: Any, body: dict[str, Any]) -> None:
+    """Show a new lead on its station's tablets."""
+    publish(Broadcast(rooms.station_room(lead.station_id), "lead", body))
 
 
 @operation(
@@ -152,18 +145,23 @@ def create_lead(call: Call) -> Result:
 )
 def create_check_in(call: Call) -> Result:
     """Check in at a station by its code (from its QR code or typed)"""
-    assert call.actor is not None
-    row, fresh = capture.create_check_in(call.session, call.actor, load(CHECK_IN_IN, call.body))
-    station = lookups.station(call.session, row.station_id)
-    body = {**CHECK_IN_OUT.dump(row), "station_name": station.name if station else ""}
-    if fresh:
-        push_roster(call, row.station_id)
-    return created(fresh), body
+    return store_once(call, CHECK_IN_IN, capture.create_check_in, check_in_dump(call), tell_roster)
 
 
-def push_roster(call: Call, station_id: int) -> None:
+def check_in_dump(call: Call) -> Callable[[Any], dict[str, Any]]:
+    """Return how a check-in is answered: with its station's name."""
+
+    def dump(row: Any) -> dict[str, Any]:
+        station = lookups.station(call.session, row.station_id)
+        return {**CHECK_IN_OUT.dump(row), "station_name": station.name if station else ""}
+
+    return dump
+
+
+def tell_roster(call: Call, row: Any, _body: Any = None) -> None:
     """Send the station's tablets their roster again: someone just checked in."""
     assert call.actor is not None
+    station_id = row.station_id
     snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
     roster = live.rosters(call.session, snap, [station_id])[station_id]
     publish(Broadcast(rooms.station_room(station_id), "roster", RosterSchema().dump(roster)))

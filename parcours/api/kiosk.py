@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
 
 from parcours import process
 from parcours.api.auth import secret
-from parcours.api.capture import created, push_roster, tell_station
+from parcours.api.capture import check_in_dump, tell_roster, tell_station
+from parcours.api.once import Tell, UseCase, store_once
 from parcours.domain import rooms
 from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
@@ -25,22 +27,26 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import kiosk, lookups
+from parcours.services import kiosk
 from parcours.services.broadcasts import Broadcast, publish
 
 WRITE = {"limited": True}
 
 
-def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
-    """Show an entry made in a participant's name at a kiosk on their phone at once."""
-    if participant_id is not None:
-        publish(
-            Broadcast(
-                rooms.participant_room(participant_id),
-                "kiosk_entry",
-                {"kind": kind, "record": record},
-            )
-        )
+def signed(use_case: Callable[..., tuple[Any, bool]]) -> UseCase:
+    """Return the kiosk use case with the app's secret (it checks badge codes with it)."""
+    return lambda session, actor, data: use_case(session, actor, data, secret())
+
+
+def tell_phone(kind: str) -> Tell:
+    """Return how an entry of this kind made at a kiosk is shown on its person's phone."""
+
+    def tell(_call: Call, row: Any, body: dict[str, Any]) -> None:
+        if row.participant_id is not None:
+            entry = {"kind": kind, "record": body}
+            publish(Broadcast(rooms.participant_room(row.participant_id), "kiosk_entry", entry))
+
+    return tell
 
 
 @operation("POST /kiosk", roles=("host",), request=KioskPinIn, response=KioskStartOut)
@@ -105,13 +111,9 @@ def kiosk_identify(call: Call) -> Result:
 )
 def kiosk_note(call: Call) -> Result:
     """Write a note at the kiosk for the participant named in the body, as their own"""
-    assert call.actor is not None
-    data = load(KioskNoteIn(), call.body)
-    note, fresh = kiosk.kiosk_note(call.session, call.actor, data, secret())
-    body = NoteOut().dump(note)
-    if fresh:
-        tell_participant(note.participant_id, "note", body)
-    return created(fresh), body
+    return store_once(
+        call, KioskNoteIn(), signed(kiosk.kiosk_note), NoteOut().dump, tell_phone("note")
+    )
 
 
 @operation(
@@ -126,14 +128,14 @@ def kiosk_follow_up(call: Call) -> Result:
     """Ask the kiosk's station to contact the participant named in the body, as their own; contact
     details are shared only when their own code names them (else: pseudonym)
     """
-    assert call.actor is not None
-    data = load(KioskFollowUpIn(), call.body)
-    row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
-    body = FollowUpOut().dump(row)
-    if fresh:
-        tell_station(call, row)
-        tell_participant(row.participant_id, "follow_up", body)
-    return created(fresh), body
+    use_case = signed(kiosk.kiosk_follow_up)
+    return store_once(call, KioskFollowUpIn(), use_case, FollowUpOut().dump, tell_both)
+
+
+def tell_both(call: Call, row: Any, body: dict[str, Any]) -> None:
+    """A contact request made at a kiosk: to the station's tablets and the person's phone."""
+    tell_station(call, row)
+    tell_phone("follow_up")(call, row, body)
 
 
 @operation(
@@ -146,12 +148,11 @@ def kiosk_follow_up(call: Call) -> Result:
 )
 def kiosk_check_in(call: Call) -> Result:
     """Check the participant named in the body in at the kiosk's station"""
-    assert call.actor is not None
-    data = load(KioskCheckInIn(), call.body)
-    row, fresh = kiosk.kiosk_check_in(call.session, call.actor, data, secret())
-    station = lookups.station(call.session, row.station_id)
-    body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
-    if fresh:
-        tell_participant(row.participant_id, "check_in", body)
-        push_roster(call, row.station_id)
-    return created(fresh), body
+    use_case = signed(kiosk.kiosk_check_in)
+    return store_once(call, KioskCheckInIn(), use_case, check_in_dump(call), tell_check_in)
+
+
+def tell_check_in(call: Call, row: Any, body: dict[str, Any]) -> None:
+    """A check-in made at a kiosk: to the person's phone and the station's roster."""
+    tell_phone("check_in")(call, row, body)
+    tell_roster(call, row)

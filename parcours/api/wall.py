@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from parcours.api.once import store_once
 from parcours.domain import rooms
 from parcours.domain.errors import Invalid
 from parcours.operations import Call, Result, operation
@@ -51,11 +52,14 @@ def card_id_of(call: Call) -> int:
 )
 def post_wall_card(call: Call) -> Result:
     """Post an idea or a question to the workshop wall (shown after approval)"""
-    assert call.actor is not None
-    card, fresh = wall.post_card(call.session, call.actor, load(WallCardIn(), call.body))
-    if fresh:
-        publish_card(card)
-    return (201 if fresh else 200), {**WallCardOut().dump(card), "mine": True}
+    return store_once(
+        call, WallCardIn(), wall.post_card, mine, lambda _c, card, _b: publish_card(card)
+    )
+
+
+def mine(card: WallCard) -> dict[str, Any]:
+    """Return a card as its author sees it."""
+    return {**WallCardOut().dump(card), "mine": True}
 
 
 @operation(

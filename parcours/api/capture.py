@@ -101,14 +101,13 @@ def withdraw_consent(call: Call) -> Result:
     """Stop sharing your contact details with the station of one of your contact requests (consent
     is per person and station: all your requests to it stop sharing)
     """
-    assert call.actor is not None
     follow_up_id = call.params.get("follow_up_id")
     if isinstance(follow_up_id, bool) or not isinstance(follow_up_id, int) or follow_up_id < 1:
         raise Invalid(
             "follow_up_id: must be the id of a contact request",
             {"follow_up_id": ["must be a positive integer"]},
         )
-    row, changed = capture.withdraw_consent(call.session, call.actor, follow_up_id)
+    row, changed = capture.withdraw_consent(call.session, call.who, follow_up_id)
     person = lookups.participant(call.session, row.participant_id)
     if changed and person is not None:  # the station's tablets show the pseudonym from now on
         for item in changed:
@@ -160,9 +159,8 @@ def check_in_dump(call: Call) -> Callable[[Any], dict[str, Any]]:
 
 def tell_roster(call: Call, row: Any, _body: Any = None) -> None:
     """Send the station's tablets their roster again: someone just checked in."""
-    assert call.actor is not None
     station_id = row.station_id
-    snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))
+    snap = clock.load_snapshot(call.session, get_event(call.session, call.who.event_id))
     roster = live.rosters(call.session, snap, [station_id])[station_id]
     publish(Broadcast(rooms.station_room(station_id), "roster", RosterSchema().dump(roster)))
 
@@ -187,10 +185,9 @@ def station_follow_up(row: FollowUp, person: Participant, shared: bool) -> dict[
 )
 def station_follow_ups(call: Call) -> Result:
     """A station's follow-up requests (JSON; ?format= for the export pack)"""
-    assert call.actor is not None
     fmt = (call.query.get("format") or "").strip().lower()
     rows = capture_lists.station_follow_ups(
-        call.session, call.actor, call.params["event_id"], call.params["station_id"]
+        call.session, call.who, call.params["event_id"], call.params["station_id"]
     )
     if fmt and fmt != "json":
         return _station_pack(call, fmt)
@@ -211,9 +208,8 @@ def _station_pack(call: Call, fmt: str) -> Result:
 )
 def find_people(call: Call) -> Result:
     """Find participants by name or organisation (?q=), e.g. to record a lead"""
-    assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
-    rows = capture_lists.find_people(call.session, call.actor, call.params["event_id"], query)
+    rows = capture_lists.find_people(call.session, call.who, call.params["event_id"], query)
     return 200, PersonOut(many=True).dump(rows)
 
 
@@ -226,9 +222,8 @@ def find_people(call: Call) -> Result:
 )
 def identify_person(call: Call) -> Result:
     """Name the participant of a scanned route card or badge, e.g. to record a lead"""
-    assert call.actor is not None
     who = load(WhoIn(), call.body)
-    person = kiosk.identify_person(call.session, call.actor, call.params["event_id"], who, secret())
+    person = kiosk.identify_person(call.session, call.who, call.params["event_id"], who, secret())
     return 200, PersonOut().dump(person)
 
 
@@ -241,9 +236,8 @@ def station_check_in_qr(call: Call) -> Result:
     """The QR code (SVG) participants scan to check in at a station: it holds the address /c/<code>
     (a camera app opens it; the page's scanner reads the code from it)
     """
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"])
-    if call.actor.role == "host" and call.actor.station_id != call.params["station_id"]:
+    event = require_event(call.session, call.who, call.params["event_id"])
+    if call.who.role == "host" and call.who.station_id != call.params["station_id"]:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")
     out = io.BytesIO()

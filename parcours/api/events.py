@@ -12,6 +12,7 @@ from parcours.schemas.event import (
     EventSchema,
     JoinResultSchema,
     JoinSchema,
+    ParticipantPublicSchema,
     ParticipantSchema,
     RegistrationIn,
     RegistrationOut,
@@ -35,8 +36,7 @@ def join(call: Call) -> Result:
 @operation("GET /events/<int:event_id>", roles=STAFF, response=EventSchema)
 def get_event(call: Call) -> Result:
     """The event, agenda and stations"""
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
     return 200, EventSchema().dump(event)
 
 
@@ -47,29 +47,24 @@ def get_event(call: Call) -> Result:
 )
 def list_stations(call: Call) -> Result:
     """The event's stations"""
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"])
+    event = require_event(call.session, call.who, call.params["event_id"])
     return 200, StationSchema(many=True).dump(event.stations)
 
 
 @operation("GET /events/<int:event_id>/participants", roles=STAFF, response=ParticipantSchema)
 def list_participants(call: Call) -> Result:
     """The event's participants (with contact details: organiser only)"""
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
     rows = people.list_participants(call.session, event.id)
-    if call.actor.role == "organiser":
+    if call.who.role == "organiser":
         return 200, ParticipantSchema(many=True).dump(rows)
-    from parcours.schemas.event import ParticipantPublicSchema
-
     return 200, ParticipantPublicSchema(many=True).dump(rows)
 
 
 @operation("GET /events/<int:event_id>/registration", roles=STAFF, response=RegistrationOut)
 def get_registration(call: Call) -> Result:
     """Self-registration: open or closed, its cap, how many registered"""
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
     return 200, RegistrationOut().dump(registration.state(call.session, event))
 
 
@@ -82,7 +77,6 @@ def get_registration(call: Call) -> Result:
 )
 def set_registration(call: Call) -> Result:
     """Close or reopen self-registration, or set its cap (max_participants; null: places)"""
-    assert call.actor is not None
     data = load(RegistrationIn(), call.body)
-    event = registration.update(call.session, call.actor, call.params["event_id"], data)
+    event = registration.update(call.session, call.who, call.params["event_id"], data)
     return 200, RegistrationOut().dump(registration.state(call.session, event))

@@ -52,27 +52,24 @@ def tell_phone(kind: str) -> Tell:
 @operation("POST /kiosk", roles=("host",), request=KioskPinIn, response=KioskStartOut)
 def kiosk_start(call: Call) -> Result:
     """Turn the host's tablet into a kiosk for participants, guarded by a code of 4-8 digits"""
-    assert call.actor is not None
     data = load(KioskPinIn(), call.body)
-    row = kiosk.start_kiosk(call.session, call.actor, data["pin"])
+    row = kiosk.start_kiosk(call.session, call.who, data["pin"])
     return 201, {"token": row.token, "url": url_for("kiosk.kiosk_page", token=row.token)}
 
 
 @operation("POST /kiosk/exit", roles=("kiosk",), request=KioskPinIn, response=KioskExitOut)
 def kiosk_exit(call: Call) -> Result:
     """Leave kiosk mode with the host's code: the kiosk token ends, the host page opens"""
-    assert call.actor is not None
     data = load(KioskPinIn(), call.body)
     token = call.token or ""
-    host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], process.kiosk_pins())
+    host = kiosk.exit_kiosk(call.session, call.who, token, data["pin"], process.kiosk_pins())
     return 200, {"url": url_for("host.host", token=host)}
 
 
 @operation("GET /kiosk/roster", roles=("kiosk",), response=KioskRosterOut)
 def kiosk_roster(call: Call) -> Result:
     """Who is expected at the kiosk's station this round: names and organisations only"""
-    assert call.actor is not None
-    return 200, KioskRosterOut().dump(kiosk.kiosk_roster(call.session, call.actor))
+    return 200, KioskRosterOut().dump(kiosk.kiosk_roster(call.session, call.who))
 
 
 @operation("GET /kiosk/people", roles=("kiosk",), response=KioskFoundOut, query=("q",))
@@ -80,10 +77,9 @@ def kiosk_people(call: Call) -> Result:
     """Find a participant by name (?q=) at the kiosk: names and organisations only; here=false: not
     at this station now, so an entry needs their personal code
     """
-    assert call.actor is not None
     query = (call.query.get("q") or "").strip()[:80]
-    rows = kiosk.find_people(call.session, call.actor, query)
-    here = kiosk.here_now(call.session, call.actor) if rows else set()
+    rows = kiosk.find_people(call.session, call.who, query)
+    here = kiosk.here_now(call.session, call.who) if rows else set()
     found = [{**KioskPersonOut().dump(p), "here": p.id in here} for p in rows]
     return 200, KioskFoundOut(many=True).dump(found)
 
@@ -95,9 +91,8 @@ def kiosk_identify(call: Call) -> Result:
     """Name the participant of a scanned route card or badge, or of a typed personal code (name and
     organisation only)
     """
-    assert call.actor is not None
     who = load(WhoIn(), call.body)
-    person = kiosk.identify(call.session, call.actor, who, secret())
+    person = kiosk.identify(call.session, call.who, who, secret())
     return 200, KioskPersonOut().dump(person)
 
 

@@ -41,11 +41,10 @@ def rotate_link(call: Call) -> Result:
     """Replace a facilitator, screen, host (station_id) or participant (participant_id) link: the
     old one stops working at once, over HTTP and on open sockets
     """
-    assert call.actor is not None
     data = load(LinkRotateIn(), call.body)
     done = links.rotate_link(
         call.session,
-        call.actor,
+        call.who,
         call.params["event_id"],
         data["role"],
         station_id=data.get("station_id"),

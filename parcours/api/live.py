@@ -25,8 +25,7 @@ CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema onc
 @operation("GET /events/<int:event_id>/state", roles=EVERYONE, response=StateSchema)
 def get_state(call: Call) -> Result:
     """The live snapshot of the clock"""
-    assert call.actor is not None
-    return 200, dump_state(clock.get_state(call.session, call.actor, call.params["event_id"]))
+    return 200, dump_state(clock.get_state(call.session, call.who, call.params["event_id"]))
 
 
 @operation(
@@ -39,11 +38,10 @@ def get_state(call: Call) -> Result:
 )
 def drive_clock(call: Call) -> Result:
     """Start, pause, resume, extend, next, previous or finish"""
-    assert call.actor is not None
     data = load(CLOCK_ACTION, call.body)
     event_id = call.params["event_id"]
     state = clock.apply_action(
-        call.session, call.actor, event_id, data["action"], data.get("seconds")
+        call.session, call.who, event_id, data["action"], data.get("seconds")
     )
     data = dump_state(state)  # one broadcast to the event, nothing per participant or station
     publish(Broadcast(rooms.event_room(event_id), "state", data))
@@ -59,10 +57,9 @@ def drive_clock(call: Call) -> Result:
 )
 def announce(call: Call) -> Result:
     """Show an announcement on the screen and the phones"""
-    assert call.actor is not None
     data = load(AnnouncementInSchema(), call.body)
     item = live.announce(
-        call.session, call.actor, call.params["event_id"], data["text"], data["minutes"]
+        call.session, call.who, call.params["event_id"], data["text"], data["minutes"]
     )
     body = AnnouncementSchema().dump(item)
     publish(Broadcast(rooms.event_room(item.event_id), "announcement", body))
@@ -76,9 +73,8 @@ def announce(call: Call) -> Result:
 )
 def end_announcement(call: Call) -> Result:
     """Take an announcement off the screen and the phones now"""
-    assert call.actor is not None
     item = live.end_announcement(
-        call.session, call.actor, call.params["event_id"], call.params["announcement_id"]
+        call.session, call.who, call.params["event_id"], call.params["announcement_id"]
     )
     publish(Broadcast(rooms.event_room(item.event_id), "announcement_end", {"id": item.id}))
     return 200, AnnouncementSchema().dump(item)
@@ -87,16 +83,14 @@ def end_announcement(call: Call) -> Result:
 @operation("GET /events/<int:event_id>/announcements", roles=EVERYONE, response=AnnouncementSchema)
 def list_announcements(call: Call) -> Result:
     """The latest announcements, newest first"""
-    assert call.actor is not None
-    items = live.recent_announcements(call.session, call.actor, call.params["event_id"])
+    items = live.recent_announcements(call.session, call.who, call.params["event_id"])
     return 200, AnnouncementSchema(many=True).dump(items)
 
 
 @operation("GET /me", roles=("participant",), response=MeSchema)
 def me(call: Call) -> Result:
     """A participant's route, current station, notes and follow-ups"""
-    assert call.actor is not None
-    data = live.build_me(call.session, call.actor)
+    data = live.build_me(call.session, call.who)
     return 200, {**data, **MeSchema().dump(data)}  # keys added by other modules pass through
 
 
@@ -107,9 +101,8 @@ def me(call: Call) -> Result:
 )
 def roster(call: Call) -> Result:
     """Who is expected at a station this round, and who checked in"""
-    assert call.actor is not None
     params = call.params
-    data = live.roster(call.session, call.actor, params["event_id"], params["station_id"])
+    data = live.roster(call.session, call.who, params["event_id"], params["station_id"])
     return 200, RosterSchema().dump(data)
 
 
@@ -118,7 +111,6 @@ def roster(call: Call) -> Result:
 )
 def rotation(call: Call) -> Result:
     """The rotation board: who (or which group) goes to which station in each round"""
-    assert call.actor is not None
     return 200, RotationSchema().dump(
-        live.rotation(call.session, call.actor, call.params["event_id"])
+        live.rotation(call.session, call.who, call.params["event_id"])
     )

@@ -34,8 +34,7 @@ def store_once(
     tell: Tell | None = None,
 ) -> Result:
     """Load the body, run the use case, dump its row; tell the rooms of a first write only."""
-    assert call.actor is not None
-    row, fresh = use_case(call.session, call.actor, load(schema, call.body))
+    row, fresh = use_case(call.session, call.who, load(schema, call.body))
     body = dump(row)
     if fresh and tell is not None:
         tell(call, row, body)

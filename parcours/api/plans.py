@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parcours.extensions import socketio
 from parcours.operations import Call, Result, operation
 from parcours.schemas.common import load
 from parcours.schemas.plans import (
@@ -21,8 +22,6 @@ ORGANISER = ("organiser",)
 
 def cooperative(_fraction: float, _detail: dict[str, Any]) -> None:
     """Let other green threads run while the planner searches (it reports a few times a second)."""
-    from parcours.extensions import socketio
-
     socketio.sleep(0)
 
 
@@ -34,7 +33,6 @@ def cooperative(_fraction: float, _detail: dict[str, Any]) -> None:
 )
 def compute_plan(call: Call) -> Result:
     """Compute and store the rotation plan (rounds that have started are kept)"""
-    assert call.actor is not None
     data = load(PlanRequestSchema(), call.body)
     result = plans.compute_plan(
         call.session,
@@ -43,7 +41,7 @@ def compute_plan(call: Call) -> Result:
         time_limit=data["time_limit"],
         mode=data["mode"],
         priority=data["priority"],
-        actor=call.actor,
+        actor=call.who,
         progress=cooperative,
     )
     return 201, result
@@ -52,8 +50,7 @@ def compute_plan(call: Call) -> Result:
 @operation("GET /events/<int:event_id>/plan", roles=ORGANISER, response=PlanSchema)
 def get_plan(call: Call) -> Result:
     """The stored rotation plan: metrics and assignments (as `parcours plan --json`)"""
-    assert call.actor is not None
-    return 200, plans.get_plan(call.session, call.actor, call.params["event_id"])
+    return 200, plans.get_plan(call.session, call.who, call.params["event_id"])
 
 
 @operation(
@@ -65,11 +62,10 @@ def get_plan(call: Call) -> Result:
 )
 def replan(call: Call) -> Result:
     """Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept"""
-    assert call.actor is not None
     data = load(ReplanRequestSchema(), call.body)
     result = plans.replan_open_rounds(
         call.session,
-        call.actor,
+        call.who,
         call.params["event_id"],
         seed=data["seed"],
         time_limit=data["time_limit"],
@@ -87,11 +83,10 @@ def replan(call: Call) -> Result:
 )
 def move(call: Call) -> Result:
     """Put one participant at one station in one round by hand (metrics recomputed)"""
-    assert call.actor is not None
     data = load(MoveSchema(), call.body)
     result = plans.move_participant(
         call.session,
-        call.actor,
+        call.who,
         call.params["event_id"],
         data["participant_id"],
         data["round"],
@@ -109,8 +104,7 @@ def move(call: Call) -> Result:
 )
 def lock(call: Call) -> Result:
     """Lock ({"locked": true}) or unlock the plan; a locked plan refuses changes (409)"""
-    assert call.actor is not None
     data = load(LockSchema(), call.body)
     event_id = call.params["event_id"]
-    locked = plans.set_locked(call.session, call.actor, event_id, data["locked"])
+    locked = plans.set_locked(call.session, call.who, event_id, data["locked"])
     return 200, {"event_id": event_id, "locked": locked}

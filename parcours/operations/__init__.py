@@ -40,6 +40,13 @@ class Call:
     token: str | None = None
     client: str | None = None
 
+    @property
+    def who(self) -> Actor:
+        """The caller, for operations that name their roles (`admit` refused a call without)."""
+        if self.actor is None:
+            raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
+        return self.actor
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -90,11 +97,8 @@ def admit(op: Operation, call: Call) -> None:
     """Check the body's size, the caller's role and the write rate; raise what refuses it."""
     if op.limited:
         check_size(call.body)  # HTTP bodies were capped already; socket payloads are here
-    if op.roles is not None:
-        if call.actor is None:
-            raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
-        if call.actor.role not in op.roles:
-            raise Forbidden(f"The role '{call.actor.role}' may not do this.")
+    if op.roles is not None and call.who.role not in op.roles:
+        raise Forbidden(f"The role '{call.who.role}' may not do this.")
     if op.limited and call.actor is not None:
         check_rate(f"{call.actor.event_id}:{call.actor.label}")
 

@@ -32,3 +32,12 @@ def send(messages: Sequence[Message]) -> None:
                 revoke.disconnect_rooms(list(message.rooms))
         except Exception:  # the data is stored; a broken queue must not undo that
             log.exception("could not publish %s", message)
+
+
+def send_here(broadcasts: Sequence[Broadcast]) -> None:
+    """Send to this process's sockets only, not through the message queue (what this process
+    missed while Redis was down: parcours.realtime.resync)."""
+    for message in broadcasts:
+        socketio.server.emit(
+            message.event, message.payload, to=message.room, namespace=NAMESPACE, ignore_queue=True
+        )

@@ -93,5 +93,5 @@ def shred_event(call: Call) -> Result:
     body = load(ShredRequest(), call.body if call.body is not None else {})
     if not body["confirm"]:
         raise Invalid("confirm: must be true to delete", {"confirm": ["must be true to delete"]})
-    result = shred.shred(call.session, call.who, call.params["event_id"])
+    result = shred.shred(*call.in_event)
     return 200, ShredResultSchema().dump(result)

@@ -12,9 +12,7 @@ from parcours.services import attendance
 @operation("GET /events/<int:event_id>/attendance", roles=STAFF, response=AttendanceOut)
 def get_attendance(call: Call) -> Result:
     """Who is here: every participant with present/absent, late, places still to come"""
-    return 200, AttendanceOut().dump(
-        attendance.attendance(call.session, call.who, call.params["event_id"])
-    )
+    return 200, AttendanceOut().dump(attendance.attendance(*call.in_event))
 
 
 @operation(
@@ -28,7 +26,5 @@ def set_attendance(call: Call) -> Result:
     route there (nobody else moves, also on a locked plan)
     """
     data = load(AttendanceSetSchema(), call.body)
-    result = attendance.set_attendance(
-        call.session, call.who, call.params["event_id"], data["participant_ids"], data["present"]
-    )
+    result = attendance.set_attendance(*call.in_event, data["participant_ids"], data["present"])
     return 200, AttendanceOut().dump(result)

@@ -186,9 +186,7 @@ def station_follow_up(row: FollowUp, person: Participant, shared: bool) -> dict[
 def station_follow_ups(call: Call) -> Result:
     """A station's follow-up requests (JSON; ?format= for the export pack)"""
     fmt = (call.query.get("format") or "").strip().lower()
-    rows = capture_lists.station_follow_ups(
-        call.session, call.who, call.params["event_id"], call.params["station_id"]
-    )
+    rows = capture_lists.station_follow_ups(*call.in_event, call.params["station_id"])
     if fmt and fmt != "json":
         return _station_pack(call, fmt)
     shared = capture_lists.sharing_with(call.session, call.params["station_id"])
@@ -209,7 +207,7 @@ def _station_pack(call: Call, fmt: str) -> Result:
 def find_people(call: Call) -> Result:
     """Find participants by name or organisation (?q=), e.g. to record a lead"""
     query = (call.query.get("q") or "").strip()[:80]
-    rows = capture_lists.find_people(call.session, call.who, call.params["event_id"], query)
+    rows = capture_lists.find_people(*call.in_event, query)
     return 200, PersonOut(many=True).dump(rows)
 
 
@@ -223,7 +221,7 @@ def find_people(call: Call) -> Result:
 def identify_person(call: Call) -> Result:
     """Name the participant of a scanned route card or badge, e.g. to record a lead"""
     who = load(WhoIn(), call.body)
-    person = kiosk.identify_person(call.session, call.who, call.params["event_id"], who, secret())
+    person = kiosk.identify_person(*call.in_event, who, secret())
     return 200, PersonOut().dump(person)
 
 
@@ -236,7 +234,7 @@ def station_check_in_qr(call: Call) -> Result:
     """The QR code (SVG) participants scan to check in at a station: it holds the address /c/<code>
     (a camera app opens it; the page's scanner reads the code from it)
     """
-    event = require_event(call.session, call.who, call.params["event_id"])
+    event = require_event(*call.in_event)
     if call.who.role == "host" and call.who.station_id != call.params["station_id"]:
         raise Forbidden("A station host sees only their own station's code.")
     station = capture.station_of(call.session, event.id, call.params["station_id"], "station_id")

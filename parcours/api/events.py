@@ -36,7 +36,7 @@ def join(call: Call) -> Result:
 @operation("GET /events/<int:event_id>", roles=STAFF, response=EventSchema)
 def get_event(call: Call) -> Result:
     """The event, agenda and stations"""
-    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
+    event = require_event(*call.in_event, *STAFF)
     return 200, EventSchema().dump(event)
 
 
@@ -47,14 +47,14 @@ def get_event(call: Call) -> Result:
 )
 def list_stations(call: Call) -> Result:
     """The event's stations"""
-    event = require_event(call.session, call.who, call.params["event_id"])
+    event = require_event(*call.in_event)
     return 200, StationSchema(many=True).dump(event.stations)
 
 
 @operation("GET /events/<int:event_id>/participants", roles=STAFF, response=ParticipantSchema)
 def list_participants(call: Call) -> Result:
     """The event's participants (with contact details: organiser only)"""
-    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
+    event = require_event(*call.in_event, *STAFF)
     rows = people.list_participants(call.session, event.id)
     if call.who.role == "organiser":
         return 200, ParticipantSchema(many=True).dump(rows)
@@ -64,7 +64,7 @@ def list_participants(call: Call) -> Result:
 @operation("GET /events/<int:event_id>/registration", roles=STAFF, response=RegistrationOut)
 def get_registration(call: Call) -> Result:
     """Self-registration: open or closed, its cap, how many registered"""
-    event = require_event(call.session, call.who, call.params["event_id"], *STAFF)
+    event = require_event(*call.in_event, *STAFF)
     return 200, RegistrationOut().dump(registration.state(call.session, event))
 
 
@@ -78,5 +78,5 @@ def get_registration(call: Call) -> Result:
 def set_registration(call: Call) -> Result:
     """Close or reopen self-registration, or set its cap (max_participants; null: places)"""
     data = load(RegistrationIn(), call.body)
-    event = registration.update(call.session, call.who, call.params["event_id"], data)
+    event = registration.update(*call.in_event, data)
     return 200, RegistrationOut().dump(registration.state(call.session, event))

@@ -43,9 +43,7 @@ def rotate_link(call: Call) -> Result:
     """
     data = load(LinkRotateIn(), call.body)
     done = links.rotate_link(
-        call.session,
-        call.who,
-        call.params["event_id"],
+        *call.in_event,
         data["role"],
         station_id=data.get("station_id"),
         participant_id=data.get("participant_id"),

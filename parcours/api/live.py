@@ -25,7 +25,7 @@ CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema onc
 @operation("GET /events/<int:event_id>/state", roles=EVERYONE, response=StateSchema)
 def get_state(call: Call) -> Result:
     """The live snapshot of the clock"""
-    return 200, dump_state(clock.get_state(call.session, call.who, call.params["event_id"]))
+    return 200, dump_state(clock.get_state(*call.in_event))
 
 
 @operation(
@@ -58,9 +58,7 @@ def drive_clock(call: Call) -> Result:
 def announce(call: Call) -> Result:
     """Show an announcement on the screen and the phones"""
     data = load(AnnouncementInSchema(), call.body)
-    item = live.announce(
-        call.session, call.who, call.params["event_id"], data["text"], data["minutes"]
-    )
+    item = live.announce(*call.in_event, data["text"], data["minutes"])
     body = AnnouncementSchema().dump(item)
     publish(Broadcast(rooms.event_room(item.event_id), "announcement", body))
     return 201, body
@@ -73,9 +71,7 @@ def announce(call: Call) -> Result:
 )
 def end_announcement(call: Call) -> Result:
     """Take an announcement off the screen and the phones now"""
-    item = live.end_announcement(
-        call.session, call.who, call.params["event_id"], call.params["announcement_id"]
-    )
+    item = live.end_announcement(*call.in_event, call.params["announcement_id"])
     publish(Broadcast(rooms.event_room(item.event_id), "announcement_end", {"id": item.id}))
     return 200, AnnouncementSchema().dump(item)
 
@@ -83,7 +79,7 @@ def end_announcement(call: Call) -> Result:
 @operation("GET /events/<int:event_id>/announcements", roles=EVERYONE, response=AnnouncementSchema)
 def list_announcements(call: Call) -> Result:
     """The latest announcements, newest first"""
-    items = live.recent_announcements(call.session, call.who, call.params["event_id"])
+    items = live.recent_announcements(*call.in_event)
     return 200, AnnouncementSchema(many=True).dump(items)
 
 
@@ -111,6 +107,4 @@ def roster(call: Call) -> Result:
 )
 def rotation(call: Call) -> Result:
     """The rotation board: who (or which group) goes to which station in each round"""
-    return 200, RotationSchema().dump(
-        live.rotation(call.session, call.who, call.params["event_id"])
-    )
+    return 200, RotationSchema().dump(live.rotation(*call.in_event))

@@ -50,7 +50,7 @@ def compute_plan(call: Call) -> Result:
 @operation("GET /events/<int:event_id>/plan", roles=ORGANISER, response=PlanSchema)
 def get_plan(call: Call) -> Result:
     """The stored rotation plan: metrics and assignments (as `parcours plan --json`)"""
-    return 200, plans.get_plan(call.session, call.who, call.params["event_id"])
+    return 200, plans.get_plan(*call.in_event)
 
 
 @operation(
@@ -58,15 +58,12 @@ def get_plan(call: Call) -> Result:
     roles=("organiser", "facilitator"),
     request=ReplanRequestSchema,
     response=PlanSchema,
-    name="replan_open_rounds",
 )
-def replan(call: Call) -> Result:
+def replan_open_rounds(call: Call) -> Result:
     """Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept"""
     data = load(ReplanRequestSchema(), call.body)
     result = plans.replan_open_rounds(
-        call.session,
-        call.who,
-        call.params["event_id"],
+        *call.in_event,
         seed=data["seed"],
         time_limit=data["time_limit"],
         progress=cooperative,
@@ -79,15 +76,12 @@ def replan(call: Call) -> Result:
     roles=ORGANISER,
     request=MoveSchema,
     response=PlanSchema,
-    name="move_participant",
 )
-def move(call: Call) -> Result:
+def move_participant(call: Call) -> Result:
     """Put one participant at one station in one round by hand (metrics recomputed)"""
     data = load(MoveSchema(), call.body)
     result = plans.move_participant(
-        call.session,
-        call.who,
-        call.params["event_id"],
+        *call.in_event,
         data["participant_id"],
         data["round"],
         data["station_id"],
@@ -100,9 +94,8 @@ def move(call: Call) -> Result:
     roles=ORGANISER,
     request=LockSchema,
     response=LockOut,
-    name="lock_plan",
 )
-def lock(call: Call) -> Result:
+def lock_plan(call: Call) -> Result:
     """Lock ({"locked": true}) or unlock the plan; a locked plan refuses changes (409)"""
     data = load(LockSchema(), call.body)
     event_id = call.params["event_id"]

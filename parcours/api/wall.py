@@ -93,9 +93,7 @@ def vote_wall_card(call: Call) -> Result:
 def moderate_wall_card(call: Call) -> Result:
     """Approve, hide or highlight a wall card"""
     data = load(WallModerateIn(), call.body)
-    card = wall.moderate(
-        call.session, call.who, call.params["event_id"], card_id_of(call), data["status"]
-    )
+    card = wall.moderate(*call.in_event, card_id_of(call), data["status"])
     publish_card(card)
     return 200, WallCardOut().dump(card)
 
@@ -107,4 +105,4 @@ def moderate_wall_card(call: Call) -> Result:
 )
 def get_wall(call: Call) -> Result:
     """The wall: moderators see every card, screen and phones the approved ones"""
-    return 200, wall.list_cards(call.session, call.who, call.params["event_id"])
+    return 200, wall.list_cards(*call.in_event)

@@ -47,6 +47,11 @@ class Call:
             raise Unauthorized("A bearer token is required (Authorization: Bearer <token>).")
         return self.actor
 
+    @property
+    def in_event(self) -> tuple[Session, Actor, int]:
+        """The session, the caller and the event of the path: what most use cases take first."""
+        return self.session, self.who, self.params["event_id"]
+
 
 @dataclass(frozen=True)
 class Operation:

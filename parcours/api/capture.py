@@ -14,6 +14,7 @@ from parcours.api.auth import secret
 from parcours.api.once import store_once
 from parcours.domain import rooms
 from parcours.domain.errors import Forbidden, Invalid
+from parcours.domain.vocabulary import STATION_STAFF
 from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import (
     CheckInIn,
@@ -200,7 +201,7 @@ def _station_pack(call: Call, fmt: str) -> Result:
 
 @operation(
     "GET /events/<int:event_id>/people",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     response=PersonOut,
     query=("q",),
 )
@@ -213,7 +214,7 @@ def find_people(call: Call) -> Result:
 
 @operation(
     "POST /events/<int:event_id>/people/identify",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     request=WhoIn,
     response=PersonOut,
     limited=True,
@@ -227,7 +228,7 @@ def identify_person(call: Call) -> Result:
 
 @operation(
     "GET /events/<int:event_id>/stations/<int:station_id>/check-in-qr",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     raw=True,
 )
 def station_check_in_qr(call: Call) -> Result:

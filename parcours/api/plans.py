@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parcours.domain.vocabulary import STAFF
 from parcours.extensions import socketio
 from parcours.operations import Call, Result, operation
 from parcours.schemas.common import load
@@ -55,7 +56,7 @@ def get_plan(call: Call) -> Result:
 
 @operation(
     "POST /events/<int:event_id>/plan/replan",
-    roles=("organiser", "facilitator"),
+    roles=STAFF,
     request=ReplanRequestSchema,
     response=PlanSchema,
 )

@@ -12,6 +12,7 @@ from flask import Flask
 from parcours import process
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
+from parcours.domain.vocabulary import STAFF
 from parcours.extensions import db, socketio
 from parcours.realtime.publisher import send
 from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
@@ -20,7 +21,6 @@ from parcours.services.broadcasts import Broadcast
 from parcours.services.common import get_event
 
 log = logging.getLogger(__name__)
-STAFF = ("facilitator", "organiser")  # who sees the presence counts
 ROLE_KEYS = {
     "participant": "participants",
     "host": "hosts",

@@ -34,17 +34,9 @@ def cooperative(_fraction: float, _detail: dict[str, Any]) -> None:
 )
 def compute_plan(call: Call) -> Result:
     """Compute and store the rotation plan (rounds that have started are kept)"""
-    data = load(PlanRequestSchema(), call.body)
-    result = plans.compute_plan(
-        call.session,
-        call.params["event_id"],
-        seed=data["seed"],
-        time_limit=data["time_limit"],
-        mode=data["mode"],
-        priority=data["priority"],
-        actor=call.who,
-        progress=cooperative,
-    )
+    data = load(PlanRequestSchema(), call.body)  # mode, seed, time_limit, priority
+    event_id, actor = call.params["event_id"], call.who
+    result = plans.compute_plan(call.session, event_id, actor=actor, progress=cooperative, **data)
     return 201, result
 
 
@@ -62,13 +54,8 @@ def get_plan(call: Call) -> Result:
 )
 def replan_open_rounds(call: Call) -> Result:
     """Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept"""
-    data = load(ReplanRequestSchema(), call.body)
-    result = plans.replan_open_rounds(
-        *call.in_event,
-        seed=data["seed"],
-        time_limit=data["time_limit"],
-        progress=cooperative,
-    )
+    data = load(ReplanRequestSchema(), call.body)  # seed, time_limit
+    result = plans.replan_open_rounds(*call.in_event, progress=cooperative, **data)
     return 200, result
 
 
@@ -81,12 +68,8 @@ def replan_open_rounds(call: Call) -> Result:
 def move_participant(call: Call) -> Result:
     """Put one participant at one station in one round by hand (metrics recomputed)"""
     data = load(MoveSchema(), call.body)
-    result = plans.move_participant(
-        *call.in_event,
-        data["participant_id"],
-        data["round"],
-        data["station_id"],
-    )
+    where = data["participant_id"], data["round"], data["station_id"]
+    result = plans.move_participant(*call.in_event, *where)
     return 200, result
 
 

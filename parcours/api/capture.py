@@ -31,9 +31,12 @@ from parcours.schemas.capture import (
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
 from parcours.schemas.live import RosterSchema
-from parcours.services import capture, capture_lists, clock, kiosk, live, lookups
+from parcours.services import capture, lookups
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.capture import kiosk
+from parcours.services.capture import lists as capture_lists
 from parcours.services.common import get_event, require_event
+from parcours.services.event_day import clock, live
 from parcours.web.checkin import check_in_url
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import kiosk
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.capture import kiosk
 
 WRITE = {"limited": True}
 

@@ -12,6 +12,7 @@ from parcours.schemas.plans import (
     LockOut,
     LockSchema,
     MoveSchema,
+    PlanQuery,
     PlanRequestSchema,
     PlanSchema,
     ReplanRequestSchema,
@@ -34,16 +35,22 @@ def cooperative(_fraction: float, _detail: dict[str, Any]) -> None:
 )
 def compute_plan(call: Call) -> Result:
     """Compute and store the rotation plan (rounds that have started are kept)"""
-    data = load(PlanRequestSchema(), call.body)  # mode, seed, time_limit, priority
+    data = load(PlanRequestSchema(), call.body)  # mode, seed, time_limit, priority, segment_id
     event_id, actor = call.params["event_id"], call.who
     result = plans.compute_plan(call.session, event_id, actor=actor, progress=cooperative, **data)
     return 201, result
 
 
-@operation("GET /events/<int:event_id>/plan", roles=ORGANISER, response=PlanSchema)
+@operation(
+    "GET /events/<int:event_id>/plan", roles=ORGANISER, response=PlanSchema, query=("segment_id",)
+)
 def get_plan(call: Call) -> Result:
-    """The stored rotation plan: metrics and assignments (as `parcours plan --json`)"""
-    return 200, plans.get_plan(*call.in_event)
+    """The stored rotation plan: metrics and assignments (as `parcours plan --json`); ?segment_id=
+    names a later parcours
+    """
+    asked = {k: v for k, v in call.query.items() if k == "segment_id" and v != ""}
+    segment_id = load(PlanQuery(), asked)["segment_id"]
+    return 200, plans.get_plan(*call.in_event, segment_id)
 
 
 @operation(
@@ -68,7 +75,7 @@ def replan_open_rounds(call: Call) -> Result:
 def move_participant(call: Call) -> Result:
     """Put one participant at one station in one round by hand (metrics recomputed)"""
     data = load(MoveSchema(), call.body)
-    where = data["participant_id"], data["round"], data["station_id"]
+    where = data["participant_id"], data["round"], data["station_id"], data["segment_id"]
     result = plans.move_participant(*call.in_event, *where)
     return 200, result
 
@@ -83,5 +90,6 @@ def lock_plan(call: Call) -> Result:
     """Lock ({"locked": true}) or unlock the plan; a locked plan refuses changes (409)"""
     data = load(LockSchema(), call.body)
     event_id = call.params["event_id"]
-    locked = plans.set_locked(call.session, call.who, event_id, data["locked"])
-    return 200, {"event_id": event_id, "locked": locked}
+    segment_id = data["segment_id"]
+    locked = plans.set_locked(call.session, call.who, event_id, data["locked"], segment_id)
+    return 200, {"event_id": event_id, "locked": locked, "segment_id": segment_id}

@@ -18,8 +18,8 @@ from typing import Any
 from parcours.domain import rooms
 from parcours.realtime.publisher import NAMESPACE, send_here
 from parcours.schemas.live import dump_state
-from parcours.services import clock
 from parcours.services.broadcasts import Broadcast
+from parcours.services.event_day import clock
 
 GRACE_S = 2.0
 

@@ -17,9 +17,9 @@ from parcours.extensions import db, socketio
 from parcours.operations.unit import unit_of_work
 from parcours.realtime.resync import Delivered
 from parcours.schemas.live import dump_state
-from parcours.services import clock
 from parcours.services.broadcasts import Broadcast, publish
-from parcours.services.clock import utcnow
+from parcours.services.event_day import clock
+from parcours.services.event_day.clock import utcnow
 
 log = logging.getLogger(__name__)
 MAX_SLEEP_S = 1.0

@@ -9,7 +9,7 @@ rolls back. Services import nothing from realtime, api or web.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -49,7 +49,13 @@ def publish(*messages: Message) -> None:
     outbox = _OUTBOX.get()
     if outbox is not None:
         outbox.extend(messages)
-    elif messages and has_app_context():
+    else:
+        deliver(messages)
+
+
+def deliver(messages: Sequence[Message]) -> None:
+    """Hand committed messages to the app's publisher (no app: nobody listens)."""
+    if messages and has_app_context():
         process.publisher()(messages)
 
 

@@ -20,12 +20,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         register_commands,
         register_errorhandlers,
         register_extensions,
+        register_page_units,
+        register_process,
         register_proxy,
         register_realtime,
     )
 
     app = make_flask(config)
     register_extensions(app)
+    register_process(app)
+    register_page_units(app)
     register_proxy(app)  # after Socket.IO's middleware, so it wraps that too
     register_blueprints(app)
     register_errorhandlers(app)

@@ -169,6 +169,49 @@ def register_realtime(app: Flask) -> None:
     register_namespace(app)
 
 
+def register_process(app: Flask) -> None:
+    """Build the per-process objects once (parcours.process reads them)."""
+    from parcours import process
+    from parcours.operations.limits import KIOSK_PINS, FailureGuard, make_limits
+    from parcours.realtime.hooks import Presence
+    from parcours.realtime.publisher import send
+    from parcours.realtime.writer import make_writer
+    from parcours.web.plan_jobs import make_plan_jobs
+
+    limits = make_limits(app.config)
+    process.init_process(
+        app,
+        **{
+            process.LIMITS: limits,
+            process.KIOSK_PINS: FailureGuard(limits, KIOSK_PINS, "kiosk_pins"),
+            process.PUBLISHER: send,
+            process.PRESENCE: Presence(app),
+            process.WRITER: make_writer(app),
+            process.PLAN_JOBS: make_plan_jobs(app.config),
+        },
+    )
+
+
+def register_page_units(app: Flask) -> None:
+    """Run every page request as a unit of work: what its use cases told is published after
+    the request, unless it failed (the use cases commit; Flask-SQLAlchemy's teardown rolls
+    back what is left)."""
+    from parcours.operations.unit import send
+    from parcours.services.broadcasts import Outbox, open_outbox
+
+    @app.before_request
+    def open_page_unit() -> None:
+        g.parcours_outbox = open_outbox()
+
+    @app.teardown_request
+    def close_page_unit(error: BaseException | None) -> None:
+        told: Outbox | None = g.pop("parcours_outbox", None)
+        if told is not None:
+            told.close()
+            if error is None:
+                send(told)
+
+
 def register_commands(app: Flask) -> None:
     """Nothing to add: the `parcours` command builds its own app (see parcours.cli)."""
     app.config.setdefault("PARCOURS_PID", os.getpid())

@@ -8,6 +8,7 @@ from typing import IO
 
 from flask import Response, send_file
 
+from parcours.domain.errors import Invalid
 from parcours.exports import MEDIA_TYPES
 from parcours.extensions import socketio
 from parcours.operations import Call, Result, operation
@@ -61,19 +62,11 @@ def file_response(data: IO[bytes], filename: str) -> Response:
     return response
 
 
-@operation(
-    "export_event",
-    "GET",
-    "/events/<int:event_id>/export",
-    summary="Export the whole event (?format=csv|xlsx|json; also vcf, zip of every station pack)",
-    roles=("organiser",),
-    query=("format",),
-    raw=True,
-)
+@operation("GET /events/<int:event_id>/export", roles=("organiser",), query=("format",), raw=True)
 def export_event(call: Call) -> Result:
-    assert call.actor is not None
+    """Export the whole event (?format=csv|xlsx|json; also vcf, zip of every station pack)"""
     fmt = load(EventExportQuery(), {"format": call.query.get("format") or "xlsx"})["format"]
-    actor, event_id = call.actor, call.params["event_id"]
+    actor, event_id = call.who, call.params["event_id"]
     return 200, download(
         lambda out: exports.export_event(call.session, actor, event_id, fmt, out, breathe)
     )
@@ -81,9 +74,8 @@ def export_event(call: Call) -> Result:
 
 def station_file(call: Call, fmt: str) -> Result:
     """Answer ?format=csv|xlsx|vcf|zip|html of a station's follow-ups with a download."""
-    assert call.actor is not None
     fmt = load(StationExportQuery(), {"format": fmt})["format"]
-    actor, event_id, station_id = call.actor, call.params["event_id"], call.params["station_id"]
+    actor, event_id, station_id = call.who, call.params["event_id"], call.params["station_id"]
     return 200, download(
         lambda out: exports.export_station(
             call.session, actor, event_id, station_id, fmt, out, breathe
@@ -92,20 +84,15 @@ def station_file(call: Call, fmt: str) -> Result:
 
 
 @operation(
-    "shred_event",
-    "POST",
-    "/events/<int:event_id>/shred",
-    summary="Delete the event's personal data now (keeps the counts for the report)",
+    "POST /events/<int:event_id>/shred",
     roles=("organiser",),
     request=ShredRequest,
     response=ShredResultSchema,
 )
 def shred_event(call: Call) -> Result:
-    assert call.actor is not None
+    """Delete the event's personal data now (keeps the counts for the report)"""
     body = load(ShredRequest(), call.body if call.body is not None else {})
     if not body["confirm"]:
-        from parcours.domain.errors import Invalid
-
         raise Invalid("confirm: must be true to delete", {"confirm": ["must be true to delete"]})
-    result = shred.shred(call.session, call.actor, call.params["event_id"])
+    result = shred.shred(*call.in_event)
     return 200, ShredResultSchema().dump(result)

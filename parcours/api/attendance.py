@@ -9,35 +9,22 @@ from parcours.schemas.common import load
 from parcours.services.event_day import attendance
 
 
-@operation(
-    "get_attendance",
-    "GET",
-    "/events/<int:event_id>/attendance",
-    summary="Who is here: every participant with present/absent, late, places still to come",
-    roles=STAFF,
-    response=AttendanceOut,
-)
+@operation("GET /events/<int:event_id>/attendance", roles=STAFF, response=AttendanceOut)
 def get_attendance(call: Call) -> Result:
-    assert call.actor is not None
-    return 200, AttendanceOut().dump(
-        attendance.attendance(call.session, call.actor, call.params["event_id"])
-    )
+    """Who is here: every participant with present/absent, late, places still to come"""
+    return 200, AttendanceOut().dump(attendance.attendance(*call.in_event))
 
 
 @operation(
-    "set_attendance",
-    "POST",
-    "/events/<int:event_id>/attendance",
-    summary="Mark participants present or absent: the absent leave the rounds to come, "
-    "arrivals get a route there (nobody else moves, also on a locked plan)",
+    "POST /events/<int:event_id>/attendance",
     roles=STAFF,
     request=AttendanceSetSchema,
     response=AttendanceOut,
 )
 def set_attendance(call: Call) -> Result:
-    assert call.actor is not None
+    """Mark participants present or absent: the absent leave the rounds to come, arrivals get a
+    route there (nobody else moves, also on a locked plan)
+    """
     data = load(AttendanceSetSchema(), call.body)
-    result = attendance.set_attendance(
-        call.session, call.actor, call.params["event_id"], data["participant_ids"], data["present"]
-    )
+    result = attendance.set_attendance(*call.in_event, data["participant_ids"], data["present"])
     return 200, AttendanceOut().dump(result)

@@ -6,11 +6,14 @@ import logging
 
 from flask import Flask, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from parcours.domain.errors import ParcoursError, TooMany
 from parcours.operations.errors import error_body, from_exception
+from parcours.schemas.error_messages import translate
+from parcours.web.errors import error_page, http_message
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +43,6 @@ def register_api_errors(app: Flask) -> None:
         status, body = from_exception(err)
         headers = {"Retry-After": str(err.retry_after)} if isinstance(err, TooMany) else {}
         if not _wants_json():
-            from parcours.web.errors import error_page
-
             page = make_response(error_page(status, body["error"]["message"]))
             page.headers.update(headers)
             return page
@@ -49,35 +50,23 @@ def register_api_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> ResponseReturnValue:
-        from parcours.web.errors import error_page
-
         return error_page(400, err.description or "CSRF")
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> ResponseReturnValue:
         status = err.code or 500
         if not _wants_json():
-            from parcours.web.errors import error_page, http_message
-
             return error_page(status, http_message(err))
         code = HTTP_CODES.get(status, "error")
         message = err.description or err.name
         if status == 413:
             message = "The request body is too large."
-        from parcours.schemas.error_messages import translate
-
         return jsonify(error_body(code, translate(message))), status
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> ResponseReturnValue:
         log.exception("unexpected error")
         if not _wants_json():
-            from flask_babel import gettext
-
-            from parcours.web.errors import error_page
-
             return error_page(500, gettext("Something went wrong on our side."))
-        from parcours.schemas.error_messages import translate
-
         message = translate("Something went wrong on our side.")
         return jsonify(error_body("internal_error", message)), 500

@@ -12,6 +12,7 @@ from parcours.schemas.event import (
     EventSchema,
     JoinResultSchema,
     JoinSchema,
+    ParticipantPublicSchema,
     ParticipantSchema,
     RegistrationIn,
     RegistrationOut,
@@ -22,15 +23,9 @@ from parcours.services.setup import participants as people
 from parcours.services.setup import registration
 
 
-@operation(
-    "join",
-    "POST",
-    "/join/<join_code>",
-    summary="Register yourself for an event",
-    request=JoinSchema,
-    response=JoinResultSchema,
-)
+@operation("POST /join/<join_code>", request=JoinSchema, response=JoinResultSchema)
 def join(call: Call) -> Result:
+    """Register yourself for an event"""
     check_address("join", JOIN_ADDRESS, call.client)  # a venue NAT passes, a script not
     data = load(JoinSchema(), call.body)
     participant, token = people.join(call.session, call.params["join_code"], data)
@@ -38,79 +33,50 @@ def join(call: Call) -> Result:
     return 201, JoinResultSchema().dump({"participant": participant, "token": token, "url": url})
 
 
-@operation(
-    "get_event",
-    "GET",
-    "/events/<int:event_id>",
-    summary="The event, agenda and stations",
-    roles=STAFF,
-    response=EventSchema,
-)
+@operation("GET /events/<int:event_id>", roles=STAFF, response=EventSchema)
 def get_event(call: Call) -> Result:
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    """The event, agenda and stations"""
+    event = require_event(*call.in_event, *STAFF)
     return 200, EventSchema().dump(event)
 
 
 @operation(
-    "list_stations",
-    "GET",
-    "/events/<int:event_id>/stations",
-    summary="The event's stations",
+    "GET /events/<int:event_id>/stations",
     roles=STAFF + ("screen", "host", "participant"),
     response=StationSchema,
 )
 def list_stations(call: Call) -> Result:
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"])
+    """The event's stations"""
+    event = require_event(*call.in_event)
     return 200, StationSchema(many=True).dump(event.stations)
 
 
-@operation(
-    "list_participants",
-    "GET",
-    "/events/<int:event_id>/participants",
-    summary="The event's participants (with contact details: organiser only)",
-    roles=STAFF,
-    response=ParticipantSchema,
-)
+@operation("GET /events/<int:event_id>/participants", roles=STAFF, response=ParticipantSchema)
 def list_participants(call: Call) -> Result:
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    """The event's participants (with contact details: organiser only)"""
+    event = require_event(*call.in_event, *STAFF)
     rows = people.list_participants(call.session, event.id)
-    if call.actor.role == "organiser":
+    if call.who.role == "organiser":
         return 200, ParticipantSchema(many=True).dump(rows)
-    from parcours.schemas.event import ParticipantPublicSchema
-
     return 200, ParticipantPublicSchema(many=True).dump(rows)
 
 
-@operation(
-    "get_registration",
-    "GET",
-    "/events/<int:event_id>/registration",
-    summary="Self-registration: open or closed, its cap, how many registered",
-    roles=STAFF,
-    response=RegistrationOut,
-)
+@operation("GET /events/<int:event_id>/registration", roles=STAFF, response=RegistrationOut)
 def get_registration(call: Call) -> Result:
-    assert call.actor is not None
-    event = require_event(call.session, call.actor, call.params["event_id"], *STAFF)
+    """Self-registration: open or closed, its cap, how many registered"""
+    event = require_event(*call.in_event, *STAFF)
     return 200, RegistrationOut().dump(registration.state(call.session, event))
 
 
 @operation(
-    "set_registration",
-    "POST",
-    "/events/<int:event_id>/registration",
-    summary="Close or reopen self-registration, or set its cap (max_participants; null: places)",
+    "POST /events/<int:event_id>/registration",
     roles=("organiser",),
     request=RegistrationIn,
     response=RegistrationOut,
     limited=True,
 )
 def set_registration(call: Call) -> Result:
-    assert call.actor is not None
+    """Close or reopen self-registration, or set its cap (max_participants; null: places)"""
     data = load(RegistrationIn(), call.body)
-    event = registration.update(call.session, call.actor, call.params["event_id"], data)
+    event = registration.update(*call.in_event, data)
     return 200, RegistrationOut().dump(registration.state(call.session, event))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
+from parcours import process
 from parcours.api.auth import secret
-from parcours.api.capture import created, push_roster, tell_station
+from parcours.api.capture import check_in_dump, tell_roster, tell_station
+from parcours.api.once import Tell, UseCase, store_once
 from parcours.domain import rooms
 from parcours.operations import Call, Result, operation
-from parcours.operations.limits import KIOSK_PINS, FailureGuard
-from parcours.operations.limits import guard as guard_named
 from parcours.schemas.capture import CheckInOut, FollowUpOut, NoteOut
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import (
@@ -26,178 +27,127 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import lookups
 from parcours.services.broadcasts import Broadcast, publish
 from parcours.services.capture import kiosk
 
 WRITE = {"limited": True}
-GUARD_KEY = "parcours_kiosk_pins"
 
 
-def guard() -> FailureGuard:
-    """Return the app's counter of wrong kiosk codes (5 a minute per kiosk token)."""
-    found = guard_named("kiosk_pins", KIOSK_PINS)
-    current_app.extensions[GUARD_KEY] = found
-    return found
+def signed(use_case: Callable[..., tuple[Any, bool]]) -> UseCase:
+    """Return the kiosk use case with the app's secret (it checks badge codes with it)."""
+    return lambda session, actor, data: use_case(session, actor, data, secret())
 
 
-def tell_participant(participant_id: int | None, kind: str, record: Any) -> None:
-    """Show an entry made in a participant's name at a kiosk on their phone at once."""
-    if participant_id is not None:
-        publish(
-            Broadcast(
-                rooms.participant_room(participant_id),
-                "kiosk_entry",
-                {"kind": kind, "record": record},
-            )
-        )
+def tell_phone(kind: str) -> Tell:
+    """Return how an entry of this kind made at a kiosk is shown on its person's phone."""
+
+    def tell(_call: Call, row: Any, body: dict[str, Any]) -> None:
+        if row.participant_id is not None:
+            entry = {"kind": kind, "record": body}
+            publish(Broadcast(rooms.participant_room(row.participant_id), "kiosk_entry", entry))
+
+    return tell
 
 
-@operation(
-    "kiosk_start",
-    "POST",
-    "/kiosk",
-    summary="Turn the host's tablet into a kiosk for participants, guarded by a code of 4-8 digits",
-    roles=("host",),
-    request=KioskPinIn,
-    response=KioskStartOut,
-)
+@operation("POST /kiosk", roles=("host",), request=KioskPinIn, response=KioskStartOut)
 def kiosk_start(call: Call) -> Result:
-    assert call.actor is not None
+    """Turn the host's tablet into a kiosk for participants, guarded by a code of 4-8 digits"""
     data = load(KioskPinIn(), call.body)
-    row = kiosk.start_kiosk(call.session, call.actor, data["pin"])
+    row = kiosk.start_kiosk(call.session, call.who, data["pin"])
     return 201, {"token": row.token, "url": url_for("kiosk.kiosk_page", token=row.token)}
 
 
-@operation(
-    "kiosk_exit",
-    "POST",
-    "/kiosk/exit",
-    summary="Leave kiosk mode with the host's code: the kiosk token ends, the host page opens",
-    roles=("kiosk",),
-    request=KioskPinIn,
-    response=KioskExitOut,
-)
+@operation("POST /kiosk/exit", roles=("kiosk",), request=KioskPinIn, response=KioskExitOut)
 def kiosk_exit(call: Call) -> Result:
-    assert call.actor is not None
+    """Leave kiosk mode with the host's code: the kiosk token ends, the host page opens"""
     data = load(KioskPinIn(), call.body)
     token = call.token or ""
-    host = kiosk.exit_kiosk(call.session, call.actor, token, data["pin"], guard())
+    host = kiosk.exit_kiosk(call.session, call.who, token, data["pin"], process.kiosk_pins())
     return 200, {"url": url_for("host.host", token=host)}
 
 
-@operation(
-    "kiosk_roster",
-    "GET",
-    "/kiosk/roster",
-    summary="Who is expected at the kiosk's station this round: names and organisations only",
-    roles=("kiosk",),
-    response=KioskRosterOut,
-)
+@operation("GET /kiosk/roster", roles=("kiosk",), response=KioskRosterOut)
 def kiosk_roster(call: Call) -> Result:
-    assert call.actor is not None
-    return 200, KioskRosterOut().dump(kiosk.kiosk_roster(call.session, call.actor))
+    """Who is expected at the kiosk's station this round: names and organisations only"""
+    return 200, KioskRosterOut().dump(kiosk.kiosk_roster(call.session, call.who))
 
 
-@operation(
-    "kiosk_people",
-    "GET",
-    "/kiosk/people",
-    summary="Find a participant by name (?q=) at the kiosk: names and organisations only; "
-    "here=false: not at this station now, so an entry needs their personal code",
-    roles=("kiosk",),
-    response=KioskFoundOut,
-    query=("q",),
-)
+@operation("GET /kiosk/people", roles=("kiosk",), response=KioskFoundOut, query=("q",))
 def kiosk_people(call: Call) -> Result:
-    assert call.actor is not None
+    """Find a participant by name (?q=) at the kiosk: names and organisations only; here=false: not
+    at this station now, so an entry needs their personal code
+    """
     query = (call.query.get("q") or "").strip()[:80]
-    rows = kiosk.find_people(call.session, call.actor, query)
-    here = kiosk.here_now(call.session, call.actor) if rows else set()
+    rows = kiosk.find_people(call.session, call.who, query)
+    here = kiosk.here_now(call.session, call.who) if rows else set()
     found = [{**KioskPersonOut().dump(p), "here": p.id in here} for p in rows]
     return 200, KioskFoundOut(many=True).dump(found)
 
 
 @operation(
-    "kiosk_identify",
-    "POST",
-    "/kiosk/identify",
-    summary="Name the participant of a scanned route card or badge, or of a typed personal code "
-    "(name and organisation only)",
-    roles=("kiosk",),
-    request=WhoIn,
-    response=KioskPersonOut,
-    **WRITE,
+    "POST /kiosk/identify", roles=("kiosk",), request=WhoIn, response=KioskPersonOut, limited=True
 )
 def kiosk_identify(call: Call) -> Result:
-    assert call.actor is not None
+    """Name the participant of a scanned route card or badge, or of a typed personal code (name and
+    organisation only)
+    """
     who = load(WhoIn(), call.body)
-    person = kiosk.identify(call.session, call.actor, who, secret())
+    person = kiosk.identify(call.session, call.who, who, secret())
     return 200, KioskPersonOut().dump(person)
 
 
 @operation(
-    "kiosk_note",
-    "POST",
-    "/kiosk/notes",
-    summary="Write a note at the kiosk for the participant named in the body, as their own",
+    "POST /kiosk/notes",
     roles=("kiosk",),
     request=KioskNoteIn,
     response=NoteOut,
     socket="kiosk_note",
-    **WRITE,
+    limited=True,
 )
 def kiosk_note(call: Call) -> Result:
-    assert call.actor is not None
-    data = load(KioskNoteIn(), call.body)
-    note, fresh = kiosk.kiosk_note(call.session, call.actor, data, secret())
-    body = NoteOut().dump(note)
-    if fresh:
-        tell_participant(note.participant_id, "note", body)
-    return created(fresh), body
+    """Write a note at the kiosk for the participant named in the body, as their own"""
+    return store_once(
+        call, KioskNoteIn(), signed(kiosk.kiosk_note), NoteOut().dump, tell_phone("note")
+    )
 
 
 @operation(
-    "kiosk_follow_up",
-    "POST",
-    "/kiosk/follow-ups",
-    summary="Ask the kiosk's station to contact the participant named in the body, as their own; "
-    "contact details are shared only when their own code names them (else: pseudonym)",
+    "POST /kiosk/follow-ups",
     roles=("kiosk",),
     request=KioskFollowUpIn,
     response=FollowUpOut,
     socket="kiosk_follow_up",
-    **WRITE,
+    limited=True,
 )
 def kiosk_follow_up(call: Call) -> Result:
-    assert call.actor is not None
-    data = load(KioskFollowUpIn(), call.body)
-    row, fresh = kiosk.kiosk_follow_up(call.session, call.actor, data, secret())
-    body = FollowUpOut().dump(row)
-    if fresh:
-        tell_station(call, row)
-        tell_participant(row.participant_id, "follow_up", body)
-    return created(fresh), body
+    """Ask the kiosk's station to contact the participant named in the body, as their own; contact
+    details are shared only when their own code names them (else: pseudonym)
+    """
+    use_case = signed(kiosk.kiosk_follow_up)
+    return store_once(call, KioskFollowUpIn(), use_case, FollowUpOut().dump, tell_both)
+
+
+def tell_both(call: Call, row: Any, body: dict[str, Any]) -> None:
+    """A contact request made at a kiosk: to the station's tablets and the person's phone."""
+    tell_station(call, row)
+    tell_phone("follow_up")(call, row, body)
 
 
 @operation(
-    "kiosk_check_in",
-    "POST",
-    "/kiosk/check-ins",
-    summary="Check the participant named in the body in at the kiosk's station",
+    "POST /kiosk/check-ins",
     roles=("kiosk",),
     request=KioskCheckInIn,
     response=CheckInOut,
     socket="kiosk_check_in",
-    **WRITE,
+    limited=True,
 )
 def kiosk_check_in(call: Call) -> Result:
-    assert call.actor is not None
-    data = load(KioskCheckInIn(), call.body)
-    row, fresh = kiosk.kiosk_check_in(call.session, call.actor, data, secret())
-    station = lookups.station(call.session, row.station_id)
-    body = {**CheckInOut().dump(row), "station_name": station.name if station else ""}
-    if fresh:
-        tell_participant(row.participant_id, "check_in", body)
-        push_roster(call, row.station_id)
-    return created(fresh), body
+    """Check the participant named in the body in at the kiosk's station"""
+    use_case = signed(kiosk.kiosk_check_in)
+    return store_once(call, KioskCheckInIn(), use_case, check_in_dump(call), tell_check_in)
+
+
+def tell_check_in(call: Call, row: Any, body: dict[str, Any]) -> None:
+    """A check-in made at a kiosk: to the person's phone and the station's roster."""
+    tell_phone("check_in")(call, row, body)
+    tell_roster(call, row)

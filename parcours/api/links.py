@@ -32,22 +32,18 @@ class LinkRotateOut(Schema):
 
 
 @operation(
-    "rotate_link",
-    "POST",
-    "/events/<int:event_id>/links/rotate",
-    summary="Replace a facilitator, screen, host (station_id) or participant (participant_id) "
-    "link: the old one stops working at once, over HTTP and on open sockets",
+    "POST /events/<int:event_id>/links/rotate",
     roles=("organiser",),
     request=LinkRotateIn,
     response=LinkRotateOut,
 )
 def rotate_link(call: Call) -> Result:
-    assert call.actor is not None
+    """Replace a facilitator, screen, host (station_id) or participant (participant_id) link: the
+    old one stops working at once, over HTTP and on open sockets
+    """
     data = load(LinkRotateIn(), call.body)
     done = links.rotate_link(
-        call.session,
-        call.actor,
-        call.params["event_id"],
+        *call.in_event,
         data["role"],
         station_id=data.get("station_id"),
         participant_id=data.get("participant_id"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from parcours.domain import rooms
 from parcours.domain.vocabulary import EVERYONE, STAFF
 from parcours.operations import Call, Result, operation
-from parcours.realtime import hooks
 from parcours.schemas.common import load
 from parcours.schemas.live import (
     AnnouncementInSchema,
@@ -23,130 +22,89 @@ from parcours.services.event_day import clock, live
 CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 
 
-@operation(
-    "get_state",
-    "GET",
-    "/events/<int:event_id>/state",
-    summary="The live snapshot of the clock",
-    roles=EVERYONE,
-    response=StateSchema,
-)
+@operation("GET /events/<int:event_id>/state", roles=EVERYONE, response=StateSchema)
 def get_state(call: Call) -> Result:
-    assert call.actor is not None
-    return 200, dump_state(clock.get_state(call.session, call.actor, call.params["event_id"]))
+    """The live snapshot of the clock"""
+    return 200, dump_state(clock.get_state(*call.in_event))
 
 
 @operation(
-    "clock",
-    "POST",
-    "/events/<int:event_id>/clock",
-    summary="Start, pause, resume, extend, next, previous or finish",
+    "POST /events/<int:event_id>/clock",
     roles=STAFF,
     request=ClockActionSchema,
     response=StateSchema,
     socket="clock",
+    name="clock",
 )
 def drive_clock(call: Call) -> Result:
-    assert call.actor is not None
+    """Start, pause, resume, extend, next, previous or finish"""
     data = load(CLOCK_ACTION, call.body)
     event_id = call.params["event_id"]
     state = clock.apply_action(
-        call.session, call.actor, event_id, data["action"], data.get("seconds")
+        call.session, call.who, event_id, data["action"], data.get("seconds")
     )
-    return 200, hooks.after_clock_change(event_id, state)  # the same object as broadcast
+    data = dump_state(state)  # one broadcast to the event, nothing per participant or station
+    publish(Broadcast(rooms.event_room(event_id), "state", data))
+    return 200, data
 
 
 @operation(
-    "announce",
-    "POST",
-    "/events/<int:event_id>/announcements",
-    summary="Show an announcement on the screen and the phones",
+    "POST /events/<int:event_id>/announcements",
     roles=STAFF,
     request=AnnouncementInSchema,
     response=AnnouncementSchema,
     socket="announce",
 )
 def announce(call: Call) -> Result:
-    assert call.actor is not None
+    """Show an announcement on the screen and the phones"""
     data = load(AnnouncementInSchema(), call.body)
-    item = live.announce(
-        call.session, call.actor, call.params["event_id"], data["text"], data["minutes"]
-    )
+    item = live.announce(*call.in_event, data["text"], data["minutes"])
     body = AnnouncementSchema().dump(item)
     publish(Broadcast(rooms.event_room(item.event_id), "announcement", body))
     return 201, body
 
 
 @operation(
-    "end_announcement",
-    "DELETE",
-    "/events/<int:event_id>/announcements/<int:announcement_id>",
-    summary="Take an announcement off the screen and the phones now",
+    "DELETE /events/<int:event_id>/announcements/<int:announcement_id>",
     roles=STAFF,
     response=AnnouncementSchema,
 )
 def end_announcement(call: Call) -> Result:
-    assert call.actor is not None
-    item = live.end_announcement(
-        call.session, call.actor, call.params["event_id"], call.params["announcement_id"]
-    )
+    """Take an announcement off the screen and the phones now"""
+    item = live.end_announcement(*call.in_event, call.params["announcement_id"])
     publish(Broadcast(rooms.event_room(item.event_id), "announcement_end", {"id": item.id}))
     return 200, AnnouncementSchema().dump(item)
 
 
-@operation(
-    "list_announcements",
-    "GET",
-    "/events/<int:event_id>/announcements",
-    summary="The latest announcements, newest first",
-    roles=EVERYONE,
-    response=AnnouncementSchema,
-)
+@operation("GET /events/<int:event_id>/announcements", roles=EVERYONE, response=AnnouncementSchema)
 def list_announcements(call: Call) -> Result:
-    assert call.actor is not None
-    items = live.recent_announcements(call.session, call.actor, call.params["event_id"])
+    """The latest announcements, newest first"""
+    items = live.recent_announcements(*call.in_event)
     return 200, AnnouncementSchema(many=True).dump(items)
 
 
-@operation(
-    "me",
-    "GET",
-    "/me",
-    summary="A participant's route, current station, notes and follow-ups",
-    roles=("participant",),
-    response=MeSchema,
-)
+@operation("GET /me", roles=("participant",), response=MeSchema)
 def me(call: Call) -> Result:
-    assert call.actor is not None
-    data = live.build_me(call.session, call.actor)
+    """A participant's route, current station, notes and follow-ups"""
+    data = live.build_me(call.session, call.who)
     return 200, {**data, **MeSchema().dump(data)}  # keys added by other modules pass through
 
 
 @operation(
-    "roster",
-    "GET",
-    "/events/<int:event_id>/stations/<int:station_id>/roster",
-    summary="Who is expected at a station this round, and who checked in",
+    "GET /events/<int:event_id>/stations/<int:station_id>/roster",
     roles=("host",) + STAFF,
     response=RosterSchema,
 )
 def roster(call: Call) -> Result:
-    assert call.actor is not None
+    """Who is expected at a station this round, and who checked in"""
     params = call.params
-    data = live.roster(call.session, call.actor, params["event_id"], params["station_id"])
+    data = live.roster(call.session, call.who, params["event_id"], params["station_id"])
     return 200, RosterSchema().dump(data)
 
 
 @operation(
-    "rotation",
-    "GET",
-    "/events/<int:event_id>/rotation",
-    summary="The rotation board: who (or which group) goes to which station in each round",
-    roles=("screen",) + STAFF,
-    response=RotationSchema,
+    "GET /events/<int:event_id>/rotation", roles=("screen",) + STAFF, response=RotationSchema
 )
 def rotation(call: Call) -> Result:
-    assert call.actor is not None
-    return 200, RotationSchema().dump(
-        live.rotation(call.session, call.actor, call.params["event_id"])
-    )
+    """The rotation board: who (or which group) goes to which station in each round"""
+    return 200, RotationSchema().dump(live.rotation(*call.in_event))

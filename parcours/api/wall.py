@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from parcours.api.once import store_once
 from parcours.domain import rooms
 from parcours.domain.errors import Invalid
 from parcours.operations import Call, Result, operation
@@ -42,10 +43,7 @@ def card_id_of(call: Call) -> int:
 
 
 @operation(
-    "post_wall_card",
-    "POST",
-    "/wall",
-    summary="Post an idea or a question to the workshop wall (shown after approval)",
+    "POST /wall",
     roles=("participant",),
     request=WallCardIn,
     response=WallCardOut,
@@ -53,18 +51,19 @@ def card_id_of(call: Call) -> int:
     limited=True,
 )
 def post_wall_card(call: Call) -> Result:
-    assert call.actor is not None
-    card, fresh = wall.post_card(call.session, call.actor, load(WallCardIn(), call.body))
-    if fresh:
-        publish_card(card)
-    return (201 if fresh else 200), {**WallCardOut().dump(card), "mine": True}
+    """Post an idea or a question to the workshop wall (shown after approval)"""
+    return store_once(
+        call, WallCardIn(), wall.post_card, mine, lambda _c, card, _b: publish_card(card)
+    )
+
+
+def mine(card: WallCard) -> dict[str, Any]:
+    """Return a card as its author sees it."""
+    return {**WallCardOut().dump(card), "mine": True}
 
 
 @operation(
-    "vote_wall_card",
-    "POST",
-    "/wall/<int:card_id>/vote",
-    summary="Upvote a card on the wall (once per participant)",
+    "POST /wall/<int:card_id>/vote",
     roles=("participant",),
     request=WallVoteIn,
     response=WallCardOut,
@@ -72,9 +71,9 @@ def post_wall_card(call: Call) -> Result:
     limited=True,
 )
 def vote_wall_card(call: Call) -> Result:
-    assert call.actor is not None
+    """Upvote a card on the wall (once per participant)"""
     data = load(WallVoteIn(), call.body if call.body is not None else {})
-    card, counted = wall.vote(call.session, call.actor, card_id_of(call))
+    card, counted = wall.vote(call.session, call.who, card_id_of(call))
     if counted:
         publish_card(card)
     body = {**WallCardOut().dump(card), "voted": True}
@@ -84,10 +83,7 @@ def vote_wall_card(call: Call) -> Result:
 
 
 @operation(
-    "moderate_wall_card",
-    "POST",
-    "/events/<int:event_id>/wall/<int:card_id>",
-    summary="Approve, hide or highlight a wall card",
+    "POST /events/<int:event_id>/wall/<int:card_id>",
     roles=wall.MODERATORS,
     request=WallModerateIn,
     response=WallCardOut,
@@ -95,23 +91,18 @@ def vote_wall_card(call: Call) -> Result:
     limited=True,
 )
 def moderate_wall_card(call: Call) -> Result:
-    assert call.actor is not None
+    """Approve, hide or highlight a wall card"""
     data = load(WallModerateIn(), call.body)
-    card = wall.moderate(
-        call.session, call.actor, call.params["event_id"], card_id_of(call), data["status"]
-    )
+    card = wall.moderate(*call.in_event, card_id_of(call), data["status"])
     publish_card(card)
     return 200, WallCardOut().dump(card)
 
 
 @operation(
-    "get_wall",
-    "GET",
-    "/events/<int:event_id>/wall",
-    summary="The wall: moderators see every card, screen and phones the approved ones",
+    "GET /events/<int:event_id>/wall",
     roles=("organiser", "facilitator", "screen", "participant", "host"),
     response=WallCardOut,
 )
 def get_wall(call: Call) -> Result:
-    assert call.actor is not None
-    return 200, wall.list_cards(call.session, call.actor, call.params["event_id"])
+    """The wall: moderators see every card, screen and phones the approved ones"""
+    return 200, wall.list_cards(*call.in_event)

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +25,11 @@ from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from parcours import process
 from parcours.domain.errors import ParcoursError, TooMany
 
 log = logging.getLogger(__name__)
-EXTENSION_KEY = "parcours_limits"
+EXTENSION_KEY = process.LIMITS
 KIOSK_PINS = "5/minute"  # wrong kiosk codes per kiosk token
 LOGIN_ACCOUNT = "5/5 minutes"  # failed logins per e-mail address: then a lock of up to 5 min
 LOGIN_ADDRESS = "30/5 minutes"  # failed logins per client address (any e-mail)
@@ -91,20 +93,17 @@ class Limits:
 
     def hit(self, rule: str, *keys: str) -> float:
         """Count one for keys under rule; return 0 if allowed, else the seconds to wait."""
-        item = parse(rule)
-        try:
-            if self.window.hit(item, *keys):
-                return 0.0
-            return self._wait(item, *keys)
-        except StorageError:
-            log.exception("rate limit storage unreachable; letting the request through")
-            return 0.0
+        return self._ask(self.window.hit, rule, *keys)
 
     def blocked(self, rule: str, *keys: str) -> float:
         """Return the seconds to wait while keys have used up rule (0: not blocked); count none."""
+        return self._ask(self.window.test, rule, *keys)
+
+    def _ask(self, allowed: Callable[..., bool], rule: str, *keys: str) -> float:
+        """Return 0 if `allowed` (the window's hit or test) lets keys through, else the wait."""
         item = parse(rule)
         try:
-            if self.window.test(item, *keys):
+            if allowed(item, *keys):
                 return 0.0
             return self._wait(item, *keys)
         except StorageError:
@@ -147,28 +146,14 @@ class FailureGuard:
 
 
 def app_limits() -> Limits | None:
-    """Return the app's counters (made on first use: Redis with a message queue, else memory)."""
-    if not has_app_context():
-        return None
-    found = current_app.extensions.get(EXTENSION_KEY)
-    if not isinstance(found, Limits):
-        uri = current_app.config.get("MESSAGE_QUEUE")
-        prefix = str(current_app.config.get("MESSAGE_QUEUE_CHANNEL") or "parcours")
-        found = Limits(uri, prefix)
-        current_app.extensions[EXTENSION_KEY] = found
-    return found
+    """Return the app's counters (built in init_app), or None outside an app."""
+    return process.limits() if has_app_context() else None
 
 
-def guard(name: str, rule: str) -> FailureGuard:
-    """Return the failure counter `name` of the app (one per name, shared storage)."""
-    limits = app_limits()
-    assert limits is not None, "guards need the app"
-    key = f"parcours_guard_{name}"
-    found = current_app.extensions.get(key)
-    if not isinstance(found, FailureGuard) or found.limits is not limits or found.rule != rule:
-        found = FailureGuard(limits, rule, name)
-        current_app.extensions[key] = found
-    return found
+def make_limits(config: Mapping[str, Any]) -> Limits:
+    """Build a process's counters: in Redis with a message queue, else in this process."""
+    prefix = str(config.get("MESSAGE_QUEUE_CHANNEL") or "parcours")
+    return Limits(config.get("MESSAGE_QUEUE"), prefix)
 
 
 def check_rate(key: str) -> None:

@@ -1,4 +1,4 @@
-"""Socket.IO: the /live namespace, the rooms, and the one publisher."""
+"""Socket.IO: the /live namespace, the rooms, and the one publisher (publisher.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from flask import Flask
 
 
 def register_namespace(app: Flask) -> None:
-    """Register the /live namespace and the publisher of what the services broadcast.
+    """Register the /live namespace and its operations on the app's Socket.IO server.
 
-    Imported here, not at the top: the operations the namespace runs import realtime.emit,
-    which loads this package first.
+    Imported here, not at the top: the operations (parcours.api) load parcours.web, which
+    the app factory registers after this package was imported.
     """
     from parcours.extensions import socketio
     from parcours.realtime.namespace import LiveNamespace
-    from parcours.realtime.publisher import init_publisher
 
-    socketio.on_namespace(LiveNamespace("/live"))
-    init_publisher(app)
+    live = LiveNamespace("/live")
+    socketio.on_namespace(live)
+    live.register_operations(socketio)

@@ -1,4 +1,4 @@
-"""What happens when a socket connects or leaves, and after the clock changed."""
+"""What happens when a socket connects or leaves: its first state, and the presence counts."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import uuid
 from collections import Counter, defaultdict
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
+from parcours import process
+from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.vocabulary import STAFF
 from parcours.extensions import db, socketio
-from parcours.realtime import emit
+from parcours.realtime.publisher import send
 from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
+from parcours.services.broadcasts import Broadcast
 from parcours.services.common import get_event
 from parcours.services.event_day import clock, live
 
@@ -36,13 +39,22 @@ class Presence:
     latest counts of every process and forgets a process that stopped repeating.
     """
 
-    def __init__(self, debounce_s: float = 1.0, heartbeat_s: float = 20.0) -> None:
+    def __init__(self, app: Flask) -> None:
+        self.config = app.config  # the timings are read at use: a test may change them
         self.counts: dict[int, Counter[str]] = defaultdict(Counter)
         self.pending: set[int] = set()
         self.dirty: set[int] = set()
-        self.debounce_s = debounce_s
-        self.heartbeat_s = heartbeat_s
         self.process = uuid.uuid4().hex[:12]
+
+    @property
+    def debounce_s(self) -> float:
+        """Seconds between a change and its push (PRESENCE_DEBOUNCE_S)."""
+        return float(self.config.get("PRESENCE_DEBOUNCE_S", 1.0))
+
+    @property
+    def heartbeat_s(self) -> float:
+        """Seconds between repeats while this process has sockets (PRESENCE_HEARTBEAT_S)."""
+        return float(self.config.get("PRESENCE_HEARTBEAT_S", 20.0))
 
     def add(self, event_id: int, role: str, delta: int) -> None:
         """Count a socket in (delta=1) or out (delta=-1) and schedule a push."""
@@ -67,8 +79,8 @@ class Presence:
         while True:
             socketio.sleep(self.debounce_s)
             self.dirty.discard(event_id)
-            for role in STAFF:
-                emit.to_role(event_id, role, "presence", self.message(event_id))
+            data = self.message(event_id)
+            send([Broadcast(rooms.role_room(event_id, role), "presence", data) for role in STAFF])
             if not any(self.counts[event_id].values()):
                 break
             waited = 0.0
@@ -78,60 +90,26 @@ class Presence:
         self.pending.discard(event_id)
 
 
-def presence(app: Flask | None = None) -> Presence:
-    """Return the app's presence counter (one per server process)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get("parcours_presence")
-    if found is None:
-        found = Presence(
-            float(app.config.get("PRESENCE_DEBOUNCE_S", 1.0)),
-            float(app.config.get("PRESENCE_HEARTBEAT_S", 20.0)),
-        )
-        app.extensions["parcours_presence"] = found
-    return found  # type: ignore[no-any-return]
-
-
 def on_connected(actor: Actor, sid: str, counted: bool = True) -> None:
     """Send the new socket what it needs to draw: state, roster for hosts, latest news."""
     session = db.session()
-    emit.to_sid(sid, "state", dump_state(clock.state_of(session, actor.event_id)))
+    first = [Broadcast(sid, "state", dump_state(clock.state_of(session, actor.event_id)))]
     if actor.role == "host" and actor.station_id is not None:
         snap = clock.load_snapshot(session, get_event(session, actor.event_id))
         roster = live.rosters(session, snap, [actor.station_id])[actor.station_id]
-        emit.to_sid(sid, "roster", RosterSchema().dump(roster))
+        first.append(Broadcast(sid, "roster", RosterSchema().dump(roster)))
     latest = live.active_announcements(session, actor.event_id, 1)
     if latest:
-        emit.to_sid(sid, "announcement", AnnouncementSchema().dump(latest[0]))
-    counter = presence()
+        first.append(Broadcast(sid, "announcement", AnnouncementSchema().dump(latest[0])))
+    counter = process.presence()
     if counted:
         counter.add(actor.event_id, actor.role, 1)
     if actor.is_staff():
-        emit.to_sid(sid, "presence", counter.message(actor.event_id))
+        first.append(Broadcast(sid, "presence", counter.message(actor.event_id)))
+    send(first)  # a socket's id is a room of its own
 
 
 def on_disconnected(actor: Actor, sid: str, counted: bool = True) -> None:
     """Count the socket out (a console's own screen preview was never counted)."""
     if counted:
-        presence().add(actor.event_id, actor.role, -1)
-
-
-def after_clock_change(event_id: int, state: dict[str, Any]) -> dict[str, Any]:
-    """Broadcast the new state once to the event; return it as sent.
-
-    Nothing goes per participant or per station: phones know their route and host tablets
-    fetch their roster when the round changed, so a round change is one broadcast whatever
-    the number of people.
-    """
-    data = dump_state(state)
-    emit.to_event(event_id, "state", data)
-    return data
-
-
-def announce(event_id: int, item: Any) -> None:
-    """Broadcast an announcement to every client of the event."""
-    emit.to_event(event_id, "announcement", AnnouncementSchema().dump(item))
-
-
-def announcement_ended(event_id: int, announcement_id: int) -> None:
-    """Tell every client of the event to take an announcement down."""
-    emit.to_event(event_id, "announcement_end", {"id": announcement_id})
+        process.presence().add(actor.event_id, actor.role, -1)

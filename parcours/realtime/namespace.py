@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from flask import request, session
-from flask_socketio import Namespace, join_room
+from flask_socketio import Namespace, SocketIO, join_room
 
-from parcours.api.registry import Call, run, socket_operations
+from parcours import process
+from parcours.api.registry import Call, Operation, run, socket_operations
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid, ParcoursError
-from parcours.extensions import db
+from parcours.extensions import db, socketio
 from parcours.operations.errors import error_body, from_exception
-from parcours.realtime import token_cache
+from parcours.realtime import token_cache, writer
+from parcours.realtime.hooks import on_connected, on_disconnected
 from parcours.schemas.common import LARGEST, check_input, problems
 from parcours.services.tokens import token_actor
 
@@ -48,13 +51,9 @@ class LiveNamespace(Namespace):
         session["live_token"] = token  # checked again at every write (a token may end)
         for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
-        from parcours.realtime.hooks import on_connected
-
         on_connected(actor, request.sid, counted=not preview)
 
     def on_disconnect(self, reason: Any = None) -> None:
-        from parcours.realtime.hooks import on_disconnected
-
         actor = self._actor()
         if actor is not None:
             on_disconnected(actor, request.sid, counted=session.get("live_counted", True))
@@ -63,39 +62,30 @@ class LiveNamespace(Namespace):
         data = session.get("live_actor")
         return Actor(**data) if isinstance(data, dict) else None
 
-    def trigger_event(self, event: str, *args: Any) -> Any:
-        """Run an operation for a client action and acknowledge with {status, body}."""
-        ops = socket_operations()
-        if event not in ops:
-            return super().trigger_event(event, *args)
-        op = ops[event]
-        light = self._write_in_group(op, *args)
-        if light is not None:
-            return light
+    def register_operations(self, socketio: SocketIO) -> None:
+        """Run each socket operation through Flask-SocketIO's public `on_event`.
 
-        def handler(payload: Any = None, *_rest: Any) -> dict[str, Any]:
-            return self._dispatch(op, payload)
+        Its wrapper gives the handler the app and request context and this socket's session,
+        as for the connect and disconnect methods above; the server asks these handlers
+        before the namespace's own methods.
+        """
+        for name, op in socket_operations().items():
+            socketio.on_event(name, self._handler(op), namespace=self.namespace)
 
-        # through Flask-SocketIO, so the handler runs in the app and request context. There is
-        # no public hook for this: Flask-SocketIO's own Namespace.trigger_event makes this same
-        # call (_handle_event) for its on_<event> methods. The public alternative, one
-        # socketio.on_event() per operation, would split /live between this class and the
-        # server's handler table.
-        return self.socketio._handle_event(handler, event, self.namespace, *args)
+    def _handler(self, op: Operation) -> Callable[..., dict[str, Any]]:
+        def handle(payload: Any = None, *_rest: Any) -> dict[str, Any]:
+            grouped = self._write_in_group(op, payload)
+            return grouped if grouped is not None else self._dispatch(op, payload)
 
-    def _write_in_group(self, op: Any, sid: str = "", payload: Any = None, *_rest: Any) -> Any:
-        """Hand a batched write (a note) to the group-commit writer, without a request context;
-        return its ack, or None when it must go the one-by-one way (off, or not a success)."""
-        from parcours.realtime import writer
+        handle.__name__ = f"socket_{op.name}"
+        return handle
 
-        if not writer.batched(op):
+    def _write_in_group(self, op: Operation, payload: Any) -> dict[str, Any] | None:
+        """Hand a batched write (a note) to the group-commit writer; return its ack, or None
+        when it must go the one-by-one way (off, or not a success)."""
+        group = process.writer()
+        if group is None or not writer.batched(op):
             return None
-        environ = self.socketio.server.get_environ(sid, namespace=self.namespace)
-        group = writer.writer_for(environ["flask.app"]) if environ else None
-        if group is None:
-            return None
-        saved = environ.get("saved_session") or {}  # Flask-SocketIO's per-socket session
-        token = saved.get("live_token")
         given = payload.get("_params") if isinstance(payload, dict) else None
         try:
             params = path_params(op, given)
@@ -104,11 +94,10 @@ class LiveNamespace(Namespace):
         body = payload
         if given is not None:
             body = {k: v for k, v in payload.items() if k != "_params"}
-        token = token if isinstance(token, str) else None
-        outcome = group.submit(op, token, params, body, environ.get("REMOTE_ADDR"))
+        outcome = group.submit(op, session_token(), params, body, request.remote_addr)
         return None if outcome is writer.RETRY else outcome
 
-    def _dispatch(self, op: Any, payload: Any) -> dict[str, Any]:
+    def _dispatch(self, op: Operation, payload: Any) -> dict[str, Any]:
         """Run op; every write gets an acknowledgement, also for a malformed payload."""
         try:
             params = path_params(
@@ -144,8 +133,6 @@ class LiveNamespace(Namespace):
 
     def _end_socket(self) -> None:
         """Disconnect this socket right after its refused write was acknowledged."""
-        from parcours.extensions import socketio
-
         sid = request.sid
 
         def end() -> None:
@@ -155,7 +142,7 @@ class LiveNamespace(Namespace):
         socketio.start_background_task(end)
 
 
-def path_params(op: Any, given: Any) -> dict[str, Any]:
+def path_params(op: Operation, given: Any) -> dict[str, Any]:
     """Check the `_params` of a socket payload against the operation's path placeholders."""
     if given is None:
         return {}

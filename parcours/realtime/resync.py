@@ -16,8 +16,10 @@ import time
 from typing import Any
 
 from parcours.domain import rooms
-from parcours.extensions import socketio
-from parcours.realtime.emit import NAMESPACE
+from parcours.realtime.publisher import NAMESPACE, send_here
+from parcours.schemas.live import dump_state
+from parcours.services.broadcasts import Broadcast
+from parcours.services.event_day import clock
 
 GRACE_S = 2.0
 
@@ -67,11 +69,8 @@ class Delivered:
         since = self.behind_since.setdefault((event_id, version), now)
         if now - since < GRACE_S:
             return False  # the broadcast is probably on its way through Redis
-        from parcours.schemas.live import dump_state
-        from parcours.services.event_day import clock
-
         data = dump_state(clock.state_of(session, event_id))
-        socketio.server.emit("state", data, to=room, namespace=NAMESPACE, ignore_queue=True)
+        send_here([Broadcast(room, "state", data)])
         self.versions[room] = max(known, int(data.get("version", version)))
         self.behind_since = {k: v for k, v in self.behind_since.items() if k[0] != event_id}
         return True

@@ -25,6 +25,7 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from parcours.extensions import socketio
+from parcours.realtime.token_cache import forget_all
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/live"
@@ -44,8 +45,6 @@ def _redis_url(app: Any) -> str | None:
 
 def disconnect_local(rooms: Iterable[str]) -> int:
     """Disconnect this process's sockets in the rooms; return how many."""
-    from parcours.realtime.token_cache import forget_all
-
     forget_all()  # first: no write is taken with a cached ended token from here on
     server = getattr(socketio, "server", None)
     if server is None:

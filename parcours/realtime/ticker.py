@@ -11,8 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from parcours import process
+from parcours.domain import rooms
 from parcours.extensions import db, socketio
+from parcours.operations.unit import unit_of_work
 from parcours.realtime.resync import Delivered
+from parcours.schemas.live import dump_state
+from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.event_day import clock
 from parcours.services.event_day.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -41,9 +47,6 @@ class Ticker:
 
     def tick(self) -> float:
         """Advance every due clock once; return how long to sleep."""
-        from parcours.realtime.hooks import after_clock_change
-        from parcours.services.event_day import clock
-
         with self.app.app_context():
             session = db.new_session()
             try:
@@ -60,11 +63,15 @@ class Ticker:
                         continue
                     if self.waiting.get(event_id) == version:
                         continue  # e.g. a talk's time is up: the facilitator moves on
-                    state = clock.auto_advance(session, event_id, now)
+                    with unit_of_work(session):
+                        state = clock.auto_advance(session, event_id, now)
+                        if state is not None:  # one broadcast to the event, nothing per person
+                            publish(
+                                Broadcast(rooms.event_room(event_id), "state", dump_state(state))
+                            )
                     if state is None:
                         self.waiting[event_id] = version
                         continue
-                    after_clock_change(event_id, state)
                     nearest = min(nearest, MIN_SLEEP_S)
                 return max(MIN_SLEEP_S, nearest)
             finally:
@@ -75,13 +82,13 @@ def start_ticker(app: Any) -> Ticker | None:
     """Start the auto-advance task once per process (unless AUTO_ADVANCE is off)."""
     if not app.config.get("AUTO_ADVANCE", True):
         return None
-    existing = app.extensions.get("parcours_ticker")
+    existing = process.ticker(app)
     if existing is not None:
-        return existing  # type: ignore[no-any-return]
+        return existing
     ticker = Ticker(app)
     delivered = Delivered()
     if socketio.server is not None and delivered.watch(socketio.server.manager):
         ticker.delivered = delivered
-    app.extensions["parcours_ticker"] = ticker
+    process.init_process(app, **{process.TICKER: ticker})
     socketio.start_background_task(ticker.run)
     return ticker

@@ -36,7 +36,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from parcours.extensions import socketio
+from parcours.domain.errors import ParcoursError
+from parcours.extensions import db, socketio
+from parcours.operations import Call, admit
+from parcours.operations.unit import send
+from parcours.services.broadcasts import Message, collecting
+from parcours.services.tokens import token_actors
 
 log = logging.getLogger(__name__)
 BATCHED = frozenset({"create_note"})
@@ -108,6 +113,29 @@ class Writer:
                 job.done.set()
             socketio.sleep(0)  # acks, broadcasts and pages before the next batch
 
+    def _admit(self, conn: Any, batch: list[Job]) -> list[tuple[Job, Call]]:
+        """Read the batch's tokens and admit each write (size, role, rate) before BEGIN: this
+        may yield (Redis). A refused write is left out, to be answered one by one."""
+        session = Session(bind=conn)
+        try:  # read fresh for every batch: a revoked token is refused
+            actors = token_actors(session, {job.token for job in batch if job.token})
+        finally:
+            session.close()
+            conn.rollback()
+        admitted: list[tuple[Job, Call]] = []
+        for job in batch:
+            found = actors.get(job.token or "")
+            if found is None:
+                continue  # refused: the one-by-one path answers and ends the socket
+            params = {**job.params, "event_id": found[0].event_id}
+            call = Call(session, found[0], params, job.payload, {}, job.token, job.client)
+            try:
+                admit(job.op, call)
+            except ParcoursError:
+                continue  # answered one by one (429 with Retry-After, 403, 413)
+            admitted.append((job, call))
+        return admitted
+
     def _commit(self, batch: list[Job]) -> None:
         """Admit the batch's writes, then run them in one transaction (a savepoint each) and
         commit once.
@@ -118,32 +146,9 @@ class Writer:
         token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
         the transaction run only the operations' handlers, which touch nothing but the session.
         """
-        from parcours.domain.errors import ParcoursError
-        from parcours.extensions import db
-        from parcours.operations import Call, admit
-        from parcours.services.tokens import token_actors
-
         assert db.engine is not None
         with db.engine.connect() as conn:
-            session = Session(bind=conn)
-            try:  # tokens first, read fresh for every batch: a revoked one is refused
-                actors = token_actors(session, {job.token for job in batch if job.token})
-            finally:
-                session.close()
-                conn.rollback()
-            admitted: list[tuple[Job, Any]] = []
-            for job in batch:
-                found = actors.get(job.token or "")
-                if found is None:
-                    continue  # refused: the one-by-one path answers and ends the socket
-                actor = found[0]
-                params = {**job.params, "event_id": actor.event_id}
-                call = Call(session, actor, params, job.payload, {}, job.token, job.client)
-                try:
-                    admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
-                except ParcoursError:
-                    continue  # answered one by one (429 with Retry-After, 403, 413)
-                admitted.append((job, call))
+            admitted = self._admit(conn, batch)
             if not admitted:
                 return
             outer = conn.begin()
@@ -153,35 +158,36 @@ class Writer:
                 conn.exec_driver_sql("BEGIN")
             session = Session(bind=conn, join_transaction_mode="create_savepoint")
             done: list[tuple[Job, dict[str, Any]]] = []
+            told: list[Message] = []  # published after the one commit, like any unit of work
             try:
                 for job, call in admitted:
                     call.session = session
                     try:
-                        status, body = job.op.handler(call)
+                        with collecting() as outbox:
+                            status, body = job.op.handler(call)
                     except ParcoursError:
                         session.rollback()  # this write's savepoint only; answered one by one
                         continue
                     done.append((job, {"status": status, "body": body}))
+                    told.extend(outbox)
                 session.close()
                 outer.commit()
             except BaseException:
                 session.close()
                 outer.rollback()
                 raise
+        send(told)
         self.batches += 1
         self.written += len(done)
         for job, outcome in done:
             job.outcome = outcome
 
 
-def writer_for(app: Any) -> Writer | None:
-    """Return the app's writer (created on first use), or None if group commit is off."""
+def make_writer(app: Any) -> Writer | None:
+    """Return the process's writer (built in init_app), or None if group commit is off."""
     if not app.config.get("GROUP_COMMIT") or app.config.get("ASYNC_MODE") == "threading":
         return None  # off, or in-process tests (threads): every write one by one
-    found = app.extensions.get("parcours_writer")
-    if found is None:
-        found = app.extensions["parcours_writer"] = Writer(app)
-    return found  # type: ignore[no-any-return]
+    return Writer(app)
 
 
 def batched(op: Any) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db
+from parcours.services.broadcasts import collecting, deliver
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,13 +26,16 @@ R = TypeVar("R")
 
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
-    """Commit what the block did; if it fails, roll everything back and re-raise."""
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
+    """Commit what the block did, then hand what it told (parcours.services.broadcasts) to the
+    publisher; if it fails, roll everything back, drop what it told and re-raise."""
+    with collecting() as told:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+    deliver(told)
 
 
 def unit_of_work(

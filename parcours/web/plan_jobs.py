@@ -14,11 +14,13 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
 
+from parcours import process
 from parcours.domain.actors import Actor
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import socketio
@@ -181,16 +183,16 @@ class PlanJobs:
             self.jobs.pop(job.id, None)
 
 
+def make_plan_jobs(config: Mapping[str, Any]) -> PlanJobs:
+    """Build the process's job registry (in init_app): in Redis with a message queue."""
+    queue = config.get("MESSAGE_QUEUE")
+    channel = config.get("MESSAGE_QUEUE_CHANNEL", "parcours")
+    return PlanJobs(SharedJobs(queue, channel) if queue else None)
+
+
 def registry(app: Flask | None = None) -> PlanJobs:
     """Return the app's job registry."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    jobs = app.extensions.get("parcours_plan_jobs")
-    if jobs is None:
-        queue = app.config.get("MESSAGE_QUEUE")
-        channel = app.config.get("MESSAGE_QUEUE_CHANNEL", "parcours")
-        shared = SharedJobs(queue, channel) if queue else None
-        jobs = app.extensions["parcours_plan_jobs"] = PlanJobs(shared)
-    return jobs  # type: ignore[no-any-return]
+    return process.plan_jobs(app)
 
 
 def run_job(

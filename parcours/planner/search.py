@@ -57,8 +57,9 @@ class HotSet:
                 self.where[last] = i
 
 
-class Search:
-    """One tabu search run over the open rounds of a state."""
+class Walk:
+    """What both searches (this one and ``tabu.Tabu``) share: the state, the open rounds,
+    the best plan so far, the tabu table, the perturbation and the progress report."""
 
     def __init__(
         self, st: State, rounds: list[int], rng: Random, lower: int, pref_best: list[int]
@@ -67,13 +68,63 @@ class Search:
         self.lower = lower
         self.pref_best = pref_best
         self.tabu = [[0] * st.U for _ in range(st.prob.rounds)]
-        self.hot = HotSet()
-        for u in range(st.U):
-            self.hot.set(u, self._is_hot(u))
         self.cost = st.cost()
         self.best_cost = self.cost
         self.best = st.snapshot()
         self.iterations = 0
+
+    def _may_swap(self, p: int, q: int) -> bool:
+        """Return whether a perturbation may swap ``p`` and ``q`` (both see a new station)."""
+        return True
+
+    def _rescore(self) -> None:
+        """Work out the cost again after the plan changed behind the search's back."""
+        self.cost = self.st.cost()
+
+    def _perturb(self) -> None:
+        """Return to the best plan and apply a few random legal swaps."""
+        st, rng = self.st, self.rng
+        st.restore(self.best, self.rounds)
+        for _ in range(max(2, st.U // 25)):
+            r = self.rounds[rng.randrange(len(self.rounds))]
+            p, q = rng.randrange(st.U), rng.randrange(st.U)
+            a, b = st.st[p][r], st.st[q][r]
+            if (
+                a != b
+                and self._may_swap(p, q)
+                and not (st.vis[p] >> b) & 1
+                and not (st.vis[q] >> a) & 1
+            ):
+                st.swap(p, q, r)
+        self._rescore()
+
+    def _report(self, budget: Budget, limit: int) -> None:
+        """Tell the progress callback how far the search is (``limit``: its iterations)."""
+        if budget.progress is None:
+            return
+        now = time.perf_counter()
+        span = max(budget.deadline - budget.started, 1e-9)
+        fraction = max(self.iterations / limit, (now - budget.started) / span)
+        budget.progress(
+            min(fraction, 0.99),
+            {
+                "iteration": self.iterations,
+                "repeated_encounters": self.st.rep,
+                "cost": self.best_cost - self.lower,
+            },
+        )
+
+
+class Search(Walk):
+    """One tabu search run over the open rounds of a state."""
+
+    def __init__(
+        self, st: State, rounds: list[int], rng: Random, lower: int, pref_best: list[int]
+    ) -> None:
+        super().__init__(st, rounds, rng, lower, pref_best)
+        self.hot = HotSet()
+        for u in range(st.U):
+            self.hot.set(u, self._is_hot(u))
         self.temperature = TEMPERATURE * st.wt.repeat
 
     def _is_hot(self, u: int) -> bool:
@@ -169,41 +220,15 @@ class Search:
             self._apply(u, r, move[1], move[2])
             self.cost += move[0]
 
-    def _perturb(self) -> None:
-        """Return to the best plan and apply a few random legal swaps."""
-        st, rng = self.st, self.rng
-        st.restore(self.best, self.rounds)
-        for _ in range(max(2, st.U // 25)):
-            r = self.rounds[rng.randrange(len(self.rounds))]
-            p, q = rng.randrange(st.U), rng.randrange(st.U)
-            a, b = st.st[p][r], st.st[q][r]
-            if (
-                a != b
-                and st.w[p] == st.w[q]
-                and not (st.vis[p] >> b) & 1
-                and not (st.vis[q] >> a) & 1
-            ):
-                st.swap(p, q, r)
-        for u in range(st.U):
-            self.hot.set(u, self._is_hot(u))
-        self.cost = st.cost()
+    def _may_swap(self, p: int, q: int) -> bool:
+        """Swap only units of the same size (groups glued together stay whole)."""
+        return self.st.w[p] == self.st.w[q]
 
-    def _report(self, budget: Budget) -> None:
-        """Tell the progress callback how far the search is."""
-        if budget.progress is None:
-            return
-        now = time.perf_counter()
-        span = max(budget.deadline - budget.started, 1e-9)
-        fraction = max(self.iterations / budget.max_iterations, (now - budget.started) / span)
-        st = self.st
-        budget.progress(
-            min(fraction, 0.99),
-            {
-                "iteration": self.iterations,
-                "repeated_encounters": st.rep,
-                "cost": self.best_cost - self.lower,
-            },
-        )
+    def _rescore(self) -> None:
+        """Mark the hot units again, then work out the cost."""
+        for u in range(self.st.U):
+            self.hot.set(u, self._is_hot(u))
+        super()._rescore()
 
     def run(self, budget: Budget, primary: Callable[[], bool]) -> str:
         """Search until the bound, the budget, the patience or the deadline; say which.
@@ -226,7 +251,7 @@ class Search:
                     reason = "time"
                     break
                 if it % 256 == 0:
-                    self._report(budget)
+                    self._report(budget, budget.max_iterations)
             self._step(it)
             if self.cost < self.best_cost:
                 self.best_cost, self.best = self.cost, self.st.snapshot()

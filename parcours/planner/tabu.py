@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from random import Random
 
-from parcours.planner.search import Budget
+from parcours.planner.search import Budget, Walk
 from parcours.planner.state import State
 
 INF = 1 << 60
@@ -35,20 +35,13 @@ TENURE_SPREAD = 10
 STALL = 1000  # steps without a new best plan before a restart from it, perturbed
 
 
-class Tabu:
+class Tabu(Walk):
     """Tabu search on a state of single participants (no glued units)."""
 
     def __init__(
         self, st: State, rounds: list[int], rng: Random, lower: int, pref_best: list[int]
     ) -> None:
-        self.st, self.rounds, self.rng = st, rounds, rng
-        self.lower = lower
-        self.pref_best = pref_best
-        self.tabu = [[0] * st.U for _ in range(st.prob.rounds)]
-        self.cost = st.cost()
-        self.best_cost = self.cost
-        self.best = st.snapshot()
-        self.iterations = 0
+        super().__init__(st, rounds, rng, lower, pref_best)
         self.predicted = 0  # scaled delta of the last move, for tests
         kinds = [k[0] for k in st.kinds]
         self.kind = kinds
@@ -167,18 +160,6 @@ class Tabu:
             tabu[b] = until
         return st.cost() - before
 
-    def _perturb(self) -> None:
-        """Return to the best plan and apply a few random legal swaps."""
-        st, rng = self.st, self.rng
-        st.restore(self.best, self.rounds)
-        for _ in range(max(2, st.U // 25)):
-            r = self.rounds[rng.randrange(len(self.rounds))]
-            p, q = rng.randrange(st.U), rng.randrange(st.U)
-            a, b = st.st[p][r], st.st[q][r]
-            if a != b and not (st.vis[p] >> b) & 1 and not (st.vis[q] >> a) & 1:
-                st.swap(p, q, r)
-        self.cost = st.cost()
-
     def run(self, budget: Budget, steps: int) -> str:
         """Search for ``steps`` steps, to the bound or the deadline; say which stopped it."""
         st, rng = self.st, self.rng
@@ -193,17 +174,8 @@ class Tabu:
                 if time.perf_counter() > budget.deadline:
                     reason = "time"
                     break
-                if it % 64 == 0 and budget.progress is not None:
-                    span = max(budget.deadline - budget.started, 1e-9)
-                    done = max(it / steps, (time.perf_counter() - budget.started) / span)
-                    budget.progress(
-                        min(done, 0.99),
-                        {
-                            "iteration": it,
-                            "repeated_encounters": st.rep,
-                            "cost": self.best_cost - self.lower,
-                        },
-                    )
+                if it % 64 == 0:
+                    self._report(budget, steps)
             r = self.rounds[rng.randrange(len(self.rounds))]
             delta = self._step(it, r)
             if delta is not None:

@@ -22,66 +22,44 @@ def _row(key: str, label: str, value: Any, explain: str, bad: bool = False) -> d
     return {"key": key, "label": label, "value": value, "explain": explain, "bad": bad}
 
 
+def _must_be_zero(m: dict[str, Any], key: str, label: str, explain: str) -> dict[str, Any]:
+    """Return the row of a count that must be 0, marked bad when it is not."""
+    return _row(key, label, m.get(key, 0), explain, m.get(key, 0) > 0)
+
+
 def _hard_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the hard rules: each must be 0."""
     return [
-        _row("revisits", _("Revisits"), m.get("revisits", 0),
-             _("People sent to a station they have already visited. Must be 0."),
-             m.get("revisits", 0) > 0),
-        _row("capacity_overruns", _("Over capacity"), m.get("capacity_overruns", 0),
-             _("People beyond a station's capacity, added up over all rounds. Must be 0."),
-             m.get("capacity_overruns", 0) > 0),
-        _row("unplaced", _("Missing places"), m.get("unplaced", 0),
-             _("Rounds still to come in which someone present has no station. Must be 0: "
-               "re-plan the open rounds."),
-             m.get("unplaced", 0) > 0),
-        _row("double_bookings", _("Double bookings"), m.get("double_bookings", 0),
-             _("People at two stations in the same round. Must be 0."),
-             m.get("double_bookings", 0) > 0),
+        _must_be_zero(m, "revisits", _("Revisits"),
+                      _("People sent to a station they have already visited. Must be 0.")),
+        _must_be_zero(m, "capacity_overruns", _("Over capacity"),
+                      _("People beyond a station's capacity, added up over all rounds. "
+                        "Must be 0.")),
+        _must_be_zero(m, "unplaced", _("Missing places"),
+                      _("Rounds still to come in which someone present has no station. "
+                        "Must be 0: re-plan the open rounds.")),
+        _must_be_zero(m, "double_bookings", _("Double bookings"),
+                      _("People at two stations in the same round. Must be 0.")),
     ] + _rule_rows(m)  # fmt: skip
 
 
 def _rule_rows(m: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the participant rules in use (own station, avoid, stay put, absent rounds)."""
-    rows = []
-    if m.get("rule_avoid") or m.get("avoid_violations"):
-        rows.append(
-            _row(
-                "avoid_violations",
-                _("Own or avoided station"),
-                m.get("avoid_violations", 0),
-                _(
-                    "Visits to a station of the participant's own organisation or on their "
-                    "avoid list. Must be 0."
-                ),
-                m.get("avoid_violations", 0) > 0,
-            )
-        )
-    if m.get("rule_stay_put") or m.get("stay_put_moves"):
-        rows.append(
-            _row(
-                "stay_put_moves",
-                _("People who stay put but move"),
-                m.get("stay_put_moves", 0),
-                _(
-                    "%(num)d people cannot move between stations and stay at one station "
-                    "in every round. Moves of theirs: must be 0.",
-                    num=m.get("rule_stay_put", 0),
-                ),
-                m.get("stay_put_moves", 0) > 0,
-            )
-        )
-    if m.get("rule_absent_rounds") or m.get("absent_placed"):
-        rows.append(
-            _row(
-                "absent_placed",
-                _("Placed while away"),
-                m.get("absent_placed", 0),
-                _("Placements in rounds in which a participant said they are away. Must be 0."),
-                m.get("absent_placed", 0) > 0,
-            )
-        )
-    return rows  # fmt: skip
+    rules = (  # the rule's count in the instance, its violations, the label, what it means
+        ("rule_avoid", "avoid_violations", _("Own or avoided station"),
+         _("Visits to a station of the participant's own organisation or on their "
+           "avoid list. Must be 0.")),
+        ("rule_stay_put", "stay_put_moves", _("People who stay put but move"),
+         _("%(num)d people cannot move between stations and stay at one station "
+           "in every round. Moves of theirs: must be 0.", num=m.get("rule_stay_put", 0))),
+        ("rule_absent_rounds", "absent_placed", _("Placed while away"),
+         _("Placements in rounds in which a participant said they are away. Must be 0.")),
+    )  # fmt: skip
+    return [
+        _must_be_zero(m, key, label, explain)
+        for rule, key, label, explain in rules
+        if m.get(rule) or m.get(key)
+    ]
 
 
 def _why_repeats(m: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,17 +11,7 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
 from parcours.services.common import audit, require_live
-from parcours.services.plans.data import (
-    announce,
-    evaluate_rows,
-    event_for,
-    is_locked,
-    latest_run,
-    parcours_segment,
-    plan_json,
-    started_rounds,
-    writable,
-)
+from parcours.services.plans import data
 from parcours.services.unit import unit_of_work
 from parcours.storage import Assignment, Participant, Segment, Station
 
@@ -38,10 +28,10 @@ def move_participant(
 ) -> dict[str, Any]:
     """Put one participant at one station in one round of a parcours (None: the first) by
     hand; recompute the metrics."""
-    event = event_for(session, actor, event_id, "organiser")
-    segment = parcours_segment(session, event.id, segment_id)
-    writable(event, segment)
-    run = latest_run(session, segment.id)
+    event = data.event_for(session, actor, event_id, "organiser")
+    segment = data.parcours_segment(session, event.id, segment_id)
+    data.writable(event, segment)
+    run = data.latest_run(session, segment.id)
     if run is None:
         raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
     person, station = _target(session, event.id, participant_id, station_id)
@@ -49,8 +39,8 @@ def move_participant(
         message = f"must be between 1 and {segment.rounds}"
         raise Invalid(f"round: {message}", {"round": [message]})
     _place(session, segment, person.id, rnd, station.id)
-    started = started_rounds(session, event, segment)
-    metrics = evaluate_rows(session, event, segment, started)
+    started = data.started_rounds(session, event, segment)
+    metrics = data.evaluate_rows(session, event, segment, started)
     metrics.update(
         seed=run.seed,
         seconds=run.metrics.get("seconds", 0.0),
@@ -69,8 +59,8 @@ def move_participant(
         segment_id=segment.id,
     )
     session.commit()
-    announce(event.id, segment.id, "plan.move", started)
-    return plan_json(session, segment, run)
+    data.announce(event.id, segment.id, "plan.move", started)
+    return data.plan_json(session, segment, run)
 
 
 def _target(
@@ -129,9 +119,9 @@ def set_locked(
     A locked plan refuses recomputation and moves. Unlocking the whole plan also unlocks every
     parcours; a parcours stays locked while the whole plan is.
     """
-    event = event_for(session, actor, event_id, "organiser")
+    event = data.event_for(session, actor, event_id, "organiser")
     require_live(event)
-    segment = None if segment_id is None else parcours_segment(session, event.id, segment_id)
+    segment = None if segment_id is None else data.parcours_segment(session, event.id, segment_id)
     if segment is not None:
         segment.plan_locked = locked
     else:
@@ -147,7 +137,7 @@ def set_locked(
         **({"segment_id": segment.id} if segment else {}),
     )
     session.commit()
-    return is_locked(event, segment)
+    return data.is_locked(event, segment)
 
 
 def lock_plan(

@@ -90,17 +90,26 @@ def presence(app: Flask | None = None) -> Presence:
     return found  # type: ignore[no-any-return]
 
 
-def on_connected(actor: Actor, sid: str, counted: bool = True) -> None:
-    """Send the new socket what it needs to draw: state, roster for hosts, latest news."""
+def connect_payload(actor: Actor) -> list[tuple[str, Any]]:
+    """Read what a new socket needs to draw: [(event, data)]: state, roster for hosts, news."""
     session = db.session()
-    emit.to_sid(sid, "state", dump_state(clock.state_of(session, actor.event_id)))
+    out: list[tuple[str, Any]] = [("state", dump_state(clock.state_of(session, actor.event_id)))]
     if actor.role == "host" and actor.station_id is not None:
         snap = clock.load_snapshot(session, get_event(session, actor.event_id))
         roster = live.rosters(session, snap, [actor.station_id])[actor.station_id]
-        emit.to_sid(sid, "roster", RosterSchema().dump(roster))
+        out.append(("roster", RosterSchema().dump(roster)))
     latest = live.active_announcements(session, actor.event_id, 1)
     if latest:
-        emit.to_sid(sid, "announcement", AnnouncementSchema().dump(latest[0]))
+        out.append(("announcement", AnnouncementSchema().dump(latest[0])))
+    return out
+
+
+def on_connected(
+    actor: Actor, sid: str, counted: bool = True, payload: list[tuple[str, Any]] | None = None
+) -> None:
+    """Send the new socket what it needs to draw (connect_payload, read before if given)."""
+    for name, data in connect_payload(actor) if payload is None else payload:
+        emit.to_sid(sid, name, data)
     counter = presence()
     if counted:
         counter.add(actor.event_id, actor.role, 1)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import request, session
 from flask_socketio import Namespace, join_room
+from sqlalchemy.exc import SQLAlchemyError
 
 from parcours.api.registry import Call, run, socket_operations
 from parcours.domain import rooms
@@ -18,9 +19,10 @@ from parcours.extensions import db
 from parcours.operations.errors import error_body, from_exception
 from parcours.realtime import token_cache
 from parcours.schemas.common import LARGEST, check_input, problems
-from parcours.services.tokens import token_actor
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = "unavailable"  # a connect refused for now: connect again after retry_after
+RETRY_AFTER_S = 1.0
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -34,13 +36,30 @@ class LiveNamespace(Namespace):
     """Token-authenticated realtime channel; client actions run the API's operations."""
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        """Admit a socket by its token, join its rooms and send it what it needs to draw.
+
+        Cheap for a connect storm (every phone after the Wi-Fi came back): the token comes
+        from the token cache when it was checked a moment ago, everything the socket needs is
+        read first and the database connection is given back before anything is sent. A
+        connect that cannot get a database connection in time (the pool's queue, or a full
+        server: parcours.storage.db.Pool) is refused as `unavailable`, which the page and the
+        benchmarks' phones answer by connecting again a moment later.
+        """
+        from parcours.realtime.hooks import connect_payload, on_connected
+
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         if token is not None and not isinstance(token, str):
             raise ConnectionRefusedError("bad_request")
         try:
-            actor, token_id = token_actor(db.session(), token)
+            actor, token_id = token_cache.actor_of(db.session(), token, remember=False)
+            payload = connect_payload(actor)
         except ParcoursError as err:
             raise ConnectionRefusedError(err.code) from None
+        except SQLAlchemyError as err:
+            log.warning("socket connect refused, database busy: %s", str(err).splitlines()[0])
+            raise ConnectionRefusedError(UNAVAILABLE, {"retry_after": RETRY_AFTER_S}) from None
+        finally:
+            db.session.remove()  # the pool's connection goes back before any send
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
         # the console's own screen preview is no screen in the room: it is not counted
         preview = isinstance(auth, dict) and auth.get("preview") is True
@@ -48,9 +67,7 @@ class LiveNamespace(Namespace):
         session["live_token"] = token  # checked again at every write (a token may end)
         for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
             join_room(room)
-        from parcours.realtime.hooks import on_connected
-
-        on_connected(actor, request.sid, counted=not preview)
+        on_connected(actor, request.sid, counted=not preview, payload=payload)
 
     def on_disconnect(self, reason: Any = None) -> None:
         from parcours.realtime.hooks import on_disconnected

@@ -15,8 +15,8 @@ cache is forgotten at once, before the sockets of that token are disconnected. S
 The socket connect uses a fresh entry of the same cache (LiveNamespace.on_connect: a phone
 that reconnects right after a write costs no token query) but does not add one, so a socket's
 first write still reads its token from the database; an ended token is forgotten before its
-sockets are disconnected, so it cannot connect again from the cache. The group-commit writer (parcours.realtime.writer) reads its batch's tokens in the
-batch's own transaction.
+sockets are disconnected, so it cannot connect again from the cache. The group-commit writer
+(parcours.realtime.writer) reads its batch's tokens in the batch's own transaction.
 """
 
 from __future__ import annotations

@@ -68,6 +68,7 @@ class Writer:
         self.task: Any = None
         self.batches = 0  # for tests and benchmarks: how many commits served how many writes
         self.written = 0
+        self.largest = 0  # the most writes one commit served
 
     def submit(
         self,
@@ -170,6 +171,7 @@ class Writer:
                 raise
         self.batches += 1
         self.written += len(done)
+        self.largest = max(self.largest, len(done))
         for job, outcome in done:
             job.outcome = outcome
 
@@ -182,6 +184,15 @@ def writer_for(app: Any) -> Writer | None:
     if found is None:
         found = app.extensions["parcours_writer"] = Writer(app)
     return found  # type: ignore[no-any-return]
+
+
+def counters(app: Any) -> dict[str, Any]:
+    """Return this process's writer counters: {on, batches, written, largest}."""
+    found = app.extensions.get("parcours_writer")
+    on = bool(app.config.get("GROUP_COMMIT")) and app.config.get("ASYNC_MODE") != "threading"
+    if found is None:
+        return {"on": on, "batches": 0, "written": 0, "largest": 0}
+    return {"on": on, "batches": found.batches, "written": found.written, "largest": found.largest}
 
 
 def batched(op: Any) -> bool:

@@ -62,8 +62,15 @@ def join_without_code() -> ResponseReturnValue:
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """Answer liveness probes."""
-    return {"status": "ok"}
+    """Answer liveness probes; `?detail=1` adds this process's group-commit counters (for
+    tests and benchmarks: how many commits served how many socket writes)."""
+    if request.args.get("detail") != "1":
+        return {"status": "ok"}
+    from flask import current_app
+
+    from parcours.realtime.writer import counters
+
+    return {"status": "ok", "group_commit": counters(current_app)}
 
 
 def blueprints() -> list[Blueprint]:

@@ -49,45 +49,56 @@ PYTHON = sys.executable
 # --- a client process: its share of the phones ---------------------------------------------------
 
 
-def run_clients(spec_file: str) -> None:
-    """Connect this process's phones through nginx; record when each state arrives.
+class Crowd:
+    """One client process's phones: python-socketio AsyncClients through nginx.
 
-    Prints `ready <connected> <failed> <seconds> <refusals retried>` once connected, then waits
-    for `done` on stdin and prints JSON: {receipts: {version: [arrival times (time.time()), one
-    per phone]}, missed: {version: phones connected at the end that did not get it}, dropped:
-    [times a socket was lost], still: phones connected at the end}.
+    Like the page, a phone whose connect is refused as `unavailable` (the server's database
+    connections all busy) connects again after a spread delay, and with --reconnect a phone
+    whose socket drops reconnects (0.5–3 s, as the page; it then gets the current state at
+    connect). Every phone's connected spans are recorded, so a press is judged on the phones
+    that were connected from the press until the next one: each of them must have got it.
     """
-    import asyncio
 
-    import aiohttp
-    import socketio
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.context = ssl.create_default_context(cafile=spec["ca"])
+        self.received: dict[int, dict[str, float]] = {}  # version -> {token: first arrival}
+        self.spans: dict[str, list[list[float | None]]] = {}  # token -> [[up, down], ...]
+        self.refused = 0  # connects refused as `unavailable` (then tried again)
+        self.clients: list[Any] = []
 
-    raise_file_limit()
-    spec = json.loads(Path(spec_file).read_text())
-    received: dict[int, dict[str, float]] = {}  # version -> {token: first arrival}
-    dropped: list[float] = []  # when a connected phone lost its socket (no reconnection)
-    context = ssl.create_default_context(cafile=spec["ca"])
-
-    refused: list[str] = []  # connects the server refused as `unavailable` (then retried)
-
-    async def attempt(token: str) -> tuple[Any, str | None]:
+    async def attempt(self, token: str) -> tuple[Any, str | None]:
         """One connect; return (client, None) or (None, the refusal's message or the error)."""
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context, limit=0))
-        client = socketio.AsyncClient(reconnection=False, http_session=session)
+        import aiohttp
+        import socketio
+
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=self.context, limit=0))
+        client = socketio.AsyncClient(
+            reconnection=self.spec["reconnect"],
+            reconnection_delay=0.5,
+            reconnection_delay_max=3,
+            http_session=session,
+        )
         why: list[Any] = []
+        spans = self.spans.setdefault(token, [])
 
         def on_state(data: dict[str, Any]) -> None:
-            received.setdefault(int(data["version"]), {}).setdefault(token, time.time())
+            self.received.setdefault(int(data["version"]), {}).setdefault(token, time.time())
+
+        def on_connect() -> None:
+            spans.append([time.time(), None])
 
         def on_disconnect(*_args: Any) -> None:
-            dropped.append(time.time())
+            if spans and spans[-1][1] is None:
+                spans[-1][1] = time.time()
 
         client.on("state", on_state, namespace="/live")
+        client.on("connect", on_connect, namespace="/live")
         client.on("disconnect", on_disconnect, namespace="/live")
         client.on("connect_error", lambda data: why.append(data), namespace="/live")
         try:
             await client.connect(
-                spec["url"],
+                self.spec["url"],
                 namespaces=["/live"],
                 transports=["websocket"],
                 auth={"token": token},
@@ -99,39 +110,65 @@ def run_clients(spec_file: str) -> None:
             return None, str(first.get("message") or repr(err))
         return client, None
 
-    async def make(token: str, gate: asyncio.Semaphore) -> Any:
-        """Connect one phone; a refusal as `unavailable` is retried as the page does."""
+    async def make(self, token: str, gate: Any) -> Any:
+        """Connect one phone; a refusal as `unavailable` is tried again, as the page does."""
+        import asyncio
+
         for _try in range(30):
             async with gate:
-                client, why = await attempt(token)
+                client, why = await self.attempt(token)
             if client is not None:
                 return client
             if why != "unavailable":
                 print(f"connect failed: {why}", file=sys.stderr, flush=True)
                 return None
-            refused.append(token)
+            self.refused += 1
             await asyncio.sleep(1.0 + random.random())  # retry_after, spread like the page
         print("connect failed: unavailable 30 times", file=sys.stderr, flush=True)
         return None
 
-    async def main() -> None:
-        gate = asyncio.Semaphore(spec["parallel"])
-        t0 = time.monotonic()
-        clients = await asyncio.gather(*[make(t, gate) for t in spec["tokens"]])
-        good = [c for c in clients if c is not None]
-        took = time.monotonic() - t0
-        print(f"ready {len(good)} {len(clients) - len(good)} {took:.1f} {len(refused)}", flush=True)
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, sys.stdin.readline)  # "done"
-        live = {t for t, c in zip(spec["tokens"], clients, strict=True) if c and c.connected}
-        out = {
-            "receipts": {str(k): list(v.values()) for k, v in received.items()},
-            # per version: phones still connected at the end that never got it
-            "missed": {str(k): len(live - v.keys()) for k, v in received.items()},
-            "dropped": dropped,
-            "still": len(live),
+    def verdict(self, presses: list[list[float]]) -> dict[str, Any]:
+        """For each press [version, pressed, next press]: the phones connected all along, how
+        many of them did not get it, and the arrival times of all that got it."""
+        out = []
+        for version, t0, t_end in presses:
+            got = self.received.get(int(version), {})
+            along = [
+                token
+                for token, spans in self.spans.items()
+                if any(up <= t0 and (down is None or down >= t_end) for up, down in spans)
+            ]
+            missed = sum(1 for token in along if token not in got)
+            out.append({"along": len(along), "missed": missed, "times": list(got.values())})
+        downs = sum(1 for spans in self.spans.values() for _up, down in spans if down is not None)
+        ups = sum(len(spans) for spans in self.spans.values())
+        still = sum(1 for c in self.clients if c is not None and c.connected)
+        return {
+            "presses": out,
+            "dropped": downs,
+            "reconnects": ups - len(self.spans),
+            "still": still,
         }
-        print(json.dumps(out), flush=True)
+
+
+def run_clients(spec_file: str) -> None:
+    """Connect this process's phones; print `ready <connected> <failed> <seconds> <refusals>`,
+    wait for `done <presses as JSON>` on stdin and print the Crowd's verdict as JSON."""
+    import asyncio
+
+    raise_file_limit()
+    crowd = Crowd(json.loads(Path(spec_file).read_text()))
+
+    async def main() -> None:
+        gate = asyncio.Semaphore(crowd.spec["parallel"])
+        t0 = time.monotonic()
+        crowd.clients = await asyncio.gather(*[crowd.make(t, gate) for t in crowd.spec["tokens"]])
+        good = sum(1 for c in crowd.clients if c is not None)
+        took = time.monotonic() - t0
+        print(f"ready {good} {len(crowd.clients) - good} {took:.1f} {crowd.refused}", flush=True)
+        line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        presses = json.loads(line.removeprefix("done "))
+        print(json.dumps(crowd.verdict(presses)), flush=True)
 
     asyncio.run(main())
     os._exit(0)
@@ -211,7 +248,15 @@ def start_clients(folder: Path, url: str, ca: str, tokens: list[str], args: Any)
     for n, share in enumerate(shares):
         spec = folder / f"clients-{n}.json"
         spec.write_text(
-            json.dumps({"url": url, "ca": ca, "tokens": share, "parallel": args.parallel})
+            json.dumps(
+                {
+                    "url": url,
+                    "ca": ca,
+                    "tokens": share,
+                    "parallel": args.parallel,
+                    "reconnect": args.reconnect,
+                }
+            )
         )
         clients.append(
             subprocess.Popen(
@@ -239,38 +284,30 @@ def wait_ready(clients: list[Any], folder: Path) -> dict[str, int]:
     return counts
 
 
-def collect(clients: list[Any], presses: list[tuple[int, float]]) -> dict[str, Any]:
-    """Ask the client processes what arrived; return the per-press figures."""
-    receipts: dict[int, list[float]] = {}
-    missed: dict[int, int] = {version: 0 for version, _t0 in presses}
-    dropped: list[float] = []
-    still = 0
+def collect(clients: list[Any], presses: list[list[float]]) -> dict[str, Any]:
+    """Hand the presses to the client processes; return the per-press figures."""
+    along = [0] * len(presses)
+    missed = [0] * len(presses)
+    times: list[list[float]] = [[] for _ in presses]
+    totals = {"dropped": 0, "reconnects": 0, "still": 0}
     for client in clients:
-        client.stdin.write("done\n")
+        client.stdin.write("done " + json.dumps(presses) + "\n")
         client.stdin.flush()
         answer = json.loads(client.stdout.readline())
-        for key, times in answer["receipts"].items():
-            receipts.setdefault(int(key), []).extend(times)
-        for version in missed:  # a version none of its phones got: all of them missed it
-            missed[version] += answer["missed"].get(str(version), answer["still"])
-        dropped.extend(answer["dropped"])
-        still += answer["still"]
-    last, median_phone, reached = [], [], []
-    for version, t0 in presses:
-        times = receipts.get(version, [])
-        reached.append(len(times))
-        if times:
-            last.append(max(times) - t0)
-            median_phone.append(statistics.median(times) - t0)
+        for n, one in enumerate(answer["presses"]):
+            along[n] += one["along"]
+            missed[n] += one["missed"]
+            times[n].extend(one["times"])
+        for key in totals:
+            totals[key] += answer[key]
+    pairs = list(zip(times, presses, strict=True))
     return {
-        "reached_min": min(reached),
-        "reached": reached,
-        "missed_by_connected": list(missed.values()),
-        "dropped_before_presses": sum(1 for t in dropped if t < presses[0][1]),
-        "dropped": len(dropped),
-        "still": still,
-        "last": last,
-        "median_phone": median_phone,
+        "connected_along": along,  # per press: phones connected from the press to the next
+        "missed_by_connected": missed,  # of those, how many did not get it
+        "reached": [len(t) for t in times],
+        **totals,
+        "last": [max(t) - p[1] for t, p in pairs if t],
+        "median_phone": [statistics.median(t) - p[1] for t, p in pairs if t],
     }
 
 
@@ -320,11 +357,12 @@ def measure(procs: int, args: argparse.Namespace, certs: Any) -> dict[str, Any]:
         connect_s = time.monotonic() - t_connect
         time.sleep(3.0)  # let the connect work settle
         after = (sum(rss_kb(p) for p in pids), sum(rss_kb(p) for p in nginx_pids))
-        presses: list[tuple[int, float]] = []
+        presses: list[list[float]] = []
         for _ in range(args.repeats):
             t0 = time.time()
-            presses.append((int(press("next")["version"]), t0))
+            version = int(press("next")["version"])
             time.sleep(args.pause)
+            presses.append([version, t0, time.time()])
             press("previous")  # back again, unmeasured
             time.sleep(args.pause)
         return {
@@ -396,24 +434,31 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> N
         f"{args.pool_size} + {args.max_overflow} overflow per process.\n"
     )
     print(
-        "| processes | phones | connected phones that missed a round change | connect "
-        "| fan-out median (last phone) | worst | median phone "
+        "| processes | phones | per press: connected all along / of them missed it "
+        "| dropped / reconnected | connect | fan-out median (last phone) | worst | median phone "
         "| server RSS before → after | per phone (servers) | per phone (nginx) | load after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        per = (r["rss_after_kb"] - r["rss_before_kb"]) / max(1, r["phones"])
-        per_nginx = (r["nginx_after_kb"] - r["nginx_before_kb"]) / max(1, r["phones"])
-        print(
-            f"| {r['procs']} | {r['phones']:,} (failed {r['failed']}, refusals retried "
-            f"{r['refusals_retried']}, dropped {r['dropped']}, still {r['still']:,}, per press "
-            f"reached {', '.join(f'{n:,}' for n in r['reached'])}) "
-            f"| {sum(r['missed_by_connected'])} | {r['connect_s']:.0f} s "
-            f"| {statistics.median(r['last']) * 1000:.0f} ms | {max(r['last']) * 1000:.0f} ms "
-            f"| {statistics.median(r['median_phone']) * 1000:.0f} ms "
-            f"| {r['rss_before_kb'] / 1024:.0f} → {r['rss_after_kb'] / 1024:.0f} MiB "
-            f"| {per:.0f} KiB | {per_nginx:.1f} KiB | {r['load']} |"
-        )
+        print(row_text(r))
+
+
+def row_text(r: dict[str, Any]) -> str:
+    """One table row of report()."""
+    per = (r["rss_after_kb"] - r["rss_before_kb"]) / max(1, r["phones"])
+    per_nginx = (r["nginx_after_kb"] - r["nginx_before_kb"]) / max(1, r["phones"])
+    pairs = zip(r["connected_along"], r["missed_by_connected"], strict=True)
+    last = r["last"] or [float("nan")]
+    median = r["median_phone"] or [float("nan")]
+    return (
+        f"| {r['procs']} | {r['phones']:,} (failed {r['failed']}, refusals retried "
+        f"{r['refusals_retried']}) | {', '.join(f'{a:,} / {m}' for a, m in pairs)} "
+        f"| {r['dropped']} / {r['reconnects']} | {r['connect_s']:.0f} s "
+        f"| {statistics.median(last) * 1000:.0f} ms | {max(last) * 1000:.0f} ms "
+        f"| {statistics.median(median) * 1000:.0f} ms "
+        f"| {r['rss_before_kb'] / 1024:.0f} → {r['rss_after_kb'] / 1024:.0f} MiB "
+        f"| {per:.0f} KiB | {per_nginx:.1f} KiB | {r['load']} |"
+    )
 
 
 def main() -> None:
@@ -425,6 +470,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=25, help="connects at once per process")
     parser.add_argument("--pause", type=float, default=3.0, help="seconds after each press")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
+    parser.add_argument(
+        "--reconnect", action="store_true", help="a dropped phone reconnects, as the page does"
+    )
     parser.add_argument("--pool-size", type=int, default=2, help="PARCOURS_DB_POOL_SIZE")
     parser.add_argument("--max-overflow", type=int, default=2, help="PARCOURS_DB_MAX_OVERFLOW")
     args = parser.parse_args()

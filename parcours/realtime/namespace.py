@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import request, session
+from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, join_room
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,17 +48,19 @@ class LiveNamespace(Namespace):
         """
         from parcours.realtime.hooks import connect_payload, on_connected
 
+        # Refused (python-socketio's) carries its message to the client's connect_error;
+        # Python's own ConnectionRefusedError would arrive as "Connection refused by server"
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         if token is not None and not isinstance(token, str):
-            raise ConnectionRefusedError("bad_request")
+            raise Refused("bad_request")
         try:
             actor, token_id = token_cache.actor_of(db.session(), token, remember=False)
             payload = connect_payload(actor)
         except ParcoursError as err:
-            raise ConnectionRefusedError(err.code) from None
+            raise Refused(err.code) from None
         except SQLAlchemyError as err:
             log.warning("socket connect refused, database busy: %s", str(err).splitlines()[0])
-            raise ConnectionRefusedError(UNAVAILABLE, {"retry_after": RETRY_AFTER_S}) from None
+            raise Refused(UNAVAILABLE, {"retry_after": RETRY_AFTER_S}) from None
         finally:
             db.session.remove()  # the pool's connection goes back before any send
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO

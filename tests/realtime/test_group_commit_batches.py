@@ -92,6 +92,7 @@ def test_a_burst_shares_transactions_postgres(
         "PARCOURS_DB_MAX_OVERFLOW": "1",
     }
     server = server_factory("eventlet", env).start()
+    server.database_url = postgres_schema_url  # what create() plans on
     info = create(server, crowd_file(tmp_path, PHONES))
     assert post_clock(server, info, info["facilitator_token"], action="start").status_code == 200
     clients = [phone(server, p["token"]) for p in info["participants"]]

@@ -109,6 +109,34 @@ class Writer:
                 job.done.set()
             socketio.sleep(0)  # acks, broadcasts and pages before the next batch
 
+    def _admit(self, conn: Any, batch: list[Job]) -> list[tuple[Job, Any]]:
+        """Read the batch's tokens (fresh: a revoked one is refused) and admit each write
+        (size, role, rate); return the admitted (job, call) pairs, outside any transaction."""
+        from parcours.domain.errors import ParcoursError
+        from parcours.operations import Call, admit
+        from parcours.services.tokens import token_actors
+
+        session = Session(bind=conn)
+        try:
+            actors = token_actors(session, {job.token for job in batch if job.token})
+        finally:
+            session.close()
+            conn.rollback()
+        admitted: list[tuple[Job, Any]] = []
+        for job in batch:
+            found = actors.get(job.token or "")
+            if found is None:
+                continue  # refused: the one-by-one path answers and ends the socket
+            actor = found[0]
+            params = {**job.params, "event_id": actor.event_id}
+            call = Call(session, actor, params, job.payload, {}, job.token, job.client)
+            try:
+                admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
+            except ParcoursError:
+                continue  # answered one by one (429 with Retry-After, 403, 413)
+            admitted.append((job, call))
+        return admitted
+
     def _commit(self, batch: list[Job]) -> None:
         """Admit the batch's writes, then run them in one transaction (a savepoint each) and
         commit once.
@@ -118,33 +146,15 @@ class Writer:
         process, and the lock would never be given back. So everything that may do I/O (the
         token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
         the transaction run only the operations' handlers, which touch nothing but the session.
+        (On PostgreSQL every query yields while it waits, see parcours.asyncmode: harmless
+        there, a writer that needs a locked row waits for it without blocking the process.)
         """
         from parcours.domain.errors import ParcoursError
         from parcours.extensions import db
-        from parcours.operations import Call, admit
-        from parcours.services.tokens import token_actors
 
         assert db.engine is not None
         with db.engine.connect() as conn:
-            session = Session(bind=conn)
-            try:  # tokens first, read fresh for every batch: a revoked one is refused
-                actors = token_actors(session, {job.token for job in batch if job.token})
-            finally:
-                session.close()
-                conn.rollback()
-            admitted: list[tuple[Job, Any]] = []
-            for job in batch:
-                found = actors.get(job.token or "")
-                if found is None:
-                    continue  # refused: the one-by-one path answers and ends the socket
-                actor = found[0]
-                params = {**job.params, "event_id": actor.event_id}
-                call = Call(session, actor, params, job.payload, {}, job.token, job.client)
-                try:
-                    admit(job.op, call)  # size, role, rate: may yield (Redis), so not inside
-                except ParcoursError:
-                    continue  # answered one by one (429 with Retry-After, 403, 413)
-                admitted.append((job, call))
+            admitted = self._admit(conn, batch)
             if not admitted:
                 return
             outer = conn.begin()

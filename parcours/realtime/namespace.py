@@ -40,11 +40,13 @@ class LiveNamespace(Namespace):
         """Admit a socket by its token, join its rooms and send it what it needs to draw.
 
         Cheap for a connect storm (every phone after the Wi-Fi came back): the token comes
-        from the token cache when it was checked a moment ago, everything the socket needs is
-        read first and the database connection is given back before anything is sent. A
-        connect that cannot get a database connection in time (the pool's queue, or a full
-        server: parcours.storage.db.Pool) is refused as `unavailable`, which the page and the
-        benchmarks' phones answer by connecting again a moment later.
+        from the token cache when it was checked a moment ago, and the database connection is
+        given back before anything is sent. The rooms are joined before the state is read, so
+        a round change broadcast meanwhile reaches this socket too (its page keeps the newer of
+        the two). A connect that cannot get a database connection in time (the pool's queue, or
+        a full server: parcours.storage.db.Pool) is refused as `unavailable` (python-socketio
+        then takes the socket out of its rooms again), which the page and the benchmarks'
+        phones answer by connecting again a moment later.
         """
         from parcours.realtime.hooks import connect_payload, on_connected
 
@@ -55,6 +57,8 @@ class LiveNamespace(Namespace):
             raise Refused("bad_request")
         try:
             actor, token_id = token_cache.actor_of(db.session(), token, remember=False)
+            for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
+                join_room(room)
             payload = connect_payload(actor)
         except ParcoursError as err:
             raise Refused(err.code) from None
@@ -68,8 +72,6 @@ class LiveNamespace(Namespace):
         preview = isinstance(auth, dict) and auth.get("preview") is True
         session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
-        for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
-            join_room(room)
         on_connected(actor, request.sid, counted=not preview, payload=payload)
 
     def on_disconnect(self, reason: Any = None) -> None:

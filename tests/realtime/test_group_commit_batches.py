@@ -2,9 +2,10 @@
 serves several writes, on a real server process, on SQLite and on PostgreSQL.
 
 Asserted on what the writer counts (`/healthz?detail=1`: commits, writes, the largest commit)
-and, on PostgreSQL, on the database itself: rows inserted in one transaction carry the same
-transaction id (`xmin`), so fewer distinct xmin than notes means notes shared a transaction.
-Nothing here depends on timing.
+and, on PostgreSQL, on the database itself: a trigger of the test's own records, for every note
+inserted, `txid_current()`, the id of the top-level transaction (each note runs in a savepoint,
+whose rows carry the subtransaction's own id in `xmin`, so xmin would not tell). Fewer distinct
+transactions than notes means notes shared a transaction. Nothing here depends on timing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from tests.realtime.test_live_server import create, crowd_file, post_clock
 
 pytestmark = pytest.mark.server
 PHONES = 60
+RECORD_TRANSACTION = """
+CREATE TABLE note_tx (client_id text, tx bigint);
+CREATE FUNCTION note_tx_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO note_tx VALUES (NEW.client_id, txid_current()); RETURN NEW; END $$;
+CREATE TRIGGER note_tx_after AFTER INSERT ON notes FOR EACH ROW EXECUTE FUNCTION note_tx_record();
+"""
 
 
 def writer_counters(server: Server) -> dict[str, Any]:
@@ -95,17 +102,19 @@ def test_a_burst_shares_transactions_postgres(
     server.database_url = postgres_schema_url  # what create() plans on
     info = create(server, crowd_file(tmp_path, PHONES))
     assert post_clock(server, info, info["facilitator_token"], action="start").status_code == 200
-    clients = [phone(server, p["token"]) for p in info["participants"]]
-    try:
-        notes = notes_of(PHONES)
-        assert_grouped(server, notes, burst(clients, notes))
-    finally:
-        close(clients)
     engine = create_engine(postgres_schema_url, pool_size=1, max_overflow=0)
     try:
+        with engine.begin() as conn:  # each note's top-level transaction, noted by PostgreSQL
+            conn.execute(text(RECORD_TRANSACTION))
+        clients = [phone(server, p["token"]) for p in info["participants"]]
+        try:
+            notes = notes_of(PHONES)
+            assert_grouped(server, notes, burst(clients, notes))
+        finally:
+            close(clients)
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT client_id, xmin::text AS tx FROM notes WHERE client_id = ANY(:ids)"),
+                text("SELECT client_id, tx FROM note_tx WHERE client_id = ANY(:ids)"),
                 {"ids": [n["client_id"] for n in notes]},
             ).all()
     finally:

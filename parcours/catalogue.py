@@ -22,7 +22,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from parcours.domain.vocabulary import KINDS, LANGUAGES
+from parcours.domain.vocabulary import KINDS, LANGUAGES, ORGANISER_LANGUAGES
 
 __all__ = [
     "KINDS",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 # The further languages a template may carry for participants ([translations.<lang>]).
-TRANSLATION_LANGUAGES = ("uk", "ar", "fa", "tr", "ru")
+TRANSLATION_LANGUAGES = tuple(lang for lang in LANGUAGES if lang not in ORGANISER_LANGUAGES)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NEW = tuple(lang for lang in LANGUAGES if lang not in ORGANISER_LANGUAGES)
 # What a participant sees: join page and privacy text, the phone page (route, countdown, notes,
 # contact requests, check-in, wall, announcements), the kiosk, error pages, route cards and the
-# join poster's instructions (parcours.web.plans_print), and the validation messages of the join
-# form and the phone's entries (parcours.schemas.messages). docs/translating.md lists them too.
+# join poster's instructions (parcours.web.plans_print), and the messages of the join form, the
+# phone's entries and the services (parcours.schemas.error_messages). docs/translating.md lists
+# them too.
 PARTICIPANT_SOURCES = (
     "templates/base.html",
     "templates/_lang_switch.html",
@@ -51,7 +52,7 @@ PARTICIPANT_SOURCES = (
     "parcours/web/errors.py",
     "parcours/web/labels.py",
     "parcours/web/plans_print.py",
-    "parcours/schemas/messages.py",
+    "parcours/schemas/error_messages.py",
 )
 
 

@@ -8,6 +8,7 @@ from parcours.api.after import station_file
 from parcours.api.auth import secret
 from parcours.domain import rooms
 from parcours.domain.errors import Forbidden, Invalid
+from parcours.domain.vocabulary import STATION_STAFF
 from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import (
     CheckInIn,
@@ -226,7 +227,7 @@ def _station_pack(call: Call, fmt: str) -> Result:
     "GET",
     "/events/<int:event_id>/people",
     summary="Find participants by name or organisation (?q=), e.g. to record a lead",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     response=PersonOut,
     query=("q",),
 )
@@ -242,7 +243,7 @@ def find_people(call: Call) -> Result:
     "POST",
     "/events/<int:event_id>/people/identify",
     summary="Name the participant of a scanned route card or badge, e.g. to record a lead",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     request=WhoIn,
     response=PersonOut,
     **WRITE,
@@ -260,7 +261,7 @@ def identify_person(call: Call) -> Result:
     "/events/<int:event_id>/stations/<int:station_id>/check-in-qr",
     summary="The QR code (SVG) participants scan to check in at a station: it holds the address"
     " /c/<code> (a camera app opens it; the page's scanner reads the code from it)",
-    roles=("host", "organiser", "facilitator"),
+    roles=STATION_STAFF,
     raw=True,
 )
 def station_check_in_qr(call: Call) -> Result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parcours.domain.vocabulary import STAFF
 from parcours.operations import Call, Result, operation
 from parcours.schemas.common import load
 from parcours.schemas.plans import (
@@ -69,7 +70,7 @@ def get_plan(call: Call) -> Result:
     "POST",
     "/events/<int:event_id>/plan/replan",
     summary="Re-plan the rounds not yet started: no-shows out, latecomers in, the past kept",
-    roles=("organiser", "facilitator"),
+    roles=STAFF,
     request=ReplanRequestSchema,
     response=PlanSchema,
 )

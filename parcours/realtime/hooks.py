@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from parcours.domain.actors import Actor
+from parcours.domain.vocabulary import STAFF
 from parcours.extensions import db, socketio
 from parcours.realtime import emit
 from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
@@ -66,7 +67,7 @@ class Presence:
         while True:
             socketio.sleep(self.debounce_s)
             self.dirty.discard(event_id)
-            for role in ("facilitator", "organiser"):
+            for role in STAFF:
                 emit.to_role(event_id, role, "presence", self.message(event_id))
             if not any(self.counts[event_id].values()):
                 break

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from parcours.schemas.common import StrictSchema
+from parcours.schemas.event import ParticipantPublicSchema
 
 
 class AttendanceSetSchema(StrictSchema):
@@ -18,11 +19,9 @@ class AttendanceSetSchema(StrictSchema):
     present = fields.Boolean(required=True)
 
 
-class AttendeeOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
-    kind = fields.String()
+class AttendeeOut(ParticipantPublicSchema):
+    """A participant on the attendance console."""
+
     present = fields.Boolean()
     late = fields.Boolean(metadata={"description": "arrived late or registered after the plan"})
     open_places = fields.Integer(metadata={"description": "stations in the rounds to come"})

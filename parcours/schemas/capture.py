@@ -6,7 +6,14 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from parcours.schemas.common import UUID_PATTERN, StrictSchema, Text, client_id_field
+from parcours.schemas.common import (
+    UUID_PATTERN,
+    Person,
+    StrictSchema,
+    Text,
+    WrittenOut,
+    client_id_field,
+)
 
 NOTE_MAX = 2000
 MESSAGE_MAX = 2000
@@ -117,27 +124,21 @@ class WallModerateIn(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(CARD_STATUSES))
 
 
-class NoteOut(Schema):
-    id = fields.Integer()
-    client_id = fields.String()
+class NoteOut(WrittenOut):
     station_id = fields.Integer(allow_none=True)
     round = fields.Integer(allow_none=True)
     text = fields.String()
     via = fields.String()
-    created_at = fields.DateTime()
 
 
-class FollowUpOut(Schema):
+class FollowUpOut(WrittenOut):
     """A follow-up as its author sees it."""
 
-    id = fields.Integer()
-    client_id = fields.String()
     station_id = fields.Integer()
     topic = fields.String()
     message = fields.String()
     share_contact = fields.Boolean()
     via = fields.String()
-    created_at = fields.DateTime()
 
 
 class ContactOut(Schema):
@@ -162,40 +163,27 @@ class StationFollowUpOut(FollowUpOut):
     contact_shared = fields.Boolean()
 
 
-class LeadOut(Schema):
-    id = fields.Integer()
-    client_id = fields.String()
+class LeadOut(WrittenOut):
     station_id = fields.Integer()
     participant_id = fields.Integer()
     topic = fields.String()
     note = fields.String()
-    created_at = fields.DateTime()
 
 
-class CheckInOut(Schema):
-    id = fields.Integer()
-    client_id = fields.String()
+class CheckInOut(WrittenOut):
     station_id = fields.Integer()
     station_name = fields.String()
     round = fields.Integer(allow_none=True)
     via = fields.String()
-    created_at = fields.DateTime()
 
 
-class PersonOut(Schema):
+class PersonOut(Person):
     """A participant as a host may see them when picking one for a lead."""
 
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
 
-
-class WallCardOut(Schema):
-    id = fields.Integer()
-    client_id = fields.String()
+class WallCardOut(WrittenOut):
     kind = fields.String()
     text = fields.String()
     status = fields.String()
     votes = fields.Integer()
     segment_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()

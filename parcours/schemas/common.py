@@ -15,7 +15,7 @@ from parcours.domain.vocabulary import LANGUAGE_NAMES as LANGUAGE_NAMES
 from parcours.domain.vocabulary import LANGUAGES as LANGUAGES
 from parcours.domain.vocabulary import ORGANISER_LANGUAGES as ORGANISER_LANGUAGES
 from parcours.domain.vocabulary import RTL_LANGUAGES as RTL_LANGUAGES
-from parcours.schemas.messages import localize
+from parcours.schemas.error_messages import localize
 
 LARGEST = 2**63 - 1  # the database's BIGINT; beyond it SQLite and PostgreSQL overflow
 MAX_DEPTH = 32  # no request shape nests deeper; 20,000 levels would exhaust the stack
@@ -25,6 +25,7 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _SUSPECT = "\ud800-\udfff\u202a-\u202e\u2066-\u2069\x7f-\x9f"
 _SUSPECT_LINE = re.compile(f"[\x00-\x1f{_SUSPECT}]")
 _SUSPECT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SUSPECT}]")
+PHONE_PATTERN = r"^[+0-9 ()/-]{3,40}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -194,6 +195,48 @@ def text_field(maximum: int, required: bool = False, *, multiline: bool = False)
     """Return a stripped text field with a maximum length (may be empty); one line unless told."""
     kind = Text if multiline else Line
     return kind(required=required, load_default="", validate=validate.Length(max=maximum))
+
+
+def kind_field() -> fields.String:
+    """Return the kind of a participant or station (one of KINDS; "other" when not given)."""
+    return fields.String(load_default="other", validate=validate.OneOf(KINDS))
+
+
+def language_field() -> fields.String:
+    """Return the language someone reads parcours in (one of LANGUAGES; German when not given)."""
+    return fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+
+
+class ParticipantIn(StrictSchema):
+    """Who a participant is, as they write it on the join page or the organiser enters it."""
+
+    name = name_field()
+    organisation = text_field(200)
+    kind = kind_field()
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(PHONE_PATTERN, error="must be a phone number"),
+    )
+    language = language_field()
+
+
+class Person(Schema):
+    """A participant by name only: no contact details (hosts, kiosks and other participants)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
+class WrittenOut(Schema):
+    """What every entry a phone or tablet wrote shows back: its id, the client_id the device
+    made for it (the outbox matches the answer by it) and when it was stored."""
+
+    id = fields.Integer()
+    client_id = fields.String()
+    created_at = fields.DateTime()
 
 
 class ClientId(fields.String):

@@ -1,9 +1,10 @@
-"""Error messages of the services in the reader's language (issue 16, item 6).
+"""Messages in the reader's language: one table for marshmallow's, the services' and the API's.
 
-The services and the API speak English; every message that can reach a page (the whole
-message, each field's, "field: text", several joined by "; ") is looked up here, by its exact
-text or a pattern, and comes back in the request's language. ``localize`` does the same for
-marshmallow's own messages.
+marshmallow, the services and the API speak English; every message that can reach a page (the
+whole message, each field's, "field: text", several joined by "; ") is looked up here, by its
+exact text or a pattern, and comes back in the request's language (issue 16, item 6). The
+tables hold msgids marked with ``N_`` (a keyword pybabel knows); ``gettext`` translates them
+when they are looked up, with the pattern's named groups as their placeholders.
 """
 
 from __future__ import annotations
@@ -15,187 +16,195 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import get_locale, gettext
 
-from parcours.schemas.messages import localize
 
-# Messages the services raise (the API's English), by their exact text or a pattern, each with
-# its message id: an error that reaches a German page is German (issue 16, item 6).
-EXACT: dict[str, Callable[[], str]] = {
-    # fields
-    "is already registered for this event": lambda: gettext("is already registered for this event"),
-    "is required for a parcours": lambda: gettext("is required for a parcours"),
-    "no station of this event has this code": lambda: gettext(
-        "no station of this event has this code"
+def N_(msgid: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a msgid for pybabel; it is translated when it is looked up."""
+    return msgid
+
+
+# Messages that are their own msgid: the services' field messages and whole messages.
+SAME = frozenset(
+    {
+        N_("is required"),
+        N_("unknown field"),
+        N_("must be a phone number"),
+        N_("please confirm that you understand"),
+        N_("must not contain control characters"),
+        N_("is already registered for this event"),
+        N_("is required for a parcours"),
+        N_("no station of this event has this code"),
+        N_("no station with this code"),
+        N_("no participant of this event has this code"),
+        N_("no participant of this event has this badge"),
+        N_("no such participant"),
+        N_("no such station"),
+        N_("unknown station"),
+        N_("not found"),
+        N_("must not be blank"),
+        N_("must not be empty"),
+        N_("must be an e-mail address"),
+        N_("must be an object"),
+        N_("must be true to delete"),
+        N_("does not match"),
+        N_("the plan is locked"),
+        N_("not computed yet"),
+        N_("no open rounds"),
+        N_("the agenda has no parcours with rounds"),
+        N_("wrong code"),
+        N_("at least 8 characters"),
+        N_("is taken"),
+        N_("not available"),
+        N_("please choose a file"),
+        N_("unknown action"),
+        N_("out of range"),
+        N_("The run of show is already finished."),
+        N_("The run of show is finished."),
+        N_("The run of show has not started yet."),
+        N_("The agenda is empty: there is nothing to run."),
+        N_("The clock was changed at the same moment; please try again."),
+        N_("The personal data of this event has been deleted."),
+        N_("The plan is locked; unlock it before changing it."),
+        N_("Every round of the parcours has started; there is nothing left to re-plan."),
+        N_("Compute a plan first."),
+        N_("There is no plan yet."),
+        N_("The agenda has no parcours with rounds; add one before planning."),
+        N_("The event is running: items that have started can no longer be moved."),
+        N_("This e-mail address is already registered for this event."),
+        N_("No event with this join code."),
+        N_("No such event."),
+        N_("No such participant."),
+        N_("No such station."),
+        N_("No such station in this event."),
+        N_("No such agenda item."),
+        N_("No such card."),
+        N_("Only cards on the wall can be upvoted."),
+        N_("Only a participant has a route."),
+        N_("Only a station's host can start kiosk mode."),
+        N_("That is not the code that was set for this tablet."),
+        N_("This kiosk belongs to no station of the event."),
+        N_("This station has no host link any more; ask the organiser."),
+        N_("The token is unknown or was revoked."),
+        N_("The request body must be a JSON object."),
+        N_("The request body is too large."),
+        N_("Something went wrong on our side."),
+    }
+)
+
+# English text -> msgid where they differ: marshmallow's own words (lower case, no full stop)
+# and a few of the services'.
+RENAMED = {
+    "missing data for required field": N_("is required"),
+    "field may not be null": N_("must not be empty"),
+    "not a valid email address": N_("must be an e-mail address"),
+    "not a valid integer": N_("must be a whole number"),
+    "not a valid number": N_("must be a number"),
+    "not a valid boolean": N_("must be yes or no"),
+    "must be true or false": N_("must be yes or no"),
+    "not a valid string": N_("must be text"),
+    "not a valid list": N_("must be a list"),
+    "not a valid date": N_("must be a date"),
+    "not a valid datetime": N_("must be a date"),
+    "invalid input": N_("is not valid"),
+    "invalid value": N_("is not valid"),
+    "string does not match expected pattern": N_("has the wrong format"),
+    "must be a UUID (made on the device)": N_("has the wrong format"),
+    "must be a UUID": N_("has the wrong format"),
+    "must be true: please agree to how your data is used": N_(
+        "please agree to how your data is used"
     ),
-    "no station with this code": lambda: gettext("no station with this code"),
-    "no participant of this event has this code": lambda: gettext(
-        "no participant of this event has this code"
+    "must not contain bidirectional control characters": N_(
+        "must not contain characters that turn the writing direction"
     ),
-    "no participant of this event has this badge": lambda: gettext(
-        "no participant of this event has this badge"
-    ),
-    "no such participant": lambda: gettext("no such participant"),
-    "no such station": lambda: gettext("no such station"),
-    "unknown station": lambda: gettext("unknown station"),
-    "not found": lambda: gettext("not found"),
-    "must not be blank": lambda: gettext("must not be blank"),
-    "must not be empty": lambda: gettext("must not be empty"),
-    "must be a UUID (made on the device)": lambda: gettext("has the wrong format"),
-    "must be a UUID": lambda: gettext("has the wrong format"),
-    "must be an e-mail address": lambda: gettext("must be an e-mail address"),
-    "must be an object": lambda: gettext("must be an object"),
-    "must be true to delete": lambda: gettext("must be true to delete"),
-    "does not match": lambda: gettext("does not match"),
-    "the plan is locked": lambda: gettext("the plan is locked"),
-    "not computed yet": lambda: gettext("not computed yet"),
-    "no open rounds": lambda: gettext("no open rounds"),
-    "the agenda has no parcours with rounds": lambda: gettext(
-        "the agenda has no parcours with rounds"
-    ),
-    "wrong code": lambda: gettext("wrong code"),
-    "at least 8 characters": lambda: gettext("at least 8 characters"),
-    "is taken": lambda: gettext("is taken"),
-    "not available": lambda: gettext("not available"),
-    "please choose a file": lambda: gettext("please choose a file"),
-    "unknown action": lambda: gettext("unknown action"),
-    "out of range": lambda: gettext("out of range"),
-    # whole messages
-    "The run of show is already finished.": lambda: gettext("The run of show is already finished."),
-    "The run of show is finished.": lambda: gettext("The run of show is finished."),
-    "The run of show has not started yet.": lambda: gettext("The run of show has not started yet."),
-    "The agenda is empty: there is nothing to run.": lambda: gettext(
-        "The agenda is empty: there is nothing to run."
-    ),
-    "The clock was changed at the same moment; please try again.": lambda: gettext(
-        "The clock was changed at the same moment; please try again."
-    ),
-    "The personal data of this event has been deleted; nothing can be added.": lambda: gettext(
+    "must be valid Unicode text": N_("must be valid text"),
+    "The personal data of this event has been deleted; nothing can be added.": N_(
         "This event is closed: its personal data has been deleted; nothing can be added."
     ),
-    "The personal data of this event has been deleted.": lambda: gettext(
-        "The personal data of this event has been deleted."
-    ),
-    "The plan is locked; unlock it before changing it.": lambda: gettext(
-        "The plan is locked; unlock it before changing it."
-    ),
-    "Every round of the parcours has started; there is nothing left to re-plan.": lambda: gettext(
-        "Every round of the parcours has started; there is nothing left to re-plan."
-    ),
-    "Compute a plan first.": lambda: gettext("Compute a plan first."),
-    "There is no plan yet.": lambda: gettext("There is no plan yet."),
-    "The agenda has no parcours with rounds; add one before planning.": lambda: gettext(
-        "The agenda has no parcours with rounds; add one before planning."
-    ),
-    "The event is running: items that have started can no longer be moved.": lambda: gettext(
-        "The event is running: items that have started can no longer be moved."
-    ),
-    "This e-mail address is already registered for this event.": lambda: gettext(
-        "This e-mail address is already registered for this event."
-    ),
-    "No event with this join code.": lambda: gettext("No event with this join code."),
-    "No such event.": lambda: gettext("No such event."),
-    "No such participant.": lambda: gettext("No such participant."),
-    "No such station.": lambda: gettext("No such station."),
-    "No such station in this event.": lambda: gettext("No such station in this event."),
-    "No such agenda item.": lambda: gettext("No such agenda item."),
-    "No such card.": lambda: gettext("No such card."),
-    "Only cards on the wall can be upvoted.": lambda: gettext(
-        "Only cards on the wall can be upvoted."
-    ),
-    "Only a participant has a route.": lambda: gettext("Only a participant has a route."),
-    "Only a station's host can start kiosk mode.": lambda: gettext(
-        "Only a station's host can start kiosk mode."
-    ),
-    "That is not the code that was set for this tablet.": lambda: gettext(
-        "That is not the code that was set for this tablet."
-    ),
-    "This kiosk belongs to no station of the event.": lambda: gettext(
-        "This kiosk belongs to no station of the event."
-    ),
-    "This station has no host link any more; ask the organiser.": lambda: gettext(
-        "This station has no host link any more; ask the organiser."
-    ),
-    "The token is unknown or was revoked.": lambda: gettext("The token is unknown or was revoked."),
-    "The request body must be a JSON object.": lambda: gettext(
-        "The request body must be a JSON object."
-    ),
-    "The request body is too large.": lambda: gettext("The request body is too large."),
-    "Something went wrong on our side.": lambda: gettext("Something went wrong on our side."),
 }
 
-SERVICE_PATTERNS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
-    (re.compile(p), m)
-    for p, m in [
+
+# the clock's phases (domain.vocabulary.PHASES) and refusals as a refusal names them
+PHASE_NAMES = {
+    "not_started": N_("not started"),
+    "running": N_("running"),
+    "paused": N_("paused"),
+    "transition": N_("changing stations"),
+    "finished": N_("finished"),
+}
+CLOCK_REFUSALS = {
+    "start": N_("The clock cannot start: it is %(state)s."),
+    "pause": N_("The clock cannot pause: it is %(state)s."),
+    "resume": N_("The clock cannot resume: it is %(state)s."),
+    "be extended": N_("The clock cannot be extended: it is %(state)s."),
+}
+
+
+def _clock_refusal(what: str, phase: str) -> str:
+    state = gettext(PHASE_NAMES[phase]) if phase in PHASE_NAMES else phase
+    return gettext(CLOCK_REFUSALS[what], state=state)
+
+
+def _hard_rules(rest: str) -> str:
+    return gettext("The plan cannot keep the hard rules: %(rest)s", rest=translate(rest))
+
+
+# (pattern over the message in lower case without its full stop, the msgid its named groups
+# fill, or a function of them)
+PATTERNS: list[tuple[re.Pattern[str], str | Callable[..., str]]] = [
+    (re.compile(pattern), msgid)
+    for pattern, msgid in [
         (
-            r"^unknown value '(?P<value>.*)'$",
-            lambda **kw: gettext("unknown value '%(value)s'", **kw),
+            r"^length must be between (?P<min>\d+) and (?P<max>\d+)$",
+            N_("must be %(min)s to %(max)s characters long"),
         ),
         (
-            r"^no station with id (?P<id>\d+)$",
-            lambda **kw: gettext("no station with id %(id)s", **kw),
+            r"^longer than maximum length (?P<max>\d+)$",
+            N_("must be at most %(max)s characters long"),
         ),
         (
-            r"^no participant with id (?P<id>\d+)$",
-            lambda **kw: gettext("no participant with id %(id)s", **kw),
+            r"^shorter than minimum length (?P<min>\d+)$",
+            N_("must be at least %(min)s characters long"),
         ),
+        (
+            r"^must be (?:greater than or equal to|at least) (?P<min>[\d.]+)$",
+            N_("must be at least %(min)s"),
+        ),
+        (
+            r"^must be (?:less than or equal to|at most) (?P<max>[\d.]+)$",
+            N_("must be at most %(max)s"),
+        ),
+        (r"^must be one of: (?P<choices>.+)$", N_("must be one of: %(choices)s")),
+        (r"^unknown value '(?P<value>.*)'$", N_("unknown value '%(value)s'")),
+        (r"^no station with id (?P<id>\d+)$", N_("no station with id %(id)s")),
+        (r"^no participant with id (?P<id>\d+)$", N_("no participant with id %(id)s")),
         (
             r"^must be between (?P<min>\d+) and (?P<max>\d+)$",
-            lambda **kw: gettext("must be between %(min)s and %(max)s", **kw),
+            N_("must be between %(min)s and %(max)s"),
         ),
         (
             r"^the clock cannot (?P<what>start|pause|resume|be extended): it is (?P<phase>\w+)$",
-            lambda **kw: _clock_refusal(kw["what"], kw["phase"]),
+            _clock_refusal,
         ),
         (
             r"^too many (?:requests from this token|wrong codes); try again in (?P<s>\d+) s$",
-            lambda **kw: gettext("Too many attempts; please try again in %(s)s s.", **kw),
+            N_("Too many attempts; please try again in %(s)s s."),
         ),
-        (
-            r"^the role '(?P<role>\w+)' may not do this$",
-            lambda **kw: gettext("This link may not do this."),
-        ),
-        (
-            r"^the plan cannot keep the hard rules: (?P<rest>.*)$",
-            lambda **kw: gettext(
-                "The plan cannot keep the hard rules: %(rest)s", rest=translate(kw["rest"])
-            ),
-        ),
+        (r"^the role '\w+' may not do this$", N_("This link may not do this.")),
+        (r"^the plan cannot keep the hard rules: (?P<rest>.*)$", _hard_rules),
         (
             r"^rounds \((?P<rounds>\d+)\) exceed stations(?: with capacity)? \((?P<stations>\d+)\)"
             r": someone would visit a station twice$",
-            lambda **kw: gettext(
+            N_(
                 "%(rounds)s rounds but only %(stations)s stations: someone would visit a "
-                "station twice",
-                **kw,
+                "station twice"
             ),
         ),
         (
             r"^total capacity (?P<total>\d+) < (?P<n>\d+) participants"
             r" in rounds? (?P<when>[\d-]+)$",
-            lambda **kw: gettext(
-                "the stations hold %(total)s people, but %(n)s take part (round %(when)s)", **kw
-            ),
+            N_("the stations hold %(total)s people, but %(n)s take part (round %(when)s)"),
         ),
     ]
 ]
-
-
-def _clock_refusal(what: str, phase: str) -> str:
-    phases = {
-        "not_started": gettext("not started"),
-        "running": gettext("running"),
-        "paused": gettext("paused"),
-        "transition": gettext("changing stations"),
-        "finished": gettext("finished"),
-    }
-    state = phases.get(phase, phase)
-    if what == "start":
-        return gettext("The clock cannot start: it is %(state)s.", state=state)
-    if what == "pause":
-        return gettext("The clock cannot pause: it is %(state)s.", state=state)
-    if what == "resume":
-        return gettext("The clock cannot resume: it is %(state)s.", state=state)
-    return gettext("The clock cannot be extended: it is %(state)s.", state=state)
-
 
 FIELD = re.compile(r"^(?P<path>[a-z_][\w.\[\]]*): (?P<rest>.+)$")
 
@@ -225,29 +234,56 @@ def field_label(path: str) -> str:
     return f"{head}{dot}{labels.get(last, last)}"
 
 
+def _english() -> bool:
+    """Tell whether messages stay as they are: outside a request, or for an English reader."""
+    return not has_request_context() or str(get_locale() or "en") == "en"
+
+
+def _exact(message: str) -> str | None:
+    """Return the translation of a message the tables hold word for word, else None."""
+    if message in SAME:
+        return gettext(message)
+    msgid = RENAMED.get(message)
+    return None if msgid is None else gettext(msgid)
+
+
+def _by_pattern(message: str) -> str | None:
+    """Return the translation of a message one of the patterns matches, else None."""
+    for pattern, make in PATTERNS:
+        match = pattern.match(message)
+        if match:
+            groups = match.groupdict()
+            return make(**groups) if callable(make) else gettext(make, **groups)
+    return None
+
+
+def localize(message: str) -> str:
+    """Return a validation message (lower case, no full stop) in the request's language."""
+    if _english():
+        return message
+    found = _exact(message)
+    return found if found is not None else _by_pattern(message) or message
+
+
 def translate(message: str) -> str:
     """Return one message (also "field: text") in the reader's language."""
-    if not has_request_context() or str(get_locale() or "en") == "en":
+    if _english():
         return message
-    if message in EXACT:
-        return EXACT[message]()
-    found = FIELD.match(message)
-    if found and found.group("path") not in ("http", "https"):
-        return f"{field_label(found.group('path'))}: {translate(found.group('rest'))}"
+    found = _exact(message)
+    if found is not None:
+        return found
+    field = FIELD.match(message)
+    if field and field.group("path") not in ("http", "https"):
+        return f"{field_label(field.group('path'))}: {translate(field.group('rest'))}"
     plain = message.rstrip(".")
     plain = plain[:1].lower() + plain[1:]
-    if plain in EXACT:
-        return EXACT[plain]()
-    for pattern, make in SERVICE_PATTERNS:
-        match = pattern.match(plain)
-        if match:
-            return make(**match.groupdict())
-    return localize(plain) if localize(plain) != plain else message
+    found = _exact(plain)
+    return found if found is not None else _by_pattern(plain) or message
 
 
 def localize_error(message: str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return an error's message and field messages in the reader's language."""
-    if message in EXACT:  # a whole message (some hold a "; ")
+    if message in SAME or message in RENAMED:  # a whole message (some hold a "; ")
         text = translate(message)
     else:
         text = "; ".join(translate(part) for part in message.split("; "))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
-from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+from parcours.schemas.common import (
+    ParticipantIn,
+    Person,
+    StrictBoolean,
+    StrictSchema,
+)
 
 
 class SegmentSchema(Schema):
@@ -53,12 +56,9 @@ class EventSchema(Schema):
     stations = fields.List(fields.Nested(StationSchema))
 
 
-class ParticipantPublicSchema(Schema):
+class ParticipantPublicSchema(Person):
     """What hosts and other participants may see of a person: no contact details."""
 
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
     kind = fields.String()
 
 
@@ -78,20 +78,10 @@ class ParticipantSchema(ParticipantPublicSchema):
     present = fields.Boolean()
 
 
-class JoinSchema(StrictSchema):
+class JoinSchema(ParticipantIn):
     """Self-registration by the join code; consent must be given explicitly."""
 
-    name = name_field()
-    organisation = text_field(200)
-    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number"),
-    )
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     consent = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="must be true: please agree to how your data is used"),
@@ -102,17 +92,6 @@ class JoinResultSchema(Schema):
     participant = fields.Nested(ParticipantSchema)
     token = fields.String()
     url = fields.String()
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false as JSON writes them: "yes", 1 and "true" are refused."""
-
-    default_error_messages = {"invalid": "must be true or false"}
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 class RegistrationIn(StrictSchema):

@@ -10,16 +10,17 @@ from marshmallow import ValidationError as MError
 from marshmallow import fields, validate, validates_schema
 
 from parcours.domain.vocabulary import SEGMENT_KINDS
+from parcours.planner.model import MODES
 from parcours.schemas.common import (
     KINDS,
-    LANGUAGES,
+    PHONE_PATTERN,
     StrictBoolean,
     StrictSchema,
+    kind_field,
+    language_field,
     name_field,
     text_field,
 )
-
-MODES = ("individual", "groups")
 
 
 class WholeNumber(fields.Integer):
@@ -94,7 +95,7 @@ class EventSection(FileSection):
     venue = text_field(200)
     starts_at = TomlDateTime(load_default=None)
     timezone = fields.String(load_default="Europe/Berlin")
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    language = language_field()
     retention_days = count(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
     max_participants = count(1, 100_000, load_default=None)  # cap on registrations
@@ -159,10 +160,10 @@ class StationSection(FileSection):
 class ParticipantSection(FileSection):
     name = name_field()
     organisation = text_field(200)
-    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
+    kind = kind_field()
     email = fields.Email(load_default=None)
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^[+0-9 ()/-]{3,40}$"))
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    phone = fields.String(load_default=None, validate=validate.Regexp(PHONE_PATTERN))
+    language = language_field()
     interests = fields.List(fields.String(), load_default=list)
     must_visit = fields.List(fields.String(), load_default=list)
     avoid = fields.List(fields.String(), load_default=list)

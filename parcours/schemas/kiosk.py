@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from parcours.schemas.capture import NOTE_MAX, ContactRequestIn, record_id, text
-from parcours.schemas.common import StrictSchema, client_id_field
+from parcours.schemas.common import Person, StrictSchema, client_id_field
 
 WHO_FIELDS = ("participant_id", "participant_token", "badge", "personal_code")
 TOKEN_PATTERN = r"^[0-9A-Za-z_-]{16,64}$"
@@ -89,12 +89,8 @@ class KioskCheckInIn(WhoIn):
     client_id = client_id_field()
 
 
-class KioskPersonOut(Schema):
+class KioskPersonOut(Person):
     """A participant as the kiosk may show them: name and organisation, nothing else."""
-
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
 
 
 class KioskFoundOut(KioskPersonOut):

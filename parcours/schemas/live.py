@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from parcours.domain.clock import ACTIONS, MAX_EXTEND_S
 from parcours.domain.vocabulary import PHASES
-from parcours.schemas.common import StrictSchema
+from parcours.schemas.common import Person, StrictSchema
 from parcours.schemas.event import SegmentSchema
 from parcours.storage.capture import DEFAULT_ANNOUNCEMENT_MINUTES
 
@@ -113,10 +113,8 @@ class RouteStepSchema(Schema):
     group_no = fields.Integer(allow_none=True)
 
 
-class PersonRefSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
+class PersonRefSchema(Person):
+    """A participant as their own phone names them."""
 
 
 class MeSchema(Schema):

@@ -14,10 +14,15 @@ from marshmallow import (
     validates_schema,
 )
 
-from parcours.schemas.common import KINDS, LANGUAGES, StrictSchema, name_field, text_field
+from parcours.schemas.common import (
+    ParticipantIn,
+    StrictSchema,
+    kind_field,
+    language_field,
+    name_field,
+    text_field,
+)
 from parcours.schemas.eventfile import TomlDateTime, bounds, segment_schema
-
-PHONE = validate.Regexp(r"^[+0-9 ()/-]{3,40}$", error="must be a phone number")
 
 
 def _int(low: int, high: int, **kwargs: Any) -> fields.Integer:
@@ -33,7 +38,7 @@ class EventInput(StrictSchema):
     venue = text_field(200)
     starts_at = TomlDateTime(load_default=None, allow_none=True)
     timezone = fields.String(load_default="Europe/Berlin", validate=validate.Length(max=64))
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+    language = language_field()
     retention_days = _int(1, 3650, load_default=90)
     auto_advance = fields.Boolean(load_default=True)
     max_participants = _int(1, 100_000, load_default=None, allow_none=True)
@@ -70,7 +75,7 @@ class StationInput(StrictSchema):
     """A station as the organiser adds or edits it."""
 
     name = name_field(maximum=200)
-    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
+    kind = kind_field()
     description = text_field(2000, multiline=True)
     location = text_field(120)
     organisation = text_field(200)  # its own people are never sent here
@@ -104,15 +109,9 @@ class CatalogueStationInput(StrictSchema):
     organisation = text_field(200)
 
 
-class ParticipantInput(StrictSchema):
+class ParticipantInput(ParticipantIn):
     """A participant as the organiser adds or edits them (interests are station ids)."""
 
-    name = name_field()
-    organisation = text_field(200)
-    kind = fields.String(load_default="other", validate=validate.OneOf(KINDS))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
-    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))
     must_visit = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))
     avoid = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=50))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
-from parcours.domain.vocabulary import LANGUAGES, RTL_LANGUAGES
+from parcours.domain.vocabulary import LANGUAGES, ORGANISER_LANGUAGES, RTL_LANGUAGES
 
 LOCALES = LANGUAGES
 
@@ -104,7 +104,7 @@ def defaults(event_language: str) -> list[str]:
 def bilingual(label: dict[str, str], key: str = "", langs: list[str] | None = None) -> Markup:
     """Return a label in the default languages side by side (once where they read the same).
     data-k names the label, so the kiosk script can show it in the language someone picks."""
-    langs = langs or ["de", "en"]
+    langs = langs or list(ORGANISER_LANGUAGES)
     parts = []
     seen: set[str] = set()
     for loc in langs:

@@ -36,8 +36,8 @@ from sqlalchemy import insert, select
 from parcours import create_app
 from parcours.domain.actors import Actor
 from parcours.extensions import db
-from parcours.services import exports
-from parcours.services.events import create_event
+from parcours.services.after import exports
+from parcours.services.setup.events import create_event
 from parcours.storage import Assignment, CheckIn, FollowUp, Lead, Note, Segment, Station, migrate
 from parcours.storage import Participant as P
 

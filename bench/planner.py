@@ -83,15 +83,48 @@ def demo_event() -> Instance:
     return Instance(participants=tuple(people), stations=tuple(stations), rounds=rounds)
 
 
+DEMO_ENC = dataclasses.replace(demo_instance(0), priority="encounters")
+# re-planning after rounds have started: name, base instance, rounds played, no-shows
+# (the first people), late arrivals, best known repeats (0: the first plan goes on)
+REPLAN: list[tuple[str, Instance, int, int, int, str]] = [
+    ("96/12/6 re-plan", synthetic_instance(96, 12, 6), 2, 0, 0, "0"),
+    ("96/12/6 re-plan late", synthetic_instance(96, 12, 6, 9), 2, 3, 6, "0"),
+    ("120/12/6 re-plan", synthetic_instance(120, 12, 6), 3, 0, 0, "0"),
+    ("200/20/8 re-plan", synthetic_instance(200, 20, 8), 2, 0, 0, "0"),
+    ("demo enc re-plan", DEMO_ENC, 2, 0, 0, "0"),
+]
+
+
+def replanned(base: Instance, played: int, no_shows: int, late: int) -> Instance:
+    """Return ``base`` after ``played`` rounds of its plan (seed 0), with changes."""
+    first = plan(base, seed=0, time_limit=10)
+    fixed = {(p, r): s for p, r, s in first.assignments if r <= played}
+    people = base.participants[no_shows:] + tuple(
+        PlanParticipant(id=100_000 + i) for i in range(late)
+    )
+    return dataclasses.replace(base, participants=people, fixed=fixed)
+
+
 def instances() -> list[tuple[str, Instance, str]]:
     """Return the benchmark instances with their best known repeats."""
     out = [(name, synthetic_instance(p, s, r), known) for name, p, s, r, known in SUITE]
     out.append(("demo 100/12/6", demo_instance(0), "0"))  # capacities 8-12, interests
     event = demo_event()  # stations/examples/demo.toml: interests, own stations, colleagues
-    out.append(("demo event", event, "?"))  # preferences first (the default)
+    # preferences first (the default): every interest (259) costs at least 9 repeats;
+    # without repeats at most 250 interests (39 people want the same two stations)
+    out.append(("demo event", event, ">=9"))
     if "priority" in {f.name for f in dataclasses.fields(Instance)}:
         out.append(("demo event enc", dataclasses.replace(event, priority="encounters"), "0"))
     return out
+
+
+def replan_instances(only: str | None) -> list[tuple[str, Instance, str]]:
+    """Return the re-planning instances (each costs a first plan, so filter first)."""
+    return [
+        (name, replanned(base, played, no_shows, late), known)
+        for name, base, played, no_shows, late, known in REPLAN
+        if not only or only in name
+    ]
 
 
 def main() -> None:
@@ -109,7 +142,7 @@ def main() -> None:
     )
     print(head)
     print("-" * len(head))
-    for name, inst, known in instances():
+    for name, inst, known in instances() + replan_instances(args.only):
         if args.only and args.only not in name:
             continue
         bound = bounds(inst)
@@ -133,10 +166,17 @@ def row(name: str, known: str, bound: int, m: dict[str, Any]) -> None:
         f"{m['distinct_fraction']:>6.3f} {prefs:>9} {m['load_spread']:>6} "
         f"{str(m['optimal']):>7} {m['seconds']:>7.2f} {m['iterations']:>6} "
         f"{m['stopped_by']} {m.get('construction', '')}"
+        + (f" (start {m['start_seconds']:.2f} s)" if "start_seconds" in m else "")
         + (
             f" [alternative: {m['alternative']['repeated_encounters']} repeats, "
             f"{m['alternative']['preference_hits']} interests]"
             if "alternative" in m
+            else ""
+        )
+        + (
+            f" [bounds: 0 repeats -> at most {m['preference_max_zero_repeats']} interests; "
+            f"all interests -> at least {m['interest_repeats']} repeats]"
+            if "preference_max_zero_repeats" in m and "interest_repeats" in m
             else ""
         ),
         flush=True,

@@ -139,7 +139,7 @@ def event_create(path: Path, as_json: bool, owner: str | None) -> None:
     """Create an event from an event file (TOML, or JSON as written by export)."""
     from parcours.extensions import db as database
     from parcours.services.accounts import require_organiser
-    from parcours.services.events import create_event, describe_created
+    from parcours.services.setup.events import create_event, describe_created
 
     data = read_event_file(path)
     app = make_app()

@@ -55,7 +55,7 @@ def resolve_station(session: Any, event_id: int, ref: str) -> int:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(event: str, fmt: str, station: str | None, output: Path) -> None:
     """Export an event (csv, xlsx, json, vcf, zip of station packs) or one station's pack."""
-    from parcours.services import exports
+    from parcours.services.after import exports
 
     app = make_app()
     with app.app_context():
@@ -82,8 +82,8 @@ def export_command(event: str, fmt: str, station: str | None, output: Path) -> N
 @click.option("--due", is_flag=True, help="Shred every event past its retention period (cron).")
 def shred_command(event: str | None, yes: bool, due: bool) -> None:
     """Delete an event's personal data; counts for the report are kept."""
-    from parcours.services.retention import shred_due
-    from parcours.services.shred import shred_event
+    from parcours.services.privacy.retention import shred_due
+    from parcours.services.privacy.shred import shred_event
 
     if bool(event) == due:
         raise click.UsageError("Give an EVENT (id or join code) or --due, not both.")

@@ -85,6 +85,13 @@ def _event(ref: str, options: dict[str, Any]) -> dict[str, Any]:
     default=None,
     help="Wishes first (preferences) or fewer repeats first (encounters). Default: as last time.",
 )
+@click.option(
+    "--segment",
+    "segment_id",
+    type=int,
+    default=None,
+    help="Plan only this parcours (agenda item id). Default: every parcours not locked.",
+)
 @click.option("--participants", type=int, default=None, help="Synthetic instance: P people.")
 @click.option("--stations", type=int, default=None, help="Synthetic instance: S stations.")
 @click.option("--rounds", type=int, default=None, help="Synthetic instance: R rounds.")

@@ -83,7 +83,7 @@ def serve(app: Any, host: str, port: int | None) -> None:
     from parcours.realtime.ticker import start_ticker
 
     start_ticker(app)
-    from parcours.services.retention import start_retention
+    from parcours.services.privacy.retention import start_retention
 
     start_retention(app)  # deletes personal data retention_days after each event
     from parcours.realtime.revoke import start_listener

@@ -75,7 +75,7 @@ def example(name: str) -> dict[str, Any]:
 def make_event(app: Any) -> Callable[..., dict[str, Any]]:
     """Return a factory: make_event(data=None or dict or example name) -> the --json description."""
     from parcours.extensions import db
-    from parcours.services.events import create_event, describe_created
+    from parcours.services.setup.events import create_event, describe_created
 
     def factory(data: dict[str, Any] | str = "small") -> dict[str, Any]:
         payload = example(data) if isinstance(data, str) else data

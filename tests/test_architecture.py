@@ -310,7 +310,6 @@ VOCABULARY_ALLOWED = {
     # the OpenAPI document prints an operation's roles in this order ("Roles: ..."); STAFF or
     # EVERYONE would reorder them and change the document
     ("parcours/api/wall.py", ("organiser", "facilitator", "screen", "participant", "host")),
-    ("parcours/services/wall.py", ("facilitator", "organiser")),
 }
 
 

@@ -113,3 +113,22 @@ def test_the_demo_comes_with_a_plan(database_url: str) -> None:
     engine.dispose()
     assert len(runs) == 1 and people and rows == people * 6
     assert json.loads(runs[0][0])["hard_ok"] is True
+
+
+def test_plan_of_one_parcours_by_its_segment(small_db: tuple[str, dict[str, Any]]) -> None:
+    url, info = small_db
+    event = str(info["event_id"])
+    done = parcours("plan", event, "--segment", "999999", database_url=url)
+    assert done.returncode == 2 and "segment_id" in done.stderr
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        segment = conn.execute(
+            text("select id from segments where kind = 'parcours' and event_id = :e"),
+            {"e": info["event_id"]},
+        ).scalar()
+    engine.dispose()
+    done = parcours("plan", event, "--segment", str(segment), "--json", database_url=url)
+    assert done.returncode == 0, done.stderr
+    assert "segments" not in json.loads(done.stdout)

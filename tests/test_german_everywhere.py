@@ -164,7 +164,7 @@ def test_every_german_page_is_german(app: Any, german: dict[str, Any]) -> None:
 
 
 def test_the_pages_of_a_closed_event_are_german(app: Any, german: dict[str, Any]) -> None:
-    from parcours.services.shred import shred_event
+    from parcours.services.privacy.shred import shred_event
 
     with app.app_context():
         shred_event(db.session(), german["event_id"], by="test")
@@ -282,7 +282,7 @@ def test_every_api_error_a_user_can_trigger_is_german(app: Any, german: dict[str
         for name, trigger in AFTER_FINISH.items()
         for p in check(name, trigger, client, german, allowed)
     ]
-    from parcours.services.shred import shred_event
+    from parcours.services.privacy.shred import shred_event
 
     with app.app_context():
         shred_event(db.session(), german["event_id"], by="test")

@@ -18,7 +18,8 @@ from parcours.schemas.after import (
     StationExportQuery,
 )
 from parcours.schemas.common import load
-from parcours.services import exports, shred
+from parcours.services.after import exports
+from parcours.services.privacy import shred
 
 SPOOL = 16 * 1024 * 1024
 

@@ -6,7 +6,7 @@ from parcours.domain.vocabulary import STAFF
 from parcours.operations import Call, Result, operation
 from parcours.schemas.attendance import AttendanceOut, AttendanceSetSchema
 from parcours.schemas.common import load
-from parcours.services import attendance
+from parcours.services.event_day import attendance
 
 
 @operation(

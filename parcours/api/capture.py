@@ -24,8 +24,10 @@ from parcours.schemas.capture import (
 )
 from parcours.schemas.common import load
 from parcours.schemas.kiosk import WhoIn
-from parcours.services import capture, capture_lists, kiosk, lookups
+from parcours.services import capture, lookups
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.capture import kiosk
+from parcours.services.capture import lists as capture_lists
 
 if TYPE_CHECKING:
     from parcours.storage import FollowUp, Participant
@@ -174,8 +176,8 @@ def create_check_in(call: Call) -> Result:
 def push_roster(call: Call, station_id: int) -> None:
     """Send the station's tablets their roster again: someone just checked in."""
     from parcours.schemas.live import RosterSchema
-    from parcours.services import clock, live
     from parcours.services.common import get_event
+    from parcours.services.event_day import clock, live
 
     assert call.actor is not None
     snap = clock.load_snapshot(call.session, get_event(call.session, call.actor.event_id))

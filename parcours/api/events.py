@@ -17,9 +17,9 @@ from parcours.schemas.event import (
     RegistrationOut,
     StationSchema,
 )
-from parcours.services import participants as people
-from parcours.services import registration
 from parcours.services.common import require_event
+from parcours.services.setup import participants as people
+from parcours.services.setup import registration
 
 
 @operation(

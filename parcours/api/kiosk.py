@@ -26,8 +26,9 @@ from parcours.schemas.kiosk import (
     KioskStartOut,
     WhoIn,
 )
-from parcours.services import kiosk, lookups
+from parcours.services import lookups
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.capture import kiosk
 
 WRITE = {"limited": True}
 GUARD_KEY = "parcours_kiosk_pins"

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import record_id
 from parcours.schemas.common import StrictSchema, load
-from parcours.services import links
+from parcours.services.setup import links
 
 PAGES = {"facilitator": "f", "screen": "s", "host": "h", "participant": "p"}
 

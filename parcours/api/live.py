@@ -17,8 +17,8 @@ from parcours.schemas.live import (
     StateSchema,
     dump_state,
 )
-from parcours.services import clock, live
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.event_day import clock, live
 
 CLOCK_ACTION = ClockActionSchema()  # loading is stateless: build the schema once
 

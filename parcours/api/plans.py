@@ -11,6 +11,7 @@ from parcours.schemas.plans import (
     LockOut,
     LockSchema,
     MoveSchema,
+    PlanQuery,
     PlanRequestSchema,
     PlanSchema,
     ReplanRequestSchema,
@@ -46,6 +47,7 @@ def compute_plan(call: Call) -> Result:
         time_limit=data["time_limit"],
         mode=data["mode"],
         priority=data["priority"],
+        segment_id=data["segment_id"],
         actor=call.actor,
         progress=cooperative,
     )
@@ -56,13 +58,17 @@ def compute_plan(call: Call) -> Result:
     "get_plan",
     "GET",
     "/events/<int:event_id>/plan",
-    summary="The stored rotation plan: metrics and assignments (as `parcours plan --json`)",
+    summary="The stored rotation plan: metrics and assignments (as `parcours plan --json`); "
+    "?segment_id= names a later parcours",
     roles=ORGANISER,
     response=PlanSchema,
+    query=("segment_id",),
 )
 def get_plan(call: Call) -> Result:
     assert call.actor is not None
-    return 200, plans.get_plan(call.session, call.actor, call.params["event_id"])
+    asked = {k: v for k, v in call.query.items() if k == "segment_id" and v != ""}
+    segment_id = load(PlanQuery(), asked)["segment_id"]
+    return 200, plans.get_plan(call.session, call.actor, call.params["event_id"], segment_id)
 
 
 @operation(
@@ -107,6 +113,7 @@ def move(call: Call) -> Result:
         data["participant_id"],
         data["round"],
         data["station_id"],
+        data["segment_id"],
     )
     return 200, result
 
@@ -124,5 +131,6 @@ def lock(call: Call) -> Result:
     assert call.actor is not None
     data = load(LockSchema(), call.body)
     event_id = call.params["event_id"]
-    locked = plans.set_locked(call.session, call.actor, event_id, data["locked"])
-    return 200, {"event_id": event_id, "locked": locked}
+    segment_id = data["segment_id"]
+    locked = plans.set_locked(call.session, call.actor, event_id, data["locked"], segment_id)
+    return 200, {"event_id": event_id, "locked": locked, "segment_id": segment_id}

@@ -9,8 +9,8 @@ from parcours.domain.errors import Invalid
 from parcours.operations import Call, Result, operation
 from parcours.schemas.capture import WallCardIn, WallCardOut, WallModerateIn, WallVoteIn
 from parcours.schemas.common import load
-from parcours.services import wall
 from parcours.services.broadcasts import Broadcast, publish
+from parcours.services.capture import wall
 
 if TYPE_CHECKING:
     from parcours.storage import WallCard

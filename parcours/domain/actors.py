@@ -23,12 +23,9 @@ class Actor:
     @property
     def label(self) -> str:
         """Return a short description for the audit log."""
-        if self.role == "host":
-            return f"host:{self.station_id}"
-        if self.role == "participant":
-            return f"participant:{self.participant_id}"
-        if self.role == "kiosk":
-            return f"kiosk:{self.station_id}"
+        bound = self._bound({"host": "host", "participant": "participant", "kiosk": "kiosk"})
+        if bound is not None:
+            return bound
         if self.organiser_id is not None:
             return f"organiser:{self.organiser_id}"
         return self.role
@@ -36,11 +33,15 @@ class Actor:
     @property
     def author_key(self) -> str:
         """Return the key under which this actor's client_ids are unique."""
-        if self.role == "participant":
-            return f"p:{self.participant_id}"
-        if self.role == "host":
-            return f"h:{self.station_id}"
-        return self.role
+        return self._bound({"participant": "p", "host": "h"}) or self.role
+
+    def _bound(self, prefixes: dict[str, str]) -> str | None:
+        """Return '<prefix>:<id>' for a role bound to its participant or station, else None."""
+        prefix = prefixes.get(self.role)
+        if prefix is None:
+            return None
+        ident = self.participant_id if self.role == "participant" else self.station_id
+        return f"{prefix}:{ident}"
 
     def is_staff(self) -> bool:
         """Return whether the actor runs the event (organiser or facilitator)."""

@@ -6,10 +6,21 @@ from typing import Any
 
 
 class ParcoursError(Exception):
-    """Base of all expected failures: carries an HTTP status, a code and a message."""
+    """Base of all expected failures: carries an HTTP status, a code and a message.
+
+    A subclass names its own in the class line: ``class NotFound(ParcoursError, status=404,
+    code="not_found")``; what it leaves out it inherits.
+    """
 
     status = 400
     code = "bad_request"
+
+    def __init_subclass__(cls, status: int | None = None, code: str | None = None) -> None:
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -17,59 +28,36 @@ class ParcoursError(Exception):
         self.fields = fields or {}
 
 
-class Invalid(ParcoursError):
+class Invalid(ParcoursError, status=400, code="validation_error"):
     """Input failed validation; fields maps each field path to its messages."""
 
-    status = 400
-    code = "validation_error"
 
-
-class Unauthorized(ParcoursError):
+class Unauthorized(ParcoursError, status=401, code="unauthorized"):
     """No valid token or session."""
 
-    status = 401
-    code = "unauthorized"
 
-
-class Forbidden(ParcoursError):
+class Forbidden(ParcoursError, status=403, code="forbidden"):
     """The actor's role may not do this."""
 
-    status = 403
-    code = "forbidden"
 
-
-class NotFound(ParcoursError):
+class NotFound(ParcoursError, status=404, code="not_found"):
     """The thing does not exist, or not for this actor."""
 
-    status = 404
-    code = "not_found"
 
-
-class Conflict(ParcoursError):
+class Conflict(ParcoursError, status=409, code="conflict"):
     """The request clashes with the current state (e.g. the event was shredded)."""
 
-    status = 409
-    code = "conflict"
 
-
-class AlreadyRegistered(Conflict):
+class AlreadyRegistered(Conflict, code="already_registered"):
     """A registration with an e-mail address the event already has: nobody is created."""
 
-    code = "already_registered"
 
-
-class Unprocessable(ParcoursError):
+class Unprocessable(ParcoursError, status=422, code="unprocessable"):
     """Well-formed input that cannot be carried out (e.g. an infeasible plan)."""
 
-    status = 422
-    code = "unprocessable"
 
-
-class TooMany(ParcoursError):
+class TooMany(ParcoursError, status=429, code="rate_limited"):
     """The caller sends too fast, or failed too often; ``retry_after`` says for how long (s)."""
-
-    status = 429
-    code = "rate_limited"
 
     def __init__(
         self, message: str, fields: dict[str, Any] | None = None, retry_after: int = 60

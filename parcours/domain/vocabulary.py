@@ -31,3 +31,6 @@ EVERYONE = ROLES  # every role with a page of its own (not the kiosk)
 # the run of show and its live clock
 SEGMENT_KINDS = ("talk", "break", "workshop", "parcours", "other")
 PHASES = ("not_started", "running", "paused", "transition", "finished")
+
+# What a station says of itself, the same in the event file, the database and the forms
+STATION_FIELDS = ("name", "kind", "description", "location", "host", "capacity")

@@ -14,20 +14,11 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from parcours.domain.vocabulary import STATION_FIELDS
 from parcours.exports.scope import ExportScope
-from parcours.storage import (
-    Announcement,
-    Assignment,
-    CheckIn,
-    EventStats,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Segment,
-    WallCard,
-    utcnow,
-)
+from parcours.storage import capture
+from parcours.storage.base import utcnow
+from parcours.storage.models import Assignment, Participant, Segment
 
 FORMAT = "parcours-event"
 VERSION = 1
@@ -75,12 +66,7 @@ def station_entries(scope: ExportScope) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"template": s.template} if s.template else {}
         entry.update(
             code=s.code,
-            name=s.name,
-            kind=s.kind,
-            description=s.description,
-            location=s.location,
-            host=s.host,
-            capacity=s.capacity,
+            **{key: getattr(s, key) for key in STATION_FIELDS},
             topics=list(s.topics or []),
             questions=list(s.questions or []),
         )
@@ -155,19 +141,19 @@ def _records(
         return gen
 
     return {
-        "follow_ups": rows(FollowUp, ("participant_id", "station_id", "topic", "message",
-                                      "share_contact", "via", "client_id", "created_at")),
-        "leads": rows(Lead, ("participant_id", "station_id", "topic", "note", "client_id",
-                             "created_at")),
-        "notes": rows(Note, ("author", "participant_id", "station_id", "round", "text", "via",
-                             "client_id", "created_at")),
-        "check_ins": rows(CheckIn, ("participant_id", "station_id", "round", "via",
-                                    "client_id", "created_at")),
+        "follow_ups": rows(capture.FollowUp, ("participant_id", "station_id", "topic", "message",
+                                              "share_contact", "via", "client_id", "created_at")),
+        "leads": rows(capture.Lead, ("participant_id", "station_id", "topic", "note",
+                                     "client_id", "created_at")),
+        "notes": rows(capture.Note, ("author", "participant_id", "station_id", "round", "text",
+                                     "via", "client_id", "created_at")),
+        "check_ins": rows(capture.CheckIn, ("participant_id", "station_id", "round", "via",
+                                            "client_id", "created_at")),
         "plan": rows(Assignment, ("segment_id", "participant_id", "round", "station_id",
                                   "group_no")),
-        "wall_cards": rows(WallCard, ("participant_id", "kind", "text", "status", "votes",
-                                      "client_id", "created_at")),
-        "announcements": rows(Announcement, ("text", "created_at")),
+        "wall_cards": rows(capture.WallCard, ("participant_id", "kind", "text", "status", "votes",
+                                              "client_id", "created_at")),
+        "announcements": rows(capture.Announcement, ("text", "created_at")),
     }  # fmt: skip
 
 
@@ -181,7 +167,7 @@ def write_event(out: IO[bytes], scope: ExportScope) -> None:
         )
     )
     index = {p.id: i for i, p in enumerate(people)}
-    stats = scope.session.get(EventStats, scope.event.id)
+    stats = scope.session.get(capture.EventStats, scope.event.id)
     head = {
         "format": FORMAT,
         "version": VERSION,

@@ -17,6 +17,7 @@ from parcours.storage import (
     Lead,
     Note,
     Participant,
+    Segment,
     WallCard,
 )
 
@@ -62,55 +63,39 @@ def _shared(scope: ExportScope, participant_id: int | None, station_id: int | No
     return scope.word(scope.shown(participant_id, station_id).consented)
 
 
-def _follow_up_query(scope: ExportScope) -> Select[Any]:
-    stmt = select(
-        FollowUp.created_at,
-        FollowUp.station_id,
-        FollowUp.participant_id,
-        FollowUp.topic,
-        FollowUp.message,
-        FollowUp.share_contact,
-        FollowUp.via,
-    ).where(FollowUp.event_id == scope.event.id)
-    if scope.station_id is not None:
-        stmt = stmt.where(FollowUp.station_id == scope.station_id)
-    return stmt.order_by(FollowUp.station_id, FollowUp.id)
+def _columns(model: Any, *names: str) -> Select[Any]:
+    """Select these columns of the model, in this order."""
+    return select(*(getattr(model, name) for name in names))
 
 
-def _lead_query(scope: ExportScope) -> Select[Any]:
-    stmt = select(
-        Lead.created_at, Lead.station_id, Lead.participant_id, Lead.topic, Lead.note
-    ).where(Lead.event_id == scope.event.id)
+def _contact_query(scope: ExportScope, model: Any, *columns: str) -> Select[Any]:
+    """Select the event's (or the station pack's) rows of a contact table, by station."""
+    stmt = _columns(model, "created_at", "station_id", "participant_id", *columns)
+    stmt = stmt.where(model.event_id == scope.event.id)
     if scope.station_id is not None:
-        stmt = stmt.where(Lead.station_id == scope.station_id)
-    return stmt.order_by(Lead.station_id, Lead.id)
+        stmt = stmt.where(model.station_id == scope.station_id)
+    return stmt.order_by(model.station_id, model.id)
+
+
+def _contact_cells(scope: ExportScope, r: Any) -> list[Any]:
+    """Return when, where and who of a follow-up or lead."""
+    who = _person_cells(scope, r.participant_id, r.station_id)
+    return [scope.local(r.created_at), scope.station_name(r.station_id), *who]
 
 
 def follow_up_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield the "please contact me" requests."""
-    for r in _stream(scope, _follow_up_query(scope)):
-        yield [
-            scope.local(r.created_at),
-            scope.station_name(r.station_id),
-            *_person_cells(scope, r.participant_id, r.station_id),
-            r.topic,
-            r.message,
-            _shared(scope, r.participant_id, r.station_id),
-            scope.via(r.via),
-        ]
+    query = _contact_query(scope, FollowUp, "topic", "message", "share_contact", "via")
+    for r in _stream(scope, query):
+        shared = _shared(scope, r.participant_id, r.station_id)
+        yield [*_contact_cells(scope, r), r.topic, r.message, shared, scope.via(r.via)]
 
 
 def lead_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield the hosts' "we will follow up" records."""
-    for r in _stream(scope, _lead_query(scope)):
-        yield [
-            scope.local(r.created_at),
-            scope.station_name(r.station_id),
-            *_person_cells(scope, r.participant_id, r.station_id),
-            r.topic,
-            r.note,
-            _shared(scope, r.participant_id, r.station_id),
-        ]
+    for r in _stream(scope, _contact_query(scope, Lead, "topic", "note")):
+        shared = _shared(scope, r.participant_id, r.station_id)
+        yield [*_contact_cells(scope, r), r.topic, r.note, shared]
 
 
 def contact_rows(scope: ExportScope) -> Iterator[Row]:
@@ -135,15 +120,8 @@ def _author(scope: ExportScope, author: str) -> str:
 
 def note_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield notes; a station's pack gets only its host's notes."""
-    stmt = select(
-        Note.created_at,
-        Note.author,
-        Note.station_id,
-        Note.round,
-        Note.participant_id,
-        Note.text,
-        Note.via,
-    ).where(Note.event_id == scope.event.id)
+    names = ("created_at", "author", "station_id", "round", "participant_id", "text", "via")
+    stmt = _columns(Note, *names).where(Note.event_id == scope.event.id)
     if scope.station_id is not None:
         stmt = stmt.where(Note.author == f"h:{scope.station_id}")
     for r in _stream(scope, stmt.order_by(Note.id)):
@@ -161,8 +139,10 @@ def note_rows(scope: ExportScope) -> Iterator[Row]:
 
 def visit_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield planned visits (the rotation plan) and check-ins."""
-    plan = select(Assignment.round, Assignment.station_id, Assignment.participant_id).where(
-        Assignment.event_id == scope.event.id
+    plan = (
+        select(Assignment.round, Assignment.station_id, Assignment.participant_id, Segment.title)
+        .join(Segment, Segment.id == Assignment.segment_id)
+        .where(Assignment.event_id == scope.event.id)
     )
     checks = select(
         CheckIn.round, CheckIn.station_id, CheckIn.participant_id, CheckIn.created_at, CheckIn.via
@@ -171,9 +151,12 @@ def visit_rows(scope: ExportScope) -> Iterator[Row]:
         plan = plan.where(Assignment.station_id == scope.station_id)
         checks = checks.where(CheckIn.station_id == scope.station_id)
     planned = _("Planned")
-    for r in _stream(scope, plan.order_by(Assignment.round, Assignment.station_id)):
+    several = len({s.id for s in scope.event.segments if s.kind == "parcours" and s.rounds}) > 1
+    order = (Segment.position, Assignment.round, Assignment.station_id)
+    for r in _stream(scope, plan.order_by(*order)):
         name = scope.station_name(r.station_id)
-        yield [planned, r.round, name, scope.pseudonym(r.participant_id), None, ""]
+        record = f"{planned}: {r.title}" if several else planned  # which parcours
+        yield [record, r.round, name, scope.pseudonym(r.participant_id), None, ""]
     checked = _("Check-in")
     for r in _stream(scope, checks.order_by(CheckIn.id)):
         name = scope.station_name(r.station_id)
@@ -234,14 +217,8 @@ def station_rows(scope: ExportScope) -> Iterator[Row]:
 
 def wall_rows(scope: ExportScope) -> Iterator[Row]:
     """Yield the workshop-wall cards, most votes first."""
-    stmt = select(
-        WallCard.created_at,
-        WallCard.kind,
-        WallCard.text,
-        WallCard.status,
-        WallCard.votes,
-        WallCard.participant_id,
-    ).where(WallCard.event_id == scope.event.id)
+    names = ("created_at", "kind", "text", "status", "votes", "participant_id")
+    stmt = _columns(WallCard, *names).where(WallCard.event_id == scope.event.id)
     for r in _stream(scope, stmt.order_by(WallCard.votes.desc(), WallCard.id)):
         author = scope.pseudonym(r.participant_id)
         yield [scope.local(r.created_at), r.kind, r.text, r.status, r.votes, author]

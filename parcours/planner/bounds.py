@@ -82,7 +82,31 @@ def _closed_meetings(prob: Problem) -> tuple[int, int, Counter[tuple[int, int]]]
 
 
 def forced_repeats(prob: Problem) -> tuple[int, str]:
-    """Return a lower bound on repeated encounters and the argument giving it."""
+    """Return a lower bound on repeated encounters and the argument giving it.
+
+    Open rounds, in words (capacity per station at least the number of stations,
+    e.g. 150 people, 10 stations of 15, 6 rounds): in any two rounds ``r, r'`` the
+    people of one station in ``r`` cannot return to it in ``r'``, so they spread over
+    the other stations and at least ``Y`` pairs of people meet in both rounds
+    (``_open_pair_lb``; 6 per station, ``Y = 60`` for 150/10/6).  Over the
+    ``R(R-1)/2`` pairs of rounds that is ``R(R-1)/2 * Y`` *meetings again* (900).
+    A pair of people who meet ``k`` times accounts for ``k(k-1)/2`` of them and for
+    ``k - 1`` repeats (every meeting after the first).  As ``k <= R``,
+    ``k(k-1)/2 <= (R/2)(k-1)``: every repeat accounts for at most ``R/2`` meetings
+    again, so there are at least ``(R-1) * Y`` repeats (300).  This is what
+    ``pigeon`` adds up (every later round at least ``Y``).
+
+    Counting alone cannot give more: the count is exact for a plan in which every
+    pair that meets twice stays together in all rounds.  For 150/10/6 that plan
+    needs 60 pairs and 30 singles who travel as 90 units, each station-round holding
+    6 pairs and 3 singles, and no two units meeting twice; with the 10 hosts as
+    units that never move, 100 routes of length 6 over 10 stations of which no two
+    agree twice: the same as 4 mutually orthogonal Latin squares of order 10
+    (coordinates 1-2 index the cell, 3-6 are the squares).  Nobody knows whether 4,
+    or even 3, such squares exist (2 are known): a plan with 300 repeats would
+    settle that question, and a sharper bound would have to show that this
+    structure does not exist.
+    """
     n, caps = prob.n, prob.cap
     meetings, repeats, _ = _closed_meetings(prob)
     groups = closed_groups(prob)
@@ -157,6 +181,76 @@ def preference_bounds(prob: Problem) -> dict[str, int]:
     }
 
 
+def pair_visit_limit(rounds: int, cap_a: int, cap_b: int) -> int:
+    """Return the most participants who visit both of two stations in a plan without repeats.
+
+    In round ``r`` station ``b`` holds at most ``cap_b`` people.  Those of them who
+    visit ``a`` in another round must come from different rounds at ``a`` (two from
+    the same round would meet at ``a`` and again at ``b``), and not from round ``r``
+    itself: at most ``min(cap_b, rounds - 1)`` of them.  Over the ``rounds`` rounds that
+    is ``rounds * min(cap_b, rounds - 1)``, and the same holds with ``a`` and ``b``
+    swapped.
+    """
+    return rounds * max(0, min(cap_a, cap_b, rounds - 1))
+
+
+def _pair_excess(prob: Problem, repeats: bool) -> int:
+    """Return the sum, over station pairs sharing no station, of wishes for both beyond
+    ``pair_visit_limit`` (see ``zero_repeat_interest_losses``)."""
+    need = len(prob.open)
+    if prob.closed or need < 2:
+        return 0
+    usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
+    want: Counter[tuple[int, int]] = Counter()
+    for p in range(prob.n):
+        allowed = usable & ~prob.avoid[p]
+        if ((prob.interests[p] | prob.must[p]) & allowed).bit_count() > need:
+            continue
+        mine = [s for s in range(prob.m) if (prob.interests[p] & allowed) >> s & 1]
+        want.update(combinations(mine, 2))
+    excess = sorted(
+        (
+            (w - pair_visit_limit(need, prob.cap[a], prob.cap[b]), a, b)
+            for (a, b), w in want.items()
+            if not repeats or min(prob.cap[a], prob.cap[b]) >= need - 1
+        ),
+        reverse=True,
+    )
+    used: set[int] = set()
+    total = 0
+    for loss, a, b in excess:
+        if loss > 0 and a not in used and b not in used:
+            total += loss
+            used.update((a, b))
+    return total
+
+
+def zero_repeat_interest_losses(prob: Problem) -> int:
+    """Return interests every plan with 0 repeats misses (no closed rounds), else 0.
+
+    Counts only participants whose wishes all fit into the open rounds, so each of
+    their misses is a real loss.  For a pair of stations ``a, b`` wanted together by
+    ``W`` of them, at most ``pair_visit_limit`` get both: the others miss one of the
+    two.  Station pairs that share no station miss different stations, so their
+    losses add up; pairs are taken greedily, the largest loss first.
+    """
+    return _pair_excess(prob, repeats=False)
+
+
+def interest_repeats(prob: Problem) -> int:
+    """Return repeats every plan has that gives all ``W`` wishing people both ``a`` and ``b``.
+
+    With ``R`` rounds and capacities at least ``R - 1``: in round ``r`` station ``b``
+    holds ``t_r`` people who visit ``a`` in another round; they come from the ``R - 1``
+    other rounds at ``a``, so at least ``t_r - (R - 1)`` pairs of them met at ``a``
+    and meet again at ``b``.  Summed over the rounds: ``W - R(R - 1)`` repeats.  For
+    station pairs sharing no station these repeats are meetings at different
+    stations: a pair of people counted for ``k`` station pairs meets ``2k`` times,
+    ``2k - 1 >= k`` repeats.  So they add up, as in ``zero_repeat_interest_losses``.
+    """
+    return _pair_excess(prob, repeats=True)
+
+
 def remedies(people: int, stations: int, rounds: int) -> dict[str, int]:
     """Return changes that a known zero-repeat construction covers (0: none found).
 
@@ -200,11 +294,19 @@ def explain_forced(prob: Problem, forced: int, argument: str) -> dict[str, int] 
         return None
     group = -(-prob.n // len(usable))
     others = sorted(usable)[:-1]
+    rounds = len(prob.open)
+    per_round_pair = _open_pair_lb(prob.n, prob.cap)
     detail = {
         "group": group,
         "others": len(others),
         "pairs": min_pairs(group, others),
         "forced": forced,
+        # the counting bound over all pairs of rounds (see forced_repeats)
+        "rounds": rounds,
+        "round_pairs": rounds * (rounds - 1) // 2,
+        "per_round_pair": per_round_pair,
+        "meetings_again": rounds * (rounds - 1) // 2 * per_round_pair,
+        "repeats_from_meetings": (rounds - 1) * per_round_pair,
     }
     fix = remedies(prob.n, len(usable), len(prob.open))
     detail.update({f"fix_{k}": v for k, v in fix.items()})
@@ -232,6 +334,8 @@ def bounds_of(prob: Problem) -> dict[str, Any]:
         "forced_by": argument,
         "forced_detail": explain_forced(prob, forced, argument),
         **preference_bounds(prob),
+        "zero_repeat_interest_losses": zero_repeat_interest_losses(prob),
+        "interest_repeats": interest_repeats(prob) if forced == 0 else 0,
     }
 
 

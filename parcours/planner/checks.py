@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from parcours.planner.flow import distribute
-from parcours.planner.model import MODES, PRIORITIES, Instance
+from parcours.planner.model import MODES, PRIORITIES, Instance, PlanInfeasible
 from parcours.planner.prep import Problem, last_fixed_round, prepare
 
 
@@ -112,6 +112,16 @@ def check(inst: Instance) -> list[str]:
     problems += _fixed_problems(inst)
     if problems:
         return problems
+    if any(p.stay for p in inst.participants):
+        # as ``plan`` does: people who stay put take their station first, the rest is
+        # checked (and planned) around them
+        from parcours.planner.rules import settle
+
+        try:
+            _, rest = settle(inst)
+        except PlanInfeasible as exc:
+            return exc.problems
+        return check(rest)
     prob = prepare(inst)
     problems += _open_problems(prob)
     if not problems and inst.mode == "groups" and prob.open and prob.n:

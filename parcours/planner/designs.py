@@ -188,14 +188,10 @@ def _choose_cells(words: list[list[int]], people: int, caps: list[int], rounds: 
     return sorted(keep)
 
 
-def _extend(grid: list[list[int]], rows: list[int], base: int, want: list[int]) -> None:
-    """Fill the extra stations ``base..`` in place, each round from one row at a time."""
-    m = len(want)
-    if m <= base or not grid:
-        return
-    rounds = len(grid[0])
+def _met(grid: list[list[int]]) -> list[set[int]]:
+    """Return, per person, the people met in some round."""
     met: list[set[int]] = [set() for _ in grid]
-    for r in range(rounds):
+    for r in range(len(grid[0])):
         at: dict[int, list[int]] = {}
         for p, word in enumerate(grid):
             if word[r] >= 0:
@@ -205,55 +201,84 @@ def _extend(grid: list[list[int]], rows: list[int], base: int, want: list[int]) 
                 met[p].update(group)
     for p in range(len(grid)):
         met[p].discard(p)
+    return met
+
+
+@dataclass
+class _Round:
+    """One round of the extension: loads and people per station, people at the extra one."""
+
+    r: int
+    load: list[int]
+    at: dict[int, list[int]]
+    here: list[int] = field(default_factory=list)
+
+
+def _extend(grid: list[list[int]], rows: list[int], base: int, want: list[int]) -> None:
+    """Fill the extra stations ``base..`` in place, each round from one row at a time."""
+    m = len(want)
+    if m <= base or not grid:
+        return
+    met = _met(grid)
     used: set[tuple[int, int]] = set()  # (extra station, row) already taken
     used_rows: set[int] = set()
     all_rows = sorted(set(rows))
-    for r in range(rounds):
-        load = [0] * m
-        at_station: dict[int, list[int]] = {}
+    for r in range(len(grid[0])):
+        rnd = _Round(r, [0] * m, {})
         for p, word in enumerate(grid):
             if word[r] >= 0:
-                load[word[r]] += 1
-                at_station.setdefault(word[r], []).append(p)
+                rnd.load[word[r]] += 1
+                rnd.at.setdefault(word[r], []).append(p)
         for e in range(base, m):
-            here: list[int] = []
-            order = sorted(all_rows, key=lambda x: (x in used_rows, x))
-            for x in order:
-                if load[e] >= want[e]:
+            rnd.here = []
+            for x in sorted(all_rows, key=lambda x: (x in used_rows, x)):
+                if rnd.load[e] >= want[e]:
                     break
-                if (e, x) in used:
-                    continue
-                movers = [
-                    p
-                    for s in sorted(range(base), key=lambda s: want[s] - load[s])
-                    if load[s] > want[s]
-                    for p in at_station.get(s, [])
-                    if rows[p] == x
-                ]
-                took = False
-                for p in movers:
-                    if load[e] >= want[e]:
-                        break
-                    s = grid[p][r]
-                    if load[s] <= want[s] or e in grid[p] or met[p] & set(here):
-                        continue
-                    grid[p][r] = e
-                    load[s] -= 1
-                    load[e] += 1
-                    at_station[s].remove(p)
-                    old = [q for q in at_station[s] if q != p]
-                    for q in old:
-                        if not _meet_elsewhere(grid, p, q, r):
-                            met[p].discard(q)
-                            met[q].discard(p)
-                    for q in here:
-                        met[p].add(q)
-                        met[q].add(p)
-                    here.append(p)
-                    took = True
-                if took:
+                if (e, x) not in used and _take_row(grid, rows, base, want, met, rnd, e, x):
                     used.add((e, x))
                     used_rows.add(x)
+
+
+def _take_row(
+    grid: list[list[int]],
+    rows: list[int],
+    base: int,
+    want: list[int],
+    met: list[set[int]],
+    rnd: _Round,
+    e: int,
+    x: int,
+) -> bool:
+    """Move people of row ``x`` from over-full stations to extra station ``e``; say if any."""
+    r, load, at, here = rnd.r, rnd.load, rnd.at, rnd.here
+    movers = [
+        p
+        for s in sorted(range(base), key=lambda s: want[s] - load[s])
+        if load[s] > want[s]
+        for p in at.get(s, [])
+        if rows[p] == x
+    ]
+    took = False
+    for p in movers:
+        if load[e] >= want[e]:
+            break
+        s = grid[p][r]
+        if load[s] <= want[s] or e in grid[p] or met[p] & set(here):
+            continue
+        grid[p][r] = e
+        load[s] -= 1
+        load[e] += 1
+        at[s].remove(p)
+        for q in at[s]:
+            if not _meet_elsewhere(grid, p, q, r):
+                met[p].discard(q)
+                met[q].discard(p)
+        for q in here:
+            met[p].add(q)
+            met[q].add(p)
+        here.append(p)
+        took = True
+    return took
 
 
 def _meet_elsewhere(grid: list[list[int]], p: int, q: int, skip: int) -> bool:

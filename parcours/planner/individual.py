@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from random import Random
 from typing import Any
 
 from parcours.planner.assign import assign
-from parcours.planner.bounds import forced_repeats, min_pairs
+from parcours.planner.bounds import (
+    _interest_slots,
+    forced_repeats,
+    min_pairs,
+    zero_repeat_interest_losses,
+)
 from parcours.planner.construct import Class, by_flow, clear, greedy
-from parcours.planner.designs import starts
+from parcours.planner.designs import Start, starts
 from parcours.planner.model import PlanInfeasible
+from parcours.planner.moves import best_move
+from parcours.planner.polish import Routes, polish
 from parcours.planner.prep import Problem
+from parcours.planner.replan import replan_hints
+from parcours.planner.reroute import TOTAL_NODES, reroute
 from parcours.planner.search import Budget, Search
 from parcours.planner.state import State, Weights
 from parcours.planner.tabu import Tabu
@@ -234,34 +244,120 @@ def _relabel(prob: Problem, words: list[list[int]], pool: list[list[int]]) -> li
     return [[rename[s] if s >= 0 else -1 for s in w] for w in pool]
 
 
-def construction_hints(prob: Problem) -> list[tuple[str, list[list[int]]]]:
+POLISH_ITERATIONS = 60_000  # annealing moves per start, at most
+POLISH_WORK = 120_000  # annealing moves for all starts of a plan of up to 100 people
+RANDOM_DEAL = 60_000  # participants × routes up to which dealing starts at random
+
+
+def wish_target(prob: Problem) -> int:
+    """Return a bound on what the participants win on routes without repeats.
+
+    In the units of ``polish.Annealer.cost`` halved: ``-big`` per must-visit and
+    ``-1`` per interest, with the interests no zero-repeat plan serves added back.
+    """
+    big = 4 * (prob.rounds + 1)
+    need = len(prob.open)
+    usable = sum(1 << s for s in range(prob.m) if prob.cap[s] > 0)
+    total = zero_repeat_interest_losses(prob)
+    for p in range(prob.n):
+        allowed = usable & ~prob.avoid[p]
+        musts = min(need, (prob.must[p] & allowed).bit_count())
+        total -= big * musts + _interest_slots(
+            need, musts, prob.must[p] & allowed, prob.interests[p] & allowed
+        )
+    return total
+
+
+def _dealt(prob: Problem, start: Start, usable: list[int], work: list[int]) -> Dealt:
+    """Return the routes of ``start`` over real stations, dealt by the Hungarian method."""
+    spare = start.spare
+    if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
+        spare = []  # too big to deal optimally: keep the cells whose loads already fit
+    pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
+    rows = start.rows + start.spare_rows[: len(spare)]
+    chosen = list(range(prob.n))
+    liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
+    if liked:
+        for _ in range(2):
+            chosen = _deal(prob, pool, rows, work)
+            pool = _relabel(prob, [pool[c] for c in chosen], pool)
+    if liked or any(prob.colleagues):
+        chosen = _deal(prob, pool, rows, work)
+        chosen = _repair(prob, pool, chosen)
+    return pool, rows, chosen
+
+
+Dealt = tuple[list[list[int]], list[int], list[int]]  # routes, their rows, route per person
+
+
+def construction_hints(
+    prob: Problem, rng: Random | None = None
+) -> list[tuple[str, list[list[int]]]]:
     """Return zero-repeat starts from MOLS (see ``designs``), fitted to preferences.
 
-    Routes are dealt from the kept cells and the unused ones (when there are no extra
-    stations); stations are renamed to fit; the two alternate twice; then routes are
-    swapped for unused ones until no station is over capacity.
+    With wishes, an annealing (``polish``) deals routes (kept and unused cells) and
+    renames stations from a random deal until the wishes reach their bound for plans
+    without repeats.  Short of it, the Hungarian dealing (``_dealt``) is polished too
+    and the better of the two is kept.
     """
+    rng = rng or Random(0)
     usable = sorted((s for s in range(prob.m) if prob.cap[s] > 0), key=lambda s: (-prob.cap[s], s))
     caps = [prob.cap[s] for s in usable]
     out = []
     liked = any(prob.interests) or any(prob.must) or any(prob.avoid)
     work = [HUNGARIAN_WORK]
+    target = wish_target(prob) if liked else 0
+    moves = [POLISH_WORK * 100 // max(100, prob.n)]  # fewer for large events
     for start in starts(caps, prob.n, prob.rounds):
-        spare = start.spare
-        if prob.n * prob.n * (prob.n + len(spare)) * 3 > work[0]:
-            spare = []  # too big to deal optimally: keep the cells whose loads already fit
+        if not liked:
+            pool, _, chosen = _dealt(prob, start, usable, work)
+            out.append((start.name, [pool[c] for c in chosen]))
+            continue
+        grid, done = _polished(prob, start, usable, (work, moves), rng, target)
+        out.append((start.name, grid))
+        if done:  # no other construction serves more wishes without repeats
+            break
+    return out
+
+
+def _polished(
+    prob: Problem,
+    start: Start,
+    usable: list[int],
+    budgets: tuple[list[int], list[int]],
+    rng: Random,
+    target: int,
+) -> tuple[list[list[int]], bool]:
+    """Return the routes of ``start`` dealt by annealing (see ``construction_hints``) and
+    whether they reach the bound.  Large events start from the Hungarian dealing."""
+    work, moves = budgets
+    best: tuple[int, Routes] | None = None
+    spare = start.spare if prob.n * (prob.n + len(start.spare)) <= 4 * HUNGARIAN_WORK else []
+    if prob.n * (prob.n + len(spare)) <= RANDOM_DEAL:
         pool = [[usable[s] if s >= 0 else -1 for s in w] for w in start.grid + spare]
         rows = start.rows + start.spare_rows[: len(spare)]
-        chosen = list(range(prob.n))
-        if liked:
-            for _ in range(2):
-                chosen = _deal(prob, pool, rows, work)
-                pool = _relabel(prob, [pool[c] for c in chosen], pool)
-        if liked or any(prob.colleagues):
-            chosen = _deal(prob, pool, rows, work)
-            chosen = _repair(prob, pool, chosen)
-        out.append((start.name, [pool[c] for c in chosen]))
-    return out
+        walk = list(range(len(pool)))
+        rng.shuffle(walk)
+        routes = Routes(pool, walk, usable, {s: s for s in usable})
+        steps = min(POLISH_ITERATIONS, moves[0])
+        cost, done = polish(prob, routes, rows, _homes(prob, rows), rng, target, steps)
+        moves[0] -= steps
+        if done:
+            return routes.dealt(prob.n), True
+        best = (cost, routes)
+    pool, rows, chosen = _dealt(prob, start, usable, work)
+    rest = sorted(set(range(len(pool))) - set(chosen))
+    other = Routes(pool, chosen + rest, usable, {s: s for s in usable})
+    steps = min(POLISH_ITERATIONS // 4, moves[0])
+    cost, done = polish(prob, other, rows, _homes(prob, rows), rng, target, steps)
+    moves[0] -= steps
+    if best is not None and best[0] < cost:
+        other = best[1]
+    return other.dealt(prob.n), done
+
+
+def _homes(prob: Problem, rows: list[int]) -> dict[int, set[int]]:
+    return _org_rows(prob, rows) if any(prob.colleagues) else {}
 
 
 def _start(
@@ -275,7 +371,9 @@ def _start(
     classes: list[Class] = [(list(range(prob.n)), list(prob.cap))]
     hints: list[tuple[str, list[list[int]] | None]] = []
     if not prob.closed:
-        hints += construction_hints(prob)
+        hints += construction_hints(prob, rng)
+    else:
+        hints += replan_hints(prob, construction_hints)
     hints.append(("greedy", None))
     best: tuple[State, Targets, str] | None = None
     zero_cost = [0]
@@ -294,10 +392,64 @@ def _start(
             continue  # a zero-repeat construction beats any start with repeats: the
             # search wins the preferences from there (the greedy's cheaper start
             # would have traded repeats for them already)
-        if best is None or st.cost() < best[0].cost():
+        if best is None or _rank(prob, st) < _rank(prob, best[0]):
             best = (st, tg, name)
     assert best is not None
     return best
+
+
+def _rank(prob: Problem, st: State) -> tuple[int, int]:
+    """Return how a start compares: by cost; when re-planning, fewest repeats first.
+
+    After rounds have been played a cheaper start with many repeats (a construction
+    for the open rounds dealt for wishes) leads the search to more repeats than a
+    continued construction with few; the search wins the wishes back from there.
+    """
+    return (st.rep, st.cost()) if prob.closed else (0, st.cost())
+
+
+DESCENT_WORK = 5_000  # evaluations of one participant in one round (about 1 s at most)
+
+
+def serve_wishes(st: State, rounds: list[int], rng: Random, pref_best: list[int]) -> int:
+    """Serve the wishes a zero-repeat start misses, at the fewest repeats; return the moves.
+
+    First each such participant gets a whole new route through all its wishes with
+    the fewest repeats (``reroute``).  Then a steepest descent: among every swap and
+    relocation, in every round, of every participant who still misses a wish, take
+    the cheapest one that lowers the cost (with wishes first, serving a wish outweighs
+    its repeats, so the cheapest such move serves one at the fewest repeats), until
+    none does.  The search alone takes the first such move it meets for a random
+    participant and pays more repeats.
+    """
+    calm = [0] * st.U
+    moves = 0
+    nodes = [TOTAL_NODES]
+    for u in range(st.U):  # first a whole new route for each who misses a wish
+        if nodes[0] > 0 and sum(st.pref[u][st.st[u][r]] for r in rounds) < pref_best[u]:
+            moves += reroute(st, u, rounds, pref_best[u], nodes)
+    work = DESCENT_WORK
+    while work > 0:
+        best: tuple[int, ...] | None = None  # delta, tie, unit, round, partner, station
+        for u in range(st.U):
+            if sum(st.pref[u][st.st[u][r]] for r in rounds) >= pref_best[u]:
+                continue
+            for r in rounds:
+                work -= 1
+                mv = best_move(st, u, r, rng, calm, 0, 0)
+                if mv is not None and mv[0] < 0:
+                    key = (mv[0], rng.randrange(1 << 20), u, r, mv[1], mv[2])
+                    if best is None or key[:2] < best[:2]:
+                        best = key
+        if best is None:
+            break
+        _, _, u, r, q, b = best
+        if q >= 0:
+            st.swap(u, q, r)
+        else:
+            st.move(u, r, b)
+        moves += 1
+    return moves
 
 
 def _expand(st: State) -> Grid:
@@ -320,6 +472,7 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         "stopped_by": "bound",
         "construction": name,
         "start_repeats": st.rep,
+        "start_seconds": round(time.perf_counter() - budget.started, 3),
         "search": "none",
     }
     liked = any(prob.interests) or any(prob.must)
@@ -334,10 +487,22 @@ def solve(prob: Problem, seed: int, budget: Budget) -> tuple[Grid, dict[str, Any
         stats["search"] = "tabu"
         stats["iterations"] = tabu.iterations
     elif prob.open and st.U:
+        short = zero_repeat_interest_losses(prob) if zero and st.rep == 0 else 0
+        if (
+            short
+            and prob.inst.priority == "preferences"
+            and st.prefsum >= tg.pref_total - st.wt.interest * short
+        ):  # at the zero-repeat bound: every further wish costs repeats
+            stats["served_by_descent"] = serve_wishes(st, prob.open, rng, tg.pref_best)
+            stats["descent_repeats"] = st.rep
         search = Search(st, prob.open, rng, tg.lower, tg.pref_best)
 
+        lost = 0  # with fewer repeats first, the wishes no zero-repeat plan serves
+        if forced == 0 and prob.inst.priority == "encounters":
+            lost = st.wt.interest * zero_repeat_interest_losses(prob)
+
         def primary() -> bool:
-            return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total
+            return st.rep <= tg.forced and st.fviol == 0 and st.prefsum >= tg.pref_total - lost
 
         stats["stopped_by"] = search.run(budget, primary)
         stats["search"] = "local" if search.iterations else "none"

@@ -199,10 +199,20 @@ def evaluate(inst: Instance, assignments: Iterable[Row]) -> dict[str, Any]:
     best_hits = bound["max_preference_hits"]
     if metrics["must_visit_missed"] <= bound["must_missed_each"]:
         best_hits = bound["max_preference_hits_lex"]
+    lost = bound["zero_repeat_interest_losses"] if bound["forced_repeats"] == 0 else 0
+    if lost:  # no plan without repeats serves more (see bounds.zero_repeat_interest_losses)
+        metrics["preference_max_zero_repeats"] = bound["max_preference_hits"] - lost
+        if inst.priority == "encounters" and metrics["repeated_encounters"] == 0:
+            best_hits -= lost
+    wished = bound["interest_repeats"]  # serving every interest costs these repeats
+    if wished:
+        metrics["interest_repeats"] = wished
+    if metrics["preference_hits"] < metrics["preference_total"]:
+        wished = 0  # the bound holds for plans that serve every interest
     metrics["optimal"] = bool(
         hard_ok
         and metrics["forbidden_violations"] == 0
-        and metrics["repeated_encounters"] <= bound["forced_repeats"]
+        and metrics["repeated_encounters"] <= bound["forced_repeats"] + wished
         and metrics["must_visit_missed"] <= bound["min_must_visit_missed"]
         and metrics["preference_hits"] >= best_hits
     )

@@ -74,6 +74,43 @@ def last_fixed_round(inst: Instance) -> int:
     return max(rounds, default=0)
 
 
+def _pair_masks(pairs: frozenset[tuple[int, int]], pidx: dict[int, int]) -> list[int]:
+    """Return, per participant, the bitmask of its partners in ``pairs`` (unknown ids skipped)."""
+    masks = [0] * len(pidx)
+    for a, b in pairs:
+        if a in pidx and b in pidx and a != b:
+            masks[pidx[a]] |= 1 << pidx[b]
+            masks[pidx[b]] |= 1 << pidx[a]
+    return masks
+
+
+def _avoid_masks(inst: Instance, sidx: dict[int, int]) -> list[int]:
+    """Return the stations each participant never visits: avoid list, own organisation's
+    stations, and stations visited in an earlier parcours."""
+    owners: dict[str, int] = {}
+    for j, st in enumerate(inst.stations):
+        for org in st.organisations:
+            key = norm_org(org)
+            if key:
+                owners[key] = owners.get(key, 0) | (1 << j)
+    return [
+        _station_mask(p.avoid, sidx)
+        | owners.get(norm_org(p.organisation), 0)
+        | _station_mask(inst.visited_before.get(p.id, frozenset()), sidx)
+        for p in inst.participants
+    ]
+
+
+def _organisations(inst: Instance) -> tuple[dict[str, int], dict[str, int]]:
+    """Return the participants of each organisation (bitmask) and each organisation's index."""
+    by_org: dict[str, int] = {}
+    for i, p in enumerate(inst.participants):
+        key = norm_org(p.organisation)
+        if key:
+            by_org[key] = by_org.get(key, 0) | (1 << i)
+    return by_org, {key: i for i, key in enumerate(sorted(by_org))}
+
+
 def prepare(inst: Instance) -> Problem:
     """Translate ``inst`` to indices, skipping references to unknown ids."""
     pids = [p.id for p in inst.participants]
@@ -87,37 +124,7 @@ def prepare(inst: Instance) -> Problem:
             fixed[(pidx[pid], rnd - 1)] = sidx[sid]
     kind_names = sorted({p.kind for p in inst.participants})
     kindx = {k: i for i, k in enumerate(kind_names)}
-    forbidden = [0] * len(pids)
-    for a, b in inst.forbidden_pairs:
-        if a in pidx and b in pidx and a != b:
-            forbidden[pidx[a]] |= 1 << pidx[b]
-            forbidden[pidx[b]] |= 1 << pidx[a]
-    owners: dict[str, int] = {}
-    for j, st in enumerate(inst.stations):
-        for org in st.organisations:
-            key = norm_org(org)
-            if key:
-                owners[key] = owners.get(key, 0) | (1 << j)
-    avoid = [
-        _station_mask(p.avoid, sidx)
-        | owners.get(norm_org(p.organisation), 0)
-        | _station_mask(inst.visited_before.get(p.id, frozenset()), sidx)
-        for p in inst.participants
-    ]
-    met_before = [0] * len(pids)
-    for a, b in inst.met_before:
-        if a in pidx and b in pidx and a != b:
-            met_before[pidx[a]] |= 1 << pidx[b]
-            met_before[pidx[b]] |= 1 << pidx[a]
-    by_org: dict[str, int] = {}
-    for i, p in enumerate(inst.participants):
-        key = norm_org(p.organisation)
-        if key:
-            by_org[key] = by_org.get(key, 0) | (1 << i)
-    org_index = {key: i for i, key in enumerate(sorted(by_org))}
-    colleagues = [
-        by_org.get(norm_org(p.organisation), 0) & ~(1 << i) for i, p in enumerate(inst.participants)
-    ]
+    by_org, org_index = _organisations(inst)
     return Problem(
         inst=inst,
         pids=pids,
@@ -133,9 +140,12 @@ def prepare(inst: Instance) -> Problem:
         kind_names=kind_names,
         interests=[_station_mask(p.interests, sidx) for p in inst.participants],
         must=[_station_mask(p.must_visit, sidx) for p in inst.participants],
-        forbidden=forbidden,
-        avoid=avoid,
-        colleagues=colleagues,
-        met_before=met_before,
+        forbidden=_pair_masks(inst.forbidden_pairs, pidx),
+        avoid=_avoid_masks(inst, sidx),
+        colleagues=[
+            by_org.get(norm_org(p.organisation), 0) & ~(1 << i)
+            for i, p in enumerate(inst.participants)
+        ],
+        met_before=_pair_masks(inst.met_before, pidx),
         org=[org_index.get(norm_org(p.organisation), -1) for p in inst.participants],
     )

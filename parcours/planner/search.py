@@ -213,6 +213,8 @@ class Search:
         """
         last_gain = last_best = 0
         patience = budget.patience
+        if primary():  # the start is there already (a construction at its bound)
+            patience = min(patience, 2 * budget.stall)
         reason = "bound"
         while self.best_cost > self.lower:
             if self.iterations >= budget.max_iterations:

@@ -9,7 +9,7 @@ from parcours.planner.checks import check
 from parcours.planner.individual import solve
 from parcours.planner.metrics import evaluate
 from parcours.planner.model import Instance, PlanInfeasible, PlanResult
-from parcours.planner.prep import last_fixed_round, prepare
+from parcours.planner.prep import Problem, last_fixed_round, prepare
 from parcours.planner.rules import drop_absent, settle, stayer_rows
 from parcours.planner.search import Budget, Progress
 
@@ -70,33 +70,12 @@ def plan(
         groups = {prob.pids[p]: g for p, g in enumerate(group_of)}
     else:
         grid, stats = solve(prob, seed, budget)
-    assignments = sorted(
-        (
-            (prob.pids[p], r + 1, prob.sids[s])
-            for p, row in enumerate(grid)
-            for r, s in enumerate(row)
-            if s >= 0
-        ),
-        key=lambda row: (row[1], row[0]),
-    )
+    assignments = sorted(_rows(prob, grid), key=lambda row: (row[1], row[0]))
     assignments = drop_absent(inst, assignments)
     alternative = stats.pop("start_grid", None)
     metrics = evaluate(inst, assignments)
     if alternative is not None and metrics["repeated_encounters"] > 0:
-        alt_rows = [
-            (prob.pids[p], r + 1, prob.sids[s])
-            for p, row in enumerate(alternative)
-            for r, s in enumerate(row)
-            if s >= 0
-        ]
-        alt = evaluate(inst, drop_absent(inst, alt_rows))
-        if alt["repeated_encounters"] < metrics["repeated_encounters"] and alt["hard_ok"]:
-            metrics["alternative"] = {
-                "priority": "encounters",
-                "repeated_encounters": alt["repeated_encounters"],
-                "preference_hits": alt["preference_hits"],
-                "must_visit_missed": alt["must_visit_missed"],
-            }
+        _offer(inst, metrics, drop_absent(inst, _rows(prob, alternative)))
     metrics["seconds"] = round(time.perf_counter() - budget.started, 3)
     metrics["seed"] = seed
     metrics["priority"] = inst.priority
@@ -104,6 +83,29 @@ def plan(
     if progress is not None:
         progress(1.0, metrics)
     return PlanResult(assignments=assignments, metrics=metrics, groups=groups)
+
+
+def _rows(prob: Problem, grid: list[list[int]]) -> list[tuple[int, int, int]]:
+    """Return (participant id, round, station id) rows of a station-per-round grid."""
+    return [
+        (prob.pids[p], r + 1, prob.sids[s])
+        for p, row in enumerate(grid)
+        for r, s in enumerate(row)
+        if s >= 0
+    ]
+
+
+def _offer(inst: Instance, metrics: dict[str, Any], rows: list[tuple[int, int, int]]) -> None:
+    """Add the zero-repeat start as ``alternative`` when it has fewer repeats than the plan."""
+    alt = evaluate(inst, rows)
+    if alt["repeated_encounters"] < metrics["repeated_encounters"] and alt["hard_ok"]:
+        metrics["alternative"] = {
+            "priority": "encounters",
+            "repeated_encounters": alt["repeated_encounters"],
+            "preference_hits": alt["preference_hits"],
+            "must_visit_missed": alt["must_visit_missed"],
+            "preference_max": alt.get("preference_max_zero_repeats", alt["preference_max"]),
+        }
 
 
 def _plan_with_stayers(
@@ -129,7 +131,15 @@ def _plan_with_stayers(
         key=lambda row: (row[1], row[0]),
     )
     metrics = evaluate(inst, rows)
-    for key in ("seconds", "iterations", "stopped_by", "construction", "start_repeats", "search"):
+    for key in (
+        "seconds",
+        "iterations",
+        "stopped_by",
+        "construction",
+        "start_repeats",
+        "start_seconds",
+        "search",
+    ):
         if key in result.metrics:
             metrics[key] = result.metrics[key]
     metrics["seed"] = seed

@@ -72,17 +72,7 @@ class State:
         self.met1 = [0] * u_count
         self.met2 = [0] * u_count
         self.vis = [0] * u_count
-        self.forb = [0] * u_count
-        owner = {p: i for i, u in enumerate(units) for p in u}
-        for i, u in enumerate(units):
-            for p in u:
-                mask = prob.forbidden[p]
-                while mask:
-                    low = mask & -mask
-                    j = owner.get(low.bit_length() - 1)
-                    if j is not None and j != i:
-                        self.forb[i] |= 1 << j
-                    mask ^= low
+        self.forb = self._forbidden_units()
         self.pref = [
             [
                 sum(
@@ -95,17 +85,40 @@ class State:
         ]
         self.rep = self.fviol = self.prefsum = self.mix = self.pairs = 0
         if all(len(u) == 1 for u in units):
-            # avoided stations (own station, avoid list) count as visited: never entered
-            for i, (p,) in enumerate(units):
-                self.vis[i] |= prob.avoid[p]
-                # partners met in an earlier parcours count as met once: meeting
-                # them again costs a repeat (units are the participants in order)
-                mask = prob.met_before[p]
+            self._seed_singles()
+
+    def _forbidden_units(self) -> list[int]:
+        """Return, per unit, the bitmask of units holding a forbidden partner of a member."""
+        forb = [0] * self.U
+        owner = {p: i for i, u in enumerate(self.units) for p in u}
+        for i, u in enumerate(self.units):
+            for p in u:
+                mask = self.prob.forbidden[p]
                 while mask:
                     low = mask & -mask
+                    j = owner.get(low.bit_length() - 1)
+                    if j is not None and j != i:
+                        forb[i] |= 1 << j
                     mask ^= low
-                    self.cnt[i * u_count + low.bit_length() - 1] = 1
-                    self.met1[i] |= low
+        return forb
+
+    def _seed_singles(self) -> None:
+        """Count avoided stations as visited and earlier parcours' partners as met once.
+
+        Only when every unit is one participant (units are the participants in order).
+        """
+        prob, u_count = self.prob, self.U
+        for i, (p,) in enumerate(self.units):
+            # avoided stations (own station, avoid list) count as visited: never entered
+            self.vis[i] |= prob.avoid[p]
+            # partners met in an earlier parcours count as met once: meeting them
+            # again costs a repeat
+            mask = prob.met_before[p]
+            while mask:
+                low = mask & -mask
+                mask ^= low
+                self.cnt[i * u_count + low.bit_length() - 1] = 1
+                self.met1[i] |= low
 
     def cost(self) -> int:
         """Return the weighted total cost (lower is better)."""

@@ -14,8 +14,8 @@ from parcours.domain.vocabulary import STAFF
 from parcours.extensions import db, socketio
 from parcours.realtime import emit
 from parcours.schemas.live import AnnouncementSchema, RosterSchema, dump_state
-from parcours.services import clock, live
 from parcours.services.common import get_event
+from parcours.services.event_day import clock, live
 
 log = logging.getLogger(__name__)
 ROLE_KEYS = {

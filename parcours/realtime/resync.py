@@ -73,7 +73,7 @@ class Delivered:
         if now - since < GRACE_S:
             return False  # the broadcast is probably on its way through Redis
         from parcours.schemas.live import dump_state
-        from parcours.services import clock
+        from parcours.services.event_day import clock
 
         data = dump_state(clock.state_of(session, event_id))
         socketio.server.emit("state", data, to=room, namespace=NAMESPACE, ignore_queue=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from parcours.extensions import db, socketio
 from parcours.realtime.resync import Delivered
-from parcours.services.clock import utcnow
+from parcours.services.event_day.clock import utcnow
 
 log = logging.getLogger(__name__)
 MAX_SLEEP_S = 1.0
@@ -42,7 +42,7 @@ class Ticker:
     def tick(self) -> float:
         """Advance every due clock once; return how long to sleep."""
         from parcours.realtime.hooks import after_clock_change
-        from parcours.services import clock
+        from parcours.services.event_day import clock
 
         with self.app.app_context():
             session = db.new_session()

@@ -87,6 +87,8 @@ SAME = frozenset(
         N_("The request body must be a JSON object."),
         N_("The request body is too large."),
         N_("Something went wrong on our side."),
+        N_("a station of interest cannot also be avoided"),
+        N_("no parcours with rounds of this event"),
     }
 )
 
@@ -177,6 +179,10 @@ PATTERNS: list[tuple[re.Pattern[str], str | Callable[..., str]]] = [
         (r"^no station with id (?P<id>\d+)$", N_("no station with id %(id)s")),
         (r"^no participant with id (?P<id>\d+)$", N_("no participant with id %(id)s")),
         (
+            r"^no round (?P<r>\d+): the parcours have (?P<n>\d+)$",
+            N_("there is no round %(r)s: the parcours have %(n)s rounds"),
+        ),
+        (
             r"^must be between (?P<min>\d+) and (?P<max>\d+)$",
             N_("must be between %(min)s and %(max)s"),
         ),
@@ -220,6 +226,10 @@ def field_label(path: str) -> str:
         "language": gettext("Language"),
         "interests": gettext("Interests"),
         "must_visit": gettext("Must visit"),
+        "avoid": gettext("Never send to"),
+        "stay_put": gettext("Stays put"),
+        "absent_rounds": gettext("Away in rounds"),
+        "segment_id": gettext("Parcours"),
         "station_code": gettext("Station code"),
         "station_id": gettext("Station"),
         "consent": gettext("Consent"),

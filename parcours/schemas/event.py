@@ -22,6 +22,9 @@ class SegmentSchema(Schema):
     round_minutes = fields.Integer()
     transition_minutes = fields.Integer()
     mode = fields.String()
+    plan_locked = fields.Boolean(
+        metadata={"description": "a parcours' plan locked on its own (the event's locks all)"}
+    )
 
 
 class StationSchema(Schema):
@@ -82,6 +85,15 @@ class JoinSchema(ParticipantIn):
     """Self-registration by the join code; consent must be given explicitly."""
 
     interests = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
+    # what the plan's rules need, all optional: stations not to be sent to (e.g. one's own
+    # employer's), staying at one station (e.g. for mobility), rounds one is not there for
+    avoid = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=30))
+    stay_put = fields.Boolean(load_default=False)
+    absent_rounds = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=100),
+    )
     consent = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="must be true: please agree to how your data is used"),

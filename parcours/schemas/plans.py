@@ -17,6 +17,18 @@ def seed_field() -> fields.Integer:
     return fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SEED))
 
 
+def segment_field() -> fields.Integer:
+    """Return the parcours segment a request is about (left out: the first, or for a compute,
+    every parcours)."""
+    return fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "the parcours segment (agenda item); left out: the first"},
+    )
+
+
 def time_limit_field(maximum: float = API_TIME_LIMIT, default: float = 10.0) -> fields.Float:
     """Return the planner's time limit in seconds."""
     return fields.Float(load_default=default, validate=validate.Range(min=0.1, max=maximum))
@@ -29,6 +41,7 @@ class PlanRequestSchema(StrictSchema):
     seed = seed_field()
     time_limit = time_limit_field()
     priority = fields.String(load_default=None, validate=validate.OneOf(PRIORITIES))
+    segment_id = segment_field()
 
 
 class CliPlanSchema(PlanRequestSchema):
@@ -50,6 +63,7 @@ class MoveSchema(StrictSchema):
     participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     round = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
     station_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    segment_id = segment_field()
 
 
 class MoveFormSchema(MoveSchema):
@@ -60,6 +74,7 @@ class MoveFormSchema(MoveSchema):
     participant_id = fields.Integer(required=True, validate=validate.Range(min=1))
     round = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
     station_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     csrf_token = fields.String(load_default=None)
 
 
@@ -68,6 +83,7 @@ class PlanFormSchema(PlanRequestSchema):
 
     from_form = True
 
+    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
     csrf_token = fields.String(load_default=None)
 
 
@@ -75,6 +91,15 @@ class LockSchema(StrictSchema):
     """POST /events/{id}/plan/lock: {"locked": true} freezes the plan, false releases it."""
 
     locked = fields.Boolean(load_default=True)
+    segment_id = segment_field()
+
+
+class PlanQuery(StrictSchema):
+    """GET /events/{id}/plan?segment_id=: the plan of one parcours (left out: the first)."""
+
+    from_form = True  # a query string: numbers come as text
+
+    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class SyntheticSchema(StrictSchema):
@@ -118,3 +143,4 @@ class PlanSchema(Schema):
 class LockOut(Schema):
     event_id = fields.Integer()
     locked = fields.Boolean()
+    segment_id = fields.Integer(allow_none=True)

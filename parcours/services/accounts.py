@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parcours.domain.errors import Conflict, Invalid, NotFound
-from parcours.services.common import audit, unit_of_work
+from parcours.services.common import audit
+from parcours.services.unit import unit_of_work
 from parcours.storage import Organiser, OrganiserSession, utcnow
 
 SESSION_DAYS = 31

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import secrets
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Conflict, Forbidden, NotFound, ParcoursError
-from parcours.storage import AccessToken, AuditEntry, Event
+from parcours.domain.errors import Conflict, Forbidden, NotFound
+from parcours.storage import AccessToken, AuditEntry, Base, Event, queries
 
+M = TypeVar("M", bound=Base)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -39,9 +37,31 @@ def audit(session: Session, event_id: int | None, actor: str, action: str, **det
     session.add(AuditEntry(event_id=event_id, actor=actor, action=action, detail=detail))
 
 
+def commit_audited(
+    session: Session, actor: Actor, event_id: int | None, action: str, **detail: Any
+) -> None:
+    """Record what the actor did in the audit log and commit it together with the change."""
+    audit(session, event_id, actor.label, action, **detail)
+    session.commit()
+
+
+def row_of_event(session: Session, model: type[M], event: Event, row_id: int, missing: str) -> M:
+    """Return the model's row with this id if it belongs to the event, else raise NotFound."""
+    row = session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        raise NotFound(missing)
+    return row
+
+
+def assign(row: Any, values: dict[str, Any]) -> None:
+    """Set each of the values on the row."""
+    for key, value in values.items():
+        setattr(row, key, value)
+
+
 def get_event(session: Session, event_id: int) -> Event:
     """Return the event or raise NotFound."""
-    event = session.get(Event, event_id)
+    event = queries.event(session, event_id)
     if event is None:
         raise NotFound("No such event.")
     return event
@@ -60,38 +80,3 @@ def require_live(event: Event) -> None:
     """Refuse writes to an event whose personal data was deleted."""
     if event.shredded_at is not None:
         raise Conflict("The personal data of this event has been deleted; nothing can be added.")
-
-
-def role_token(session: Session, event_id: int, role: str) -> str | None:
-    """Return the (first) token of a staff role of the event."""
-    return session.scalar(
-        select(AccessToken.token)
-        .where(AccessToken.event_id == event_id, AccessToken.role == role)
-        .where(AccessToken.revoked_at.is_(None))
-        .order_by(AccessToken.id)
-        .limit(1)
-    )
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def unit_of_work(
-    use_case: Callable[Concatenate[Session, P], R],
-) -> Callable[Concatenate[Session, P], R]:
-    """Run a use case as one unit of work: it commits what it did; if it refuses, nothing stays.
-
-    The one place where a refused use case is rolled back, so pages and operations never roll
-    back themselves (parcours.operations.run also rolls back whatever a handler refused).
-    """
-
-    @functools.wraps(use_case)
-    def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return use_case(session, *args, **kwargs)
-        except ParcoursError:
-            session.rollback()
-            raise
-
-    return run

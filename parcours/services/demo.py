@@ -13,8 +13,8 @@ from parcours.config import ROOT
 from parcours.extensions import db
 from parcours.services.accounts import create_organiser, find_organiser, require_organiser
 from parcours.services.common import audit
-from parcours.services.events import create_event, describe_created
 from parcours.services.plans import compute_plan
+from parcours.services.setup.events import create_event, describe_created
 from parcours.storage import Event, Organiser
 
 DEMO_FILE = ROOT / "stations" / "examples" / "demo.toml"

@@ -13,15 +13,34 @@ from parcours.storage.base import Base, utcnow
 DEFAULT_ANNOUNCEMENT_MINUTES = 10
 
 
-class Note(Base):
+class ClientWrite:
+    """Columns of a write stored once per client_id (parcours.services.once): id, event, when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True, sort_order=-2
+    )
+    client_id: Mapped[str] = mapped_column(String(36), sort_order=-1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, sort_order=1)
+
+
+class AboutPerson:
+    """Columns of a record about one participant at one station (both must exist)."""
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), sort_order=-1
+    )
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), sort_order=-1
+    )
+
+
+class Note(ClientWrite, Base):
     """A note by a participant or a station host; author is 'p:<id>' or 'h:<station id>'."""
 
     __tablename__ = "notes"
     __table_args__ = (UniqueConstraint("event_id", "author", "client_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(24))
-    client_id: Mapped[str] = mapped_column(String(36))
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE")
     )
@@ -29,54 +48,35 @@ class Note(Base):
     round: Mapped[int | None]
     text: Mapped[str] = mapped_column(Text)
     via: Mapped[str] = mapped_column(String(8), default="phone")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class FollowUp(Base):
+class FollowUp(ClientWrite, AboutPerson, Base):
     """A participant's "please contact me" request to a station."""
 
     __tablename__ = "follow_ups"
     __table_args__ = (UniqueConstraint("event_id", "participant_id", "client_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    client_id: Mapped[str] = mapped_column(String(36))
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text, default="")
     share_contact: Mapped[bool] = mapped_column(default=False)
     via: Mapped[str] = mapped_column(String(8), default="phone")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Lead(Base):
+class Lead(ClientWrite, AboutPerson, Base):
     """A station host's "we will follow up" record about a participant."""
 
     __tablename__ = "leads"
     __table_args__ = (UniqueConstraint("event_id", "station_id", "client_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
-    client_id: Mapped[str] = mapped_column(String(36))
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CheckIn(Base):
+class CheckIn(ClientWrite, AboutPerson, Base):
     """A participant arrived at a station (scanned its QR code or typed its code)."""
 
     __tablename__ = "check_ins"
     __table_args__ = (UniqueConstraint("event_id", "participant_id", "client_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    client_id: Mapped[str] = mapped_column(String(36))
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
     round: Mapped[int | None]
     via: Mapped[str] = mapped_column(String(8), default="phone")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Announcement(Base):
@@ -95,23 +95,19 @@ class Announcement(Base):
         return self.ends_at or self.created_at + timedelta(minutes=DEFAULT_ANNOUNCEMENT_MINUTES)
 
 
-class WallCard(Base):
+class WallCard(ClientWrite, Base):
     """A workshop-wall card: an idea or question, moderated by the facilitator."""
 
     __tablename__ = "wall_cards"
     __table_args__ = (UniqueConstraint("event_id", "participant_id", "client_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE")
     )
-    client_id: Mapped[str] = mapped_column(String(36))
     segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(12), default="idea")
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     votes: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WallVote(Base):

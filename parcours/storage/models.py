@@ -85,6 +85,7 @@ class Segment(Base):
     round_minutes: Mapped[int] = mapped_column(default=0)
     transition_minutes: Mapped[int] = mapped_column(default=0)
     mode: Mapped[str] = mapped_column(String(12), default="individual")
+    plan_locked: Mapped[bool] = mapped_column(default=False)  # this parcours' plan, on its own
     event: Mapped[Event] = relationship(back_populates="segments")
 
 
@@ -140,7 +141,8 @@ class Participant(Base):
     source: Mapped[str] = mapped_column(String(12), default="organiser")
     consent_at: Mapped[datetime | None]
     present: Mapped[bool] = mapped_column(default=True)
-    # the short code printed on route card and badge: proves who is at a kiosk (see services.kiosk)
+    # the short code printed on route card and badge: proves who is at a kiosk
+    # (see services.capture.kiosk)
     personal_code: Mapped[str | None] = mapped_column(String(12), default=new_personal_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     event: Mapped[Event] = relationship(back_populates="participants")

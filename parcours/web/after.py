@@ -17,10 +17,12 @@ from parcours.exports.charts import report_charts
 from parcours.extensions import db
 from parcours.schemas.after import ShredForm
 from parcours.schemas.common import load
-from parcours.services import exports, shred
-from parcours.services.report import report_data
-from parcours.services.retention import deletion_day
+from parcours.services.after import exports
+from parcours.services.after.report import report_data
+from parcours.services.privacy import shred
+from parcours.services.privacy.retention import deletion_day
 from parcours.services.tokens import actor_for_token
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import local_time
 
@@ -81,6 +83,7 @@ def export_station(event_id: int, station_id: int, fmt: str) -> ResponseReturnVa
 
 
 @bp.route("/events/<int:event_id>/shred", methods=["GET", "POST"])
+@page_action
 @login_required
 def shred_page(event_id: int) -> ResponseReturnValue:
     """Ask for confirmation, then delete the event's personal data."""

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db
-from parcours.services.capture import station_by_code
+from parcours.services import lookups
 from parcours.services.common import get_event
 from parcours.services.tokens import actor_for_token
 from parcours.web.organiser.common import base_url
@@ -68,7 +68,7 @@ def check_in(code: str) -> ResponseReturnValue:
         actor = None
     if actor is None or actor.role != "participant":
         return _landing(code, "no_link", forget=True)
-    station = station_by_code(session, actor.event_id, code)
+    station = lookups.station_by_code(session, actor.event_id, code)
     if station is None:
         event = get_event(session, actor.event_id)
         return _landing(code, "unknown", event_title=event.title), 404

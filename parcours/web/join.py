@@ -13,10 +13,13 @@ from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFoun
 from parcours.extensions import db
 from parcours.operations.limits import JOIN_ADDRESS, check_address
 from parcours.schemas.common import load
+from parcours.schemas.error_messages import localize_error
 from parcours.schemas.event import JoinSchema
-from parcours.services import lookups, registration
-from parcours.services import participants as people
-from parcours.services.retention import deletion_day
+from parcours.services import lookups
+from parcours.services.privacy.retention import deletion_day
+from parcours.services.setup import participants as people
+from parcours.services.setup import registration
+from parcours.services.unit import page_action
 from parcours.web.public import code_form, normalise_code, unknown_code
 
 if TYPE_CHECKING:
@@ -25,6 +28,11 @@ if TYPE_CHECKING:
 bp = Blueprint("join", __name__)
 TEXT_FIELDS = ("name", "organisation", "kind", "language")
 OPTIONAL = ("email", "phone")
+LISTS = ("interests", "avoid", "absent_rounds")
+
+
+def _numbers(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
 
 
 def _event(join_code: str) -> Event:
@@ -42,6 +50,9 @@ def _form_data() -> dict[str, Any]:
         value = form.get(key, "").strip()
         data[key] = value or None
     data["interests"] = [v for v in form.getlist("interests") if v.strip()]
+    data["avoid"] = [v for v in form.getlist("avoid") if v.strip()]
+    data["stay_put"] = form.get("stay_put") in ("on", "true", "1", "yes")
+    data["absent_rounds"] = [v for v in form.getlist("absent_rounds") if v.strip()]
     data["consent"] = form.get("consent") in ("on", "true", "1", "yes")
     return data
 
@@ -56,7 +67,24 @@ def _context(event: Event) -> dict[str, Any]:
         "kind_labels": kind_labels(),
         "organiser": organiser,
         "delete_on": delete_on,
+        "rounds": parcours_rounds(event),
     }
+
+
+def parcours_rounds(event: Event) -> list[dict[str, Any]]:
+    """Return every parcours round of the day, numbered on across parcours (as absent rounds
+    count), with its parcours' title and, if the agenda has a start, its planned times."""
+    from parcours.web.organiser.common import planned_times
+
+    times = planned_times(event)
+    out: list[dict[str, Any]] = []
+    for seg in event.segments:
+        if seg.kind != "parcours" or seg.rounds <= 0:
+            continue
+        for rnd in range(1, seg.rounds + 1):
+            when = times.rounds.get(seg.id, {}).get(rnd) if times else None
+            out.append({"number": len(out) + 1, "segment": seg, "round": rnd, "when": when})
+    return out
 
 
 def _refusal(event: Event) -> str | None:
@@ -71,6 +99,7 @@ def _refusal(event: Event) -> str | None:
 
 
 @bp.route("/join/<join_code>", methods=["GET", "POST"])
+@page_action
 def join_page(join_code: str) -> ResponseReturnValue:
     """Show the registration form; on success go to the participant's phone page."""
     code = normalise_code(join_code)
@@ -85,7 +114,8 @@ def join_page(join_code: str) -> ResponseReturnValue:
     except NotFound:
         return unknown_code(code)
     closed = _refusal(event)
-    values: dict[str, Any] = {"language": str(get_locale() or event.language), "interests": []}
+    values: dict[str, Any] = {"language": str(get_locale() or event.language)}
+    values.update({k: [] for k in LISTS})
     if request.method == "POST" and not closed:
         data = _form_data()
         try:
@@ -99,10 +129,11 @@ def join_page(join_code: str) -> ResponseReturnValue:
                 "join/join.html", values=values, errors={}, closed=closed, **_context(event)
             ), 409
         except Invalid as err:
-            values = {**data, "interests": [int(i) for i in data["interests"] if i.isdigit()]}
+            values = {**data, **{k: _numbers(data[k]) for k in LISTS}}
             context = _context(event)
+            _message, errors = localize_error(err.message, err.fields)
             return render_template(
-                "join/join.html", values=values, errors=err.fields, closed=False, **context
+                "join/join.html", values=values, errors=errors, closed=False, **context
             ), 400
         return redirect(url_for("participant.phone", token=token))
     return render_template(

@@ -14,8 +14,10 @@ from parcours.extensions import db
 from parcours.schemas.common import LANGUAGES
 from parcours.schemas.kiosk import BADGE_PATTERN, KioskRosterOut
 from parcours.schemas.live import AnnouncementSchema, dump_state
-from parcours.services import clock, kiosk, live, lookups
+from parcours.services import lookups
+from parcours.services.capture import kiosk
 from parcours.services.common import get_event
+from parcours.services.event_day import clock, live
 from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
 from parcours.web.closed import closed_for

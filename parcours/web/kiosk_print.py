@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from parcours.extensions import db
 from parcours.services import lookups
-from parcours.services.kiosk import badge_code
+from parcours.services.capture.kiosk import badge_code
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import base_url
 from parcours.web.qr import qr_svg

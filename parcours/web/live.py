@@ -14,8 +14,9 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import NotFound, ParcoursError
 from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
-from parcours.services import clock, live, lookups
-from parcours.services.common import get_event, role_token
+from parcours.services import lookups
+from parcours.services.common import get_event
+from parcours.services.event_day import clock, live
 from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
 from parcours.web.closed import closed_for
@@ -148,7 +149,7 @@ def console(token: str) -> ResponseReturnValue:
         return closed
     actor = _actor(token, "facilitator", "organiser")
     session = db.session()
-    screen_token = role_token(session, actor.event_id, "screen")
+    screen_token = lookups.role_token(session, actor.event_id, "screen")
     preview = url_for("screen.screen", token=screen_token, embed=1) if screen_token else None
     screen_url = url_for("screen.screen", token=screen_token) if screen_token else None
     segments = clock.segments_of(session, actor.event_id)

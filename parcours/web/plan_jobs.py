@@ -21,7 +21,8 @@ from flask import Flask, current_app
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import ParcoursError
-from parcours.extensions import db, socketio
+from parcours.extensions import socketio
+from parcours.services.unit import own_session
 
 log = logging.getLogger(__name__)
 KEEP = 50  # finished jobs remembered per process
@@ -216,23 +217,24 @@ def run_job(
         socketio.sleep(0)  # let the server answer others while the search runs
 
     with app.app_context():
-        session = db.new_session()
         try:
-            if job.kind == "replan":
-                plans.replan_open_rounds(session, actor, job.event_id, progress=progress, **options)
-            else:
-                plans.compute_plan(session, job.event_id, actor=actor, progress=progress, **options)
+            with own_session() as session:  # rolled back on failure, always closed
+                if job.kind == "replan":
+                    plans.replan_open_rounds(
+                        session, actor, job.event_id, progress=progress, **options
+                    )
+                else:
+                    plans.compute_plan(
+                        session, job.event_id, actor=actor, progress=progress, **options
+                    )
             job.progress, job.status = 1.0, "done"
         except ParcoursError as err:
-            session.rollback()
             job.status, job.message = "failed", err.message
             job.problems = [str(p) for p in err.fields.get("plan", [])]
         except Exception:  # the job reports failure; the server's task must not die
             log.exception("planning job %s failed", job.id)
-            session.rollback()
             job.status, job.message = "failed", "Something went wrong on our side."
         finally:
-            session.close()
             if shared is not None:
                 try:
                     shared.release(job)

@@ -16,7 +16,8 @@ from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plans
 from parcours.services.plans import views as plan_views
-from parcours.services.plans.data import latest_run
+from parcours.services.plans.data import all_parcours, latest_run
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import event_actor, login_required
 from parcours.web.organiser.common import kind_labels, local_time
 from parcours.web.plan_jobs import registry
@@ -34,7 +35,7 @@ def _wants_json() -> bool:
 def plan_page(event_id: int) -> ResponseReturnValue:
     """Show the plan: the form, progress, metrics, the grid, encounters, moves and the lock."""
     event, actor = event_actor(event_id)
-    data = plan_views.overview(db.session(), actor, event.id)
+    data = plan_views.overview(db.session(), actor, event.id, _segment_arg())
     job = registry().running(event.id)
     asked = request.args.get("job")
     if job is None and asked:
@@ -47,12 +48,8 @@ def plan_page(event_id: int) -> ResponseReturnValue:
             x_label=_("different people met"),
             y_label=_("participants"),
         )
-    later_runs = []
-    if data.get("segment") is not None:
-        session = db.session()
-        later_runs = [
-            (seg, latest_run(session, seg.id)) for seg in plans.later_parcours(session, event.id)
-        ]
+    session = db.session()
+    later_runs = [(seg, latest_run(session, seg.id)) for seg in data["segments"][1:]]
     return render_template(
         "plans/plan.html",
         tab="plan",
@@ -66,10 +63,22 @@ def plan_page(event_id: int) -> ResponseReturnValue:
     )
 
 
+def _segment_arg(value: str | None = None) -> int | None:
+    """Return the parcours asked for (?segment= or a form's segment_id), None if none."""
+    value = request.args.get("segment", "") if value is None else value
+    return int(value) if value.strip().isdigit() else None
+
+
+def _back(event_id: int, segment_id: int | None, anchor: str = "") -> ResponseReturnValue:
+    """Redirect to the plan page of one parcours (the default one without segment_id)."""
+    args: dict[str, Any] = {"segment": segment_id} if segment_id else {}
+    return redirect(url_for("plans.plan_page", event_id=event_id, **args) + anchor)
+
+
 def _start(event_id: int, kind: str) -> ResponseReturnValue:
     """Validate the form and start a planning job; answer JSON (script) or redirect."""
     event, actor = event_actor(event_id)
-    form = {k: v for k, v in request.form.items() if v != ""}
+    form = {k: v for k, v in request.form.items() if v != "" and k != "shown"}
     try:
         if event.plan_locked:
             raise Invalid(_("The plan is locked; unlock it before changing it."))
@@ -84,15 +93,18 @@ def _start(event_id: int, kind: str) -> ResponseReturnValue:
             message, fields = localize_error(err.message, err.fields)
             return jsonify({"status": "failed", "message": message, "fields": fields}), 400
         flash(translate(err.message), "error")
-        return redirect(url_for("plans.plan_page", event_id=event.id))
+        return _back(event.id, _segment_arg(request.form.get("shown", "")))
     job = registry().start(event.id, kind, actor, options)
     status_url = url_for("plans.job_status", event_id=event.id, job_id=job.id)
     if _wants_json():
         return jsonify({**job.as_json(), "status_url": status_url}), 202
-    return redirect(url_for("plans.plan_page", event_id=event.id, job=job.id))
+    shown = _segment_arg(request.form.get("shown", ""))
+    args: dict[str, Any] = {"segment": shown} if shown else {}
+    return redirect(url_for("plans.plan_page", event_id=event.id, job=job.id, **args))
 
 
 @bp.post("/events/<int:event_id>/plan/run")
+@page_action
 @login_required
 def run_plan(event_id: int) -> ResponseReturnValue:
     """Compute the plan in the background."""
@@ -100,6 +112,7 @@ def run_plan(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/replan")
+@page_action
 @login_required
 def replan(event_id: int) -> ResponseReturnValue:
     """Re-plan the rounds that have not started, in the background."""
@@ -122,37 +135,39 @@ def job_status(event_id: int, job_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/plan/move")
+@page_action
 @login_required
 def move(event_id: int) -> ResponseReturnValue:
     """Move one participant by hand; the metrics are recomputed."""
     event, actor = event_actor(event_id)
     try:
         data = load(MoveFormSchema(), request.form.to_dict())
-        plans.move_participant(
-            db.session(), actor, event.id, data["participant_id"], data["round"], data["station_id"]
-        )
+        target = (data["participant_id"], data["round"], data["station_id"])
+        plans.move_participant(db.session(), actor, event.id, *target, data["segment_id"])
     except ParcoursError as err:
         flash(translate(err.message), "here-error")  # shown in the move card, in view
     else:
         flash(_("Moved. The metrics above are up to date."), "here-success")
-    return redirect(url_for("plans.plan_page", event_id=event.id) + "#move")
+    return _back(event.id, _segment_arg(request.form.get("segment_id", "")), "#move")
 
 
 @bp.post("/events/<int:event_id>/plan/lock")
+@page_action
 @login_required
 def lock(event_id: int) -> ResponseReturnValue:
     """Lock or unlock the plan."""
     event, actor = event_actor(event_id)
     wanted = request.form.get("locked", "true").strip().lower() in ("1", "true", "on", "yes")
+    shown = _segment_arg(request.form.get("shown", ""))
     try:
-        locked = plans.set_locked(
-            db.session(), actor, event.id, load(LockSchema(), {"locked": wanted})["locked"]
-        )
+        asked = {"locked": wanted, "segment_id": _segment_arg(request.form.get("segment_id", ""))}
+        data = load(LockSchema(), asked)
+        locked = plans.set_locked(db.session(), actor, event.id, data["locked"], data["segment_id"])
     except ParcoursError as err:
         flash(translate(err.message), "error")
     else:
         flash(_("The plan is locked.") if locked else _("The plan is unlocked."), "success")
-    return redirect(url_for("plans.plan_page", event_id=event.id))
+    return _back(event.id, shown)
 
 
 def blueprints() -> list[Blueprint]:
@@ -164,9 +179,12 @@ def blueprints() -> list[Blueprint]:
 
 def panel_context(event: Any) -> dict[str, Any]:
     """Return what the event overview's plan panel shows."""
-    segment = plan_views.first_parcours(event)
-    run = latest_run(db.session(), segment.id) if segment else None
-    return {"segment": segment, "run": run}
+    session = db.session()
+    segments = all_parcours(event)
+    segment = segments[0] if segments else None
+    run = latest_run(session, segment.id) if segment else None
+    later = [(seg, latest_run(session, seg.id)) for seg in segments[1:]]
+    return {"segment": segment, "run": run, "later": later}
 
 
 @bp.app_context_processor

@@ -100,6 +100,20 @@ def _why_repeats(m: dict[str, Any]) -> list[dict[str, Any]]:
             pairs=d.get("pairs", 0),
         )
     ]
+    if d.get("meetings_again") and int(d.get("rounds", 0)) > 2:
+        parts.append(
+            _(
+                "Over the %(round_pairs)d pairs of rounds, people who met meet again at "
+                "least %(times)d times. A pair that stays together in all %(rounds)d rounds "
+                "accounts for %(round_pairs)d of these with only %(less)d repeats, the "
+                "fewest possible, so at least %(forced)d repeats remain.",
+                round_pairs=d["round_pairs"],
+                times=d["meetings_again"],
+                rounds=d["rounds"],
+                less=int(d["rounds"]) - 1,
+                forced=d.get("repeats_from_meetings", 0),
+            )
+        )
     people = int(m.get("participants", 0))
     if d.get("fix_stations"):
         per = -(-people // int(d["fix_stations"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -37,26 +37,32 @@ def check_in_qr(code: str) -> Markup:
     return Markup(svg)
 
 
+def _segment_arg() -> int | None:
+    """Return ?segment= (one parcours only); anything but a number means every parcours."""
+    value = request.args.get("segment", "")
+    return int(value) if value.isdigit() else None
+
+
 @bp.get("/events/<int:event_id>/plan/route-cards")
 @login_required
 def route_cards(event_id: int) -> ResponseReturnValue:
-    """Show one A6 route card per participant: name, route and a QR code to the phone page."""
+    """Show one A6 route card per participant: name, the route of every parcours (or of
+    ?segment= alone) and a QR code to the phone page."""
     event, actor = event_actor(event_id)
-    cards = plan_views.route_cards(db.session(), actor, event.id)
+    cards = plan_views.route_cards(db.session(), actor, event.id, _segment_arg())
     for card in cards:
         card["t"] = card_texts(card["person"].language)
         card["qr"] = (
             qr_svg(phone_url(card["token"]), title=card["person"].name) if card["token"] else None
         )
     times = planned_times(event)
-    segment = plan_views.first_parcours(event)
-    round_times = times.rounds.get(segment.id, {}) if times and segment else {}
     html = render_template(
         "plans/route_cards.html",
         event=event,
         cards=cards,
         local_time=local_time,
-        round_times=round_times,
+        round_times=times.rounds if times else {},
+        several=any(len(card["parts"]) > 1 for card in cards),
     )
     return html, 200, NO_STORE
 
@@ -64,12 +70,14 @@ def route_cards(event_id: int) -> ResponseReturnValue:
 @bp.get("/events/<int:event_id>/plan/station-signs")
 @login_required
 def station_signs(event_id: int) -> ResponseReturnValue:
-    """Show one A4 sign per station: name, host, place, check-in QR code, roster per round."""
+    """Show one A4 sign per station: name, host, place, check-in QR code, and who comes in each
+    round of every parcours (or of ?segment= alone)."""
     event, actor = event_actor(event_id)
-    signs = plan_views.station_rosters(db.session(), actor, event.id)
+    signs = plan_views.station_rosters(db.session(), actor, event.id, _segment_arg())
     for sign in signs:
         sign["qr"] = check_in_qr(sign["station"].code)
-    html = render_template("plans/station_signs.html", event=event, signs=signs)
+    several = any(len(sign["parts"]) > 1 for sign in signs)
+    html = render_template("plans/station_signs.html", event=event, signs=signs, several=several)
     return html, 200, NO_STORE
 
 

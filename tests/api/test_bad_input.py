@@ -215,7 +215,7 @@ def test_a_participant_deleted_while_connected_gets_an_error_ack(
 ) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services.roster import delete_person
+    from parcours.services.setup.roster import delete_person
 
     sender = Sender(app, client, "socket")
     try:

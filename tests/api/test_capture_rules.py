@@ -20,7 +20,7 @@ def ev(make_event: Any) -> dict[str, Any]:
 def test_a_concurrent_duplicate_returns_the_stored_record(app: Any, ev: Any) -> None:
     """The other writer commits between our lookup and our insert: we answer with theirs."""
     from parcours.extensions import db
-    from parcours.services.capture import store_once
+    from parcours.services.once import create_once
     from parcours.storage import Note
 
     keys = {
@@ -38,7 +38,7 @@ def test_a_concurrent_duplicate_returns_the_stored_record(app: Any, ev: Any) -> 
 
     with app.app_context():
         session = db.session()
-        record, created = store_once(session, Note, keys, build_after_the_other_writer)
+        record, created = create_once(session, Note, keys, build_after_the_other_writer)
         assert created is False
         assert record.text == "first" and record.id
         assert session.scalar(select(func.count()).select_from(Note)) == 1

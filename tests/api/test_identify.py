@@ -15,7 +15,7 @@ def identify(client: Any, ev: dict[str, Any], token: str, body: Any) -> Any:
 def test_a_host_names_the_person_of_a_route_card_or_a_badge(
     app: Any, client: Any, make_event: Any
 ) -> None:
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     ev = make_event("small")
     host = ev["stations"][0]["host_token"]

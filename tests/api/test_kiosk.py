@@ -191,7 +191,7 @@ def test_an_entry_must_name_exactly_one_participant_of_this_event(
 
 
 def test_a_badge_code_names_its_participant_and_nobody_else(app: Any, client: Any, ev: Any) -> None:
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
     from parcours.storage import Note
 
     kiosk = kiosk_token(client, ev["stations"][0]["host_token"])

@@ -125,7 +125,7 @@ def test_a_bare_participant_id_is_only_for_people_at_the_kiosk_s_station(
 
 def badge(app: Any, ev: dict[str, Any], index: int) -> str:
     """Return the signed badge code of a participant."""
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     person = ev["participants"][index]
     return badge_code(app.config["SECRET_KEY"], ev["event_id"], person["id"], plain(person))
@@ -337,7 +337,7 @@ def test_consent_reads_the_same_on_the_tablet_in_every_export_and_in_the_report(
     assert cards.count("BEGIN:VCARD") == 1 and "Ausbildung" in cards  # every request of hers
     with app.app_context():
         from parcours.extensions import db
-        from parcours.services.report import compute_stats
+        from parcours.services.after.report import compute_stats
         from parcours.storage import Event
 
         session = db.session()

@@ -96,9 +96,9 @@ def test_a_latecomer_gets_the_open_rounds_and_nobody_moves(app: Any, client: Any
 def test_the_newcomers_phone_is_told(app: Any, client: Any, make_event: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import roster
-    from parcours.services.participants import token_of
     from parcours.services.plans.latecomers import place_latecomer
+    from parcours.services.setup import roster
+    from parcours.services.setup.participants import token_of
     from parcours.storage import Participant
 
     info = make_event(five_rounds())
@@ -127,7 +127,7 @@ def test_the_newcomers_phone_is_told(app: Any, client: Any, make_event: Any) -> 
 def test_the_organiser_adding_someone_places_them(app: Any, client: Any, make_event: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import roster
+    from parcours.services.setup import roster
 
     info = make_event(five_rounds())
     before = rows(compute(client, info))

@@ -49,7 +49,7 @@ def test_an_organiser_cannot_add_the_same_email_twice(client: Any, make_event: A
 
     from parcours.domain.actors import Actor
     from parcours.domain.errors import Invalid
-    from parcours.services import roster
+    from parcours.services.setup import roster
 
     info = make_event("small")
     actor = Actor(role="organiser", event_id=info["event_id"])
@@ -64,7 +64,7 @@ def test_an_organiser_cannot_add_the_same_email_twice(client: Any, make_event: A
 
 
 def test_likely_duplicates_by_name_are_flagged(app: Any, make_event: Any) -> None:
-    from parcours.services.participants import likely_duplicates
+    from parcours.services.setup.participants import likely_duplicates
 
     people = [
         Participant(id=1, event_id=1, name="Jürgen Müller"),

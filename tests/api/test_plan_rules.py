@@ -138,7 +138,7 @@ def test_bad_rule_values_are_refused(app: Any, make_event: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.domain.errors import Invalid
     from parcours.extensions import db
-    from parcours.services import roster
+    from parcours.services.setup import roster
 
     info = make_event(rules_event())
     actor = Actor("organiser", info["event_id"])
@@ -159,7 +159,7 @@ def test_bad_rule_values_are_refused(app: Any, make_event: Any) -> None:
 def test_latecomers_keep_their_rules(app: Any, client: Any, make_event: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import roster
+    from parcours.services.setup import roster
 
     info = make_event(rules_event())
     plan_of(client, info)
@@ -228,7 +228,7 @@ def test_in_the_second_parcours_replan_and_latecomers_work_on_it(
 ) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import roster
+    from parcours.services.setup import roster
 
     info = make_event(rules_event(parcours=2))
     plan = plan_of(client, info, seed=3)

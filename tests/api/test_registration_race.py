@@ -17,7 +17,7 @@ from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixtu
 @pytest.mark.postgres
 def test_simultaneous_joins_never_pass_the_cap(pg_app: Any) -> None:  # noqa: F811
     from parcours.extensions import db
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     data = example("small")
     data["event"]["max_participants"] = 10  # 6 there already: 4 places left

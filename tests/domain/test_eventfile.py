@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select
 
 from parcours.domain.errors import Invalid
-from parcours.services.events import validate_event_file
+from parcours.services.setup.events import validate_event_file
 from parcours.storage import Event
 from tests.conftest import EXAMPLES, example
 

@@ -34,7 +34,7 @@ def export(app: Any) -> Callable[..., bytes]:
     """Return export(event_id, fmt, station_id=None) -> the file's bytes, as the organiser."""
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import exports
+    from parcours.services.after import exports
 
     def run(event_id: int, fmt: str, station_id: int | None = None) -> bytes:
         out = io.BytesIO()

@@ -33,10 +33,10 @@ def pg_app(postgres_url: str) -> Iterator[Any]:  # noqa: F811
 def test_exports_and_shred_on_postgres(pg_app: Any) -> None:
     from parcours.domain.actors import Actor
     from parcours.extensions import db
-    from parcours.services import exports
-    from parcours.services.events import create_event
-    from parcours.services.report import compute_stats
-    from parcours.services.shred import shred_event
+    from parcours.services.after import exports
+    from parcours.services.after.report import compute_stats
+    from parcours.services.privacy.shred import shred_event
+    from parcours.services.setup.events import create_event
 
     with pg_app.app_context():
         session = db.session()

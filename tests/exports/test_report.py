@@ -10,7 +10,7 @@ from parcours.storage import Event
 
 def test_stats_count_what_the_press_release_needs(app, seeded):
     from parcours.extensions import db
-    from parcours.services.report import compute_stats, encounters
+    from parcours.services.after.report import compute_stats, encounters
 
     info, s = seeded
     with app.app_context():
@@ -46,7 +46,7 @@ def test_stats_count_what_the_press_release_needs(app, seeded):
 def test_encounters_count_each_person_once(app, seeded):
     """Two who meet twice count once; nobody counts themselves."""
     from parcours.extensions import db
-    from parcours.services.report import encounters
+    from parcours.services.after.report import encounters
     from parcours.storage import Assignment
 
     _info, s = seeded
@@ -76,8 +76,8 @@ def test_charts_are_well_formed_svg():
 
 def test_report_page_uses_stored_counts_after_shred(app, seeded):
     from parcours.extensions import db
-    from parcours.services.report import report_data
-    from parcours.services.shred import shred_event
+    from parcours.services.after.report import report_data
+    from parcours.services.privacy.shred import shred_event
 
     _info, s = seeded
     with app.app_context():

@@ -38,7 +38,7 @@ def mark(app: Any, event_id: int) -> None:
 
 def test_absentees_and_duplicates_are_not_counted(app: Any, seeded: Any) -> None:
     from parcours.extensions import db
-    from parcours.services.report import compute_stats
+    from parcours.services.after.report import compute_stats
 
     info, s = seeded
     mark(app, s.event_id)

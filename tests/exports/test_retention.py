@@ -13,7 +13,7 @@ from parcours.storage import Event, utcnow
 
 def test_shred_due_takes_only_events_past_their_period(app, make_event):
     from parcours.extensions import db
-    from parcours.services.retention import due_events, shred_due
+    from parcours.services.privacy.retention import due_events, shred_due
 
     old, recent, undated = make_event("small"), make_event("small"), make_event("small")
     now = utcnow()
@@ -36,7 +36,7 @@ def test_shred_due_takes_only_events_past_their_period(app, make_event):
 
 def test_a_past_dated_event_keeps_its_data_the_full_period_from_creation(app, make_event):
     from parcours.extensions import db
-    from parcours.services.retention import due_events
+    from parcours.services.privacy.retention import due_events
 
     info = make_event("small")  # starts 2026-09-17, 30 days: the date alone may be past
     with app.app_context():

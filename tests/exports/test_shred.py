@@ -81,8 +81,8 @@ def two_events(app, make_event):
 
 def test_shred_leaves_nothing_personal_and_keeps_counts(app, client, two_events, export):
     from parcours.extensions import db
-    from parcours.services.report import compute_stats, report_data
-    from parcours.services.shred import shred_event
+    from parcours.services.after.report import compute_stats, report_data
+    from parcours.services.privacy.shred import shred_event
 
     a, sa, b, sb = two_events
     with app.app_context():

@@ -98,7 +98,7 @@ def test_an_automatic_shred_leaves_no_personal_byte_either(
     app: Any, database_url: str, seeded_file: Any
 ) -> None:
     from parcours.extensions import db
-    from parcours.services.retention import shred_due
+    from parcours.services.privacy.retention import shred_due
 
     info, seeded, _topic = seeded_file
     with app.app_context():
@@ -146,8 +146,8 @@ def test_typed_topics_go_catalogue_topics_stay(app: Any, client: Any, seeded_fil
 @pytest.mark.postgres
 def test_shred_on_postgres_vacuums_the_touched_tables(pg_app: Any) -> None:  # noqa: F811
     from parcours.extensions import db
-    from parcours.services.events import create_event
-    from parcours.services.shred import shred_event
+    from parcours.services.privacy.shred import shred_event
+    from parcours.services.setup.events import create_event
 
     def vacuums() -> int:
         engine = create_engine(pg_app.config["DATABASE_URL"])

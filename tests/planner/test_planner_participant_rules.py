@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from parcours.planner import Instance, PlanParticipant, PlanStation, check, evaluate, plan
-from parcours.planner.model import PlanInfeasible
 
 ORGS = ("Acme", "Bureau", "Chamber", "")
 FAST = settings(
@@ -208,14 +207,7 @@ def test_groups_mode_keeps_own_avoided_stations_and_stayers(
         participants=tuple(replace(p, stay=p.id in stay) for p in inst.participants),
     )
     assume(not check(inst))
-    try:
-        result = plan(inst, seed=7, time_limit=5, max_iterations=300)
-    except PlanInfeasible:
-        # Known limit (docs/planner.md): in groups mode the avoided stations of a group's members
-        # may leave no route, which the feasibility check does not foresee; the planner then says
-        # so (422 on the API) instead of breaking a rule. Such instances are outside this property.
-        assume(False)
-        return
+    result = plan(inst, seed=7, time_limit=5, max_iterations=300)
     avoid = {p.id: set(p.avoid) | _own(inst, p.id) for p in inst.participants}
     for pid, _, sid in result.assignments:
         assert sid not in avoid[pid]
@@ -231,3 +223,43 @@ def test_an_unknown_priority_is_reported() -> None:
         priority="speed",
     )
     assert any("priority" in p for p in check(inst))
+
+
+def _avoiders(avoid: list[set[int]], caps: list[int], rounds: int) -> Instance:
+    return Instance(
+        participants=tuple(
+            PlanParticipant(id=100 + i, avoid=frozenset(a)) for i, a in enumerate(avoid)
+        ),
+        stations=tuple(PlanStation(id=10 + s, capacity=c) for s, c in enumerate(caps)),
+        rounds=rounds,
+        mode="groups",
+    )
+
+
+def test_groups_mode_regroups_people_by_the_stations_they_avoid() -> None:
+    """Dealt in turn, every group would hold people avoiding different stations and
+    could not be routed; grouped by what they avoid, each group walks around it."""
+    from parcours.planner.groups import _initial_groups, _routes
+    from parcours.planner.prep import prepare
+
+    inst = _avoiders([{10 + i % 4} for i in range(12)], [3, 3, 3, 3], 3)
+    prob = prepare(inst)
+    assert _routes(prob, _initial_groups(prob)[0]) is None  # the kind deal alone fails
+    assert check(inst) == []
+    result = plan(inst, seed=0, time_limit=5)
+    assert result.metrics["avoid_violations"] == 0 and result.metrics["hard_ok"]
+    for pid, _, sid in result.assignments:
+        assert sid != 10 + (pid - 100) % 4
+
+
+def test_groups_mode_names_people_and_stations_when_truly_infeasible() -> None:
+    """4 groups of 3 at 4 stations, 2 rounds: two groups pass station 11, so the 7 people
+    who may not visit it do not fit into the other two (6 places). Individually they could."""
+    avoid = [{11}] * 7 + [set()] * 5
+    problems = check(_avoiders(avoid, [4, 4, 4, 4], 2))
+    assert problems and "station 11" in problems[0] and "100, 101" in problems[0]
+    assert "hold only 6" in problems[0] and "groups mode" in problems[0]
+    assert check(replace(_avoiders(avoid, [4, 4, 4, 4], 2), mode="individual")) == []
+    fits = _avoiders([{11}] * 6 + [set()] * 6, [4, 4, 4, 4], 2)
+    assert check(fits) == []
+    assert plan(fits, seed=0, time_limit=5).metrics["avoid_violations"] == 0

@@ -185,7 +185,7 @@ def test_a_replaced_link_stops_working_at_once_over_http_pages_and_sockets(
 def test_a_participant_s_new_link_comes_with_a_new_personal_code_and_badge(
     app: Any, client: Any, ev: Any
 ) -> None:
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     olena = ev["participants"][2]
     old_badge = badge_code(app.config["SECRET_KEY"], ev["event_id"], olena["id"], plain(olena))

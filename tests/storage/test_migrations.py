@@ -47,7 +47,7 @@ def check_schema(engine: Engine) -> None:
 
 def round_trip(engine: Engine) -> None:
     """Create the small example event and read it back with its JSON and time columns."""
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     data = tomllib.loads((EXAMPLES / "small.toml").read_text(encoding="utf-8"))
     with Session(engine) as session:

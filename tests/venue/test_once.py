@@ -21,8 +21,8 @@ from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixtu
 
 @pytest.mark.postgres
 def test_two_retention_passes_at_once_shred_an_event_once(postgres_url: str) -> None:  # noqa: F811
-    from parcours.services.events import create_event
-    from parcours.services.retention import shred_due
+    from parcours.services.privacy.retention import shred_due
+    from parcours.services.setup.events import create_event
     from parcours.storage import AuditEntry, Event, Participant, utcnow
     from parcours.storage.db import make_engine
     from parcours.storage.migrate import upgrade

@@ -21,7 +21,7 @@ def org(app: Any, client: Any, make_event: Any) -> dict[str, Any]:
 
 
 def shred(app: Any, event_id: int) -> None:
-    from parcours.services.shred import shred_event
+    from parcours.services.privacy.shred import shred_event
 
     with app.app_context():
         shred_event(db.session(), event_id, by="test")
@@ -89,7 +89,7 @@ def test_likely_duplicates_are_flagged_on_the_participants_page(
 def test_the_deletion_day_is_the_same_on_every_page(
     app: Any, client: Any, org: dict[str, Any]
 ) -> None:
-    from parcours.services.retention import deletion_day
+    from parcours.services.privacy.retention import deletion_day
     from parcours.storage import Event
 
     with app.app_context():

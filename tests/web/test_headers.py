@@ -23,7 +23,7 @@ def csp_of(response: Any) -> dict[str, str]:
 @pytest.fixture
 def pages(app: Any, client: Any, make_event: Any) -> dict[str, str]:
     """Return every kind of page by name: token pages and the organiser's."""
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     ev = make_event("small")
     station = ev["stations"][0]

@@ -23,7 +23,7 @@ def count(app: Any) -> int:
 
 
 def test_form_shows_stations_and_consent(app: Any, client: Any, info: dict[str, Any]) -> None:
-    from parcours.services.retention import deletion_day
+    from parcours.services.privacy.retention import deletion_day
     from parcours.storage import Event
 
     html = client.get(f"/join/{info['join_code']}?lang=en").get_data(as_text=True)

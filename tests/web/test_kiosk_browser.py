@@ -275,7 +275,7 @@ def test_kiosk_entries_made_offline_arrive_once(
 def test_a_badge_or_route_card_code_finds_the_participant(
     browser: Any, event: tuple[Server, dict[str, Any]]
 ) -> None:
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     server, ev = event
     station = ev["stations"][2]

@@ -108,7 +108,7 @@ def test_only_a_kiosk_link_opens_the_kiosk_page(client: Any, make_event: Any) ->
 def test_badges_carry_a_qr_code_that_names_the_person_without_a_login(
     app: Any, client: Any, make_event: Any
 ) -> None:
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
     from parcours.web.qr import qr_svg
 
     ev = make_event("small")

@@ -34,6 +34,11 @@ def test_plan_page_explains_repeats_and_construction_in_german(
     assert not bad and value.startswith("mindestens")
     assert "Wiederholungen sind hier unvermeidlich" in html
     assert "Mit 5 Stationen (je höchstens 4 Personen)" in html  # GF(5) holds 20
+    # the counting bound over all pairs of rounds: 4 pairs meet again in each of the 3
+    # pairs of rounds (12 times); a pair together in all 3 rounds covers 3 of them
+    # with 2 repeats: 8 repeats
+    assert "Über die 3 Paare von Runden" in html and "mindestens 12-mal wieder" in html
+    assert "Es bleiben mindestens 8 Wiederholungen." in html
     _bad, built = metric(html, "construction")
     assert built  # how the plan was built
     bad, value = metric(html, "avoid_violations")

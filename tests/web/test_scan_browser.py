@@ -187,7 +187,7 @@ def test_the_host_tablet_picks_a_lead_from_a_badge_by_camera(server: Server, cam
 
 def badge_code_on(server: Server, event_id: int, person: dict[str, Any]) -> str:
     """Return a participant's badge code as the server signs it (its secret key)."""
-    from parcours.services.kiosk import badge_code
+    from parcours.services.capture.kiosk import badge_code
 
     secret = server.env["PARCOURS_SECRET_KEY"]
     return badge_code(secret, event_id, person["id"], plain(person))

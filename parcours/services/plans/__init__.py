@@ -26,6 +26,7 @@ from parcours.services.plans.data import (
     build_instance,
     evaluate_rows,
     event_for,
+    is_locked,
     latest_run,
     parcours_segment,
     plan_json,
@@ -50,10 +51,12 @@ __all__ = [
 ]
 
 
-def get_plan(session: Session, actor: Actor | None, event_id: int) -> dict[str, Any]:
-    """Return the stored plan (404 while there is none)."""
+def get_plan(
+    session: Session, actor: Actor | None, event_id: int, segment_id: int | None = None
+) -> dict[str, Any]:
+    """Return the stored plan of a parcours (None: the first; 404 while there is none)."""
     event = event_for(session, actor, event_id, "organiser")
-    segment = parcours_segment(session, event.id)
+    segment = parcours_segment(session, event.id, segment_id)
     run = latest_run(session, segment.id)
     if run is None:
         raise NotFound("There is no plan yet.", {"plan": ["not computed yet"]})
@@ -69,24 +72,34 @@ def compute_plan(
     actor: Actor | None = None,
     progress: Progress | None = None,
     priority: str | None = None,
+    segment_id: int | None = None,
 ) -> dict[str, Any]:
     """Compute and store the plan; rounds that have started keep their placements.
 
     ``priority`` is "preferences" (wishes before fewer repeats, the default) or
-    "encounters"; None keeps the one of the last plan.
+    "encounters"; None keeps the one of the last plan. ``segment_id`` plans that parcours
+    alone (avoiding the encounters of those before); None plans every parcours whose plan
+    is not locked, in agenda order, the first in the answer, the others under ``segments``.
     """
     event = event_for(session, actor, event_id, "organiser")
-    result = _plan_and_store(
-        session, event, actor, (seed, time_limit, mode, priority), progress, "plan.compute"
-    )
-    later = later_parcours(session, event.id)
-    if later:  # every further parcours, each avoiding the encounters of those before
-        result["segments"] = []
-        for segment in later:
-            event = get_event(session, event_id)
-            options = (seed, time_limit, None, priority, segment.id)
-            data = _plan_and_store(session, event, actor, options, None, "plan.compute")
-            result["segments"].append({"segment_id": segment.id, "title": segment.title, **data})
+    first = parcours_segment(session, event.id, segment_id)
+    chosen = [first]
+    if segment_id is None:
+        chosen = [s for s in [first, *later_parcours(session, event.id)] if not s.plan_locked]
+    writable(event, chosen[0] if chosen else first)  # locked: 409 (every parcours, or this one)
+    results = []
+    for index, segment in enumerate(chosen):
+        event = get_event(session, event_id)
+        options = (seed, time_limit, mode if index == 0 else None, priority, segment.id)
+        ticks = progress if index == 0 else None
+        data = _plan_and_store(session, event, actor, options, ticks, "plan.compute")
+        named = index > 0 or segment.id != parcours_segment(session, event_id).id
+        results.append(
+            {"segment_id": segment.id, "title": segment.title, **data} if named else data
+        )
+    result = results[0]
+    if len(results) > 1 or (segment_id is None and later_parcours(session, event_id)):
+        result["segments"] = results[1:]
     return result
 
 
@@ -115,7 +128,7 @@ def replan_open_rounds(
             {"plan": ["no open rounds"]},
         )
     before = stored_rows(session, segment.id)
-    if event.plan_locked:
+    if is_locked(event, segment):
         if latest_run(session, segment.id) is None:
             raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
         result = fill_open_rounds(session, actor, event, segment, started)
@@ -126,7 +139,7 @@ def replan_open_rounds(
         result = _plan_and_store(session, event, actor, options, progress, "plan.replan")
     segment = session.get(Segment, segment.id) or segment
     result["changes"] = describe_changes(session, event.id, segment, before, started)
-    result["changes"]["locked"] = bool(event.plan_locked)
+    result["changes"]["locked"] = is_locked(event, segment)
     return result
 
 
@@ -236,9 +249,9 @@ def _prepare(
     A later parcours segment also gets the encounters and station visits of the
     parcours before it, to avoid them.
     """
-    writable(event)
-    first = segment is None
     segment = segment or parcours_segment(session, event.id)
+    writable(event, segment)
+    first = segment.id == parcours_segment(session, event.id).id
     started = started_rounds(session, event, segment)
     fixed = {(p, r): s for p, r, s, _ in stored_rows(session, segment.id) if r <= started}
     offset = started if started and not fixed else 0  # nothing kept: plan what is left
@@ -251,8 +264,7 @@ def _prepare(
         priority = str((last.metrics if last else {}).get("priority") or "preferences")
     inst = replace(inst, priority=priority)
     if not first:
-        inst = replace(inst, mode=segment.mode or "individual", **_history(session, event, segment))
-        inst = _feasible_history(inst)
+        inst = _feasible_history(replace(inst, **_history(session, event, segment)))
     ids = tuple(p.id for p in left_out)
     return Prepared(inst, event.id, segment.id, started, offset, ids)
 
@@ -286,8 +298,8 @@ def _plan_and_store(
     result = _run(prep, seed, time_limit, progress)
     event = get_event(session, prep.event_id)
     session.refresh(event)
-    writable(event)  # it may have been locked while the planner ran
     segment = session.get(Segment, prep.segment_id) or parcours_segment(session, event.id)
+    writable(event, segment)  # it may have been locked while the planner ran
     segment.mode = prep.inst.mode
     _store(session, segment, result, prep.started, prep.offset)
     metrics = dict(result.metrics)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from parcours import planner
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Conflict, Unprocessable
+from parcours.domain.errors import Conflict, Invalid, Unprocessable
 from parcours.services.broadcasts import Broadcast, publish
-from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, get_event, require_event, require_live
+from parcours.services.event_day.clock import load_snapshot
 from parcours.storage import Assignment, Event, Participant, PlanRun, Segment
 
 Row = tuple[int, int, int, int | None]
@@ -124,8 +124,20 @@ def evaluate_rows(session: Session, event: Event, segment: Segment, started: int
     return planner.evaluate(inst, [(p, r - offset, s) for p, r, s, _ in rows if r > offset])
 
 
-def parcours_segment(session: Session, event_id: int) -> Segment:
-    """Return the event's first parcours with rounds, or say that there is none (422)."""
+def parcours_segment(session: Session, event_id: int, segment_id: int | None = None) -> Segment:
+    """Return the parcours ``segment_id`` (None: the event's first parcours with rounds).
+
+    No parcours at all is a 422; a ``segment_id`` that is not a parcours with rounds of this
+    event is a 400 naming the field.
+    """
+    if segment_id is not None:
+        segment = session.get(Segment, segment_id)
+        if segment is None or segment.event_id != event_id or not _is_parcours(segment):
+            raise Invalid(
+                "segment_id: no parcours with rounds of this event",
+                {"segment_id": ["no parcours with rounds of this event"]},
+            )
+        return segment
     segment = session.scalar(
         select(Segment)
         .where(Segment.event_id == event_id, Segment.kind == "parcours", Segment.rounds > 0)
@@ -138,6 +150,20 @@ def parcours_segment(session: Session, event_id: int) -> Segment:
             {"plan": ["the agenda has no parcours with rounds"]},
         )
     return segment
+
+
+def _is_parcours(segment: Segment) -> bool:
+    return segment.kind == "parcours" and segment.rounds > 0
+
+
+def all_parcours(event: Event) -> list[Segment]:
+    """Return the event's parcours segments with rounds, in agenda order."""
+    return sorted((s for s in event.segments if _is_parcours(s)), key=lambda s: s.position)
+
+
+def is_locked(event: Event, segment: Segment | None) -> bool:
+    """Return whether the plan of ``segment`` is locked (the whole plan, or this parcours)."""
+    return bool(event.plan_locked or (segment is not None and segment.plan_locked))
 
 
 def started_rounds(session: Session, event: Event, segment: Segment) -> int:
@@ -185,10 +211,10 @@ def event_for(session: Session, actor: Actor | None, event_id: int, *roles: str)
     return event
 
 
-def writable(event: Event) -> None:
-    """Refuse changes to a locked plan or a shredded event."""
+def writable(event: Event, segment: Segment | None = None) -> None:
+    """Refuse changes to a locked plan (the whole plan, or ``segment``) or a shredded event."""
     require_live(event)
-    if event.plan_locked:
+    if is_locked(event, segment):
         raise Conflict(
             "The plan is locked; unlock it before changing it.", {"plan": ["the plan is locked"]}
         )

@@ -10,17 +10,19 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
-from parcours.services.common import audit, require_live, unit_of_work
+from parcours.services.common import audit, require_live
 from parcours.services.plans.data import (
     announce,
     evaluate_rows,
     event_for,
+    is_locked,
     latest_run,
     parcours_segment,
     plan_json,
     started_rounds,
     writable,
 )
+from parcours.services.unit import unit_of_work
 from parcours.storage import Assignment, Participant, Segment, Station
 
 
@@ -32,11 +34,13 @@ def move_participant(
     participant_id: int,
     rnd: int,
     station_id: int,
+    segment_id: int | None = None,
 ) -> dict[str, Any]:
-    """Put one participant at one station in one round by hand; recompute the metrics."""
+    """Put one participant at one station in one round of a parcours (None: the first) by
+    hand; recompute the metrics."""
     event = event_for(session, actor, event_id, "organiser")
-    writable(event)
-    segment = parcours_segment(session, event.id)
+    segment = parcours_segment(session, event.id, segment_id)
+    writable(event, segment)
     run = latest_run(session, segment.id)
     if run is None:
         raise Conflict("Compute a plan first.", {"plan": ["not computed yet"]})
@@ -62,6 +66,7 @@ def move_participant(
         participant_id=person.id,
         round=rnd,
         station_id=station.id,
+        segment_id=segment.id,
     )
     session.commit()
     announce(event.id, segment.id, "plan.move", started)
@@ -112,26 +117,48 @@ def _place(session: Session, segment: Segment, pid: int, rnd: int, sid: int) -> 
 
 
 @unit_of_work
-def set_locked(session: Session, actor: Actor | None, event_id: int, locked: bool) -> bool:
-    """Lock or unlock the plan; a locked plan refuses recomputation and moves."""
+def set_locked(
+    session: Session,
+    actor: Actor | None,
+    event_id: int,
+    locked: bool,
+    segment_id: int | None = None,
+) -> bool:
+    """Lock or unlock the plan: the whole plan (``segment_id`` None) or one parcours' plan.
+
+    A locked plan refuses recomputation and moves. Unlocking the whole plan also unlocks every
+    parcours; a parcours stays locked while the whole plan is.
+    """
     event = event_for(session, actor, event_id, "organiser")
     require_live(event)
-    event.plan_locked = locked
+    segment = None if segment_id is None else parcours_segment(session, event.id, segment_id)
+    if segment is not None:
+        segment.plan_locked = locked
+    else:
+        event.plan_locked = locked
+        if not locked:
+            for seg in event.segments:
+                seg.plan_locked = False
     audit(
         session,
         event.id,
         actor.label if actor else "system",
         "plan.lock" if locked else "plan.unlock",
+        **({"segment_id": segment.id} if segment else {}),
     )
     session.commit()
-    return event.plan_locked
+    return is_locked(event, segment)
 
 
-def lock_plan(session: Session, actor: Actor | None, event_id: int) -> bool:
-    """Lock the plan."""
-    return set_locked(session, actor, event_id, True)
+def lock_plan(
+    session: Session, actor: Actor | None, event_id: int, segment_id: int | None = None
+) -> bool:
+    """Lock the plan (or one parcours' plan)."""
+    return set_locked(session, actor, event_id, True, segment_id)
 
 
-def unlock_plan(session: Session, actor: Actor | None, event_id: int) -> bool:
-    """Unlock the plan."""
-    return set_locked(session, actor, event_id, False)
+def unlock_plan(
+    session: Session, actor: Actor | None, event_id: int, segment_id: int | None = None
+) -> bool:
+    """Unlock the plan (or one parcours' plan)."""
+    return set_locked(session, actor, event_id, False, segment_id)

@@ -28,6 +28,7 @@ from parcours.domain.errors import Invalid, NotFound
 from parcours.extensions import db
 from parcours.operations.limits import LOGIN_ACCOUNT, LOGIN_ADDRESS, app_limits
 from parcours.services import accounts, lookups
+from parcours.services.unit import page_action
 
 if TYPE_CHECKING:
     from parcours.storage import Event, Organiser
@@ -111,6 +112,7 @@ def _locked(wait: float) -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@page_action
 def login() -> ResponseReturnValue:
     """Show the login form and log the organiser in (failed logins are throttled)."""
     if request.method != "POST":
@@ -138,6 +140,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/logout")
+@page_action
 def logout() -> ResponseReturnValue:
     """Log out: the login ends on the server too, so a copy of the cookie is useless."""
     key = session.get("organiser_key")
@@ -149,6 +152,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@page_action
 @login_required
 def account() -> ResponseReturnValue:
     """Change the password; every other login of the organiser ends."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from parcours.domain.errors import Invalid
@@ -61,7 +62,7 @@ class PlannedTimes:
 def planned_times(event: Event) -> PlannedTimes | None:
     """Return each segment's and each round's planned start and end; None without a start."""
     from parcours.domain.clock import schedule
-    from parcours.services.clock import part_of
+    from parcours.services.event_day.clock import part_of
 
     start = local_time(event)
     segments = list(event.segments)
@@ -92,6 +93,35 @@ def form_failed(template: str, err: Invalid, **context: Any) -> ResponseReturnVa
     context.setdefault("values", request.form)
     message, fields = localize_error(err.message, err.fields)
     return render_template(template, errors=fields, message=message, **context), 400
+
+
+def done(message: str, endpoint: str, **values: Any) -> ResponseReturnValue:
+    """Flash a success message and go to the page (after a form was saved)."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def saved(_result: object) -> str:
+    """Return the message of a form that changed something."""
+    from flask_babel import gettext as _
+
+    return _("Saved.")
+
+
+def form_post(
+    run: Callable[[], Any],
+    template: str,
+    success: Callable[[Any], str],
+    endpoint: str,
+    **context: Any,
+) -> ResponseReturnValue:
+    """Run a form's use case: if it refuses the input, show the form again with the errors
+    (form_failed, 400); else flash success(result) and go to the endpoint of context's event."""
+    try:
+        result = run()
+    except Invalid as err:
+        return form_failed(template, err, **context)
+    return done(success(result), endpoint, event_id=context["event"].id)
 
 
 def segment_kind_labels() -> dict[str, str]:

@@ -13,13 +13,17 @@ from parcours.domain.errors import Invalid
 from parcours.extensions import db
 from parcours.schemas.setup import clean_form
 from parcours.services import lookups, setup
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, current_organiser, event_actor, login_required
 from parcours.web.organiser.common import (
+    done,
     form_failed,
+    form_post,
     kind_labels,
     local_input,
     local_time,
     planned_times,
+    saved,
     segment_kind_labels,
 )
 from parcours.web.uploads import upload
@@ -60,6 +64,7 @@ def _dashboard_context() -> dict[str, Any]:
 
 
 @bp.post("/events")
+@page_action
 @login_required
 def create_event() -> ResponseReturnValue:
     """Create an event from the short form."""
@@ -79,6 +84,7 @@ def create_event() -> ResponseReturnValue:
 
 
 @bp.post("/events/upload")
+@page_action
 @upload()
 @login_required
 def upload_event() -> ResponseReturnValue:
@@ -123,6 +129,7 @@ def event(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@page_action
 @login_required
 def edit_event(event_id: int) -> ResponseReturnValue:
     """Edit the event's details."""
@@ -140,12 +147,14 @@ def edit_event(event_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         data = clean_form(request.form)
         data["auto_advance"] = "auto_advance" in request.form
-        try:
-            setup.update_event(db.session(), actor, event.id, data)
-        except Invalid as err:
-            return form_failed("organiser/event_edit.html", err, event=event, tab="overview")
-        flash(_("Saved."), "success")
-        return redirect(url_for("organiser.event", event_id=event.id))
+        return form_post(
+            lambda: setup.update_event(db.session(), actor, event.id, data),
+            "organiser/event_edit.html",
+            saved,
+            "organiser.event",
+            event=event,
+            tab="overview",
+        )
     return render_template(
         "organiser/event_edit.html", event=event, tab="overview", values=values, errors={}
     )
@@ -162,44 +171,53 @@ def agenda(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/agenda")
+@page_action
 @login_required
 def add_segment(event_id: int) -> ResponseReturnValue:
     """Append an agenda item."""
     event, actor = event_actor(event_id)
-    try:
-        setup.add_segment(db.session(), actor, event.id, clean_form(request.form))
-    except Invalid as err:
-        return form_failed("organiser/agenda.html", err, event=event, tab="agenda", editing=None)
-    flash(_("The agenda item was added."), "success")
-    return redirect(url_for("organiser.agenda", event_id=event.id))
+    return form_post(
+        lambda: setup.add_segment(db.session(), actor, event.id, clean_form(request.form)),
+        "organiser/agenda.html",
+        lambda _segment: _("The agenda item was added."),
+        "organiser.agenda",
+        event=event,
+        tab="agenda",
+        editing=None,
+    )
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>")
+@page_action
 @login_required
 def update_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Change an agenda item."""
     event, actor = event_actor(event_id)
-    try:
-        setup.update_segment(db.session(), actor, event.id, segment_id, clean_form(request.form))
-    except Invalid as err:
-        return form_failed(
-            "organiser/agenda.html", err, event=event, tab="agenda", editing=segment_id
-        )
-    flash(_("Saved."), "success")
-    return redirect(url_for("organiser.agenda", event_id=event.id))
+    return form_post(
+        lambda: setup.update_segment(
+            db.session(), actor, event.id, segment_id, clean_form(request.form)
+        ),
+        "organiser/agenda.html",
+        saved,
+        "organiser.agenda",
+        event=event,
+        tab="agenda",
+        editing=segment_id,
+    )
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>/delete")
+@page_action
 @login_required
 def delete_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Remove an agenda item."""
     event, actor = event_actor(event_id)
     setup.delete_segment(db.session(), actor, event.id, segment_id)
-    flash(_("The agenda item was removed."), "success")
-    return redirect(url_for("organiser.agenda", event_id=event.id))
+    return done(_("The agenda item was removed."), "organiser.agenda", event_id=event.id)
 
 
 @bp.post("/events/<int:event_id>/agenda/<int:segment_id>/move")
+@page_action
 @login_required
 def move_segment(event_id: int, segment_id: int) -> ResponseReturnValue:
     """Move an agenda item up or down."""

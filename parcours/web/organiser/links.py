@@ -11,9 +11,8 @@ from markupsafe import Markup
 
 from parcours.domain.errors import Invalid
 from parcours.extensions import db
-from parcours.services import links as link_service
-from parcours.services import lookups
-from parcours.services.common import role_token
+from parcours.services.setup import links as link_service
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 from parcours.web.organiser.common import base_url, loopback_base
 
@@ -35,10 +34,8 @@ def qr_svg(url: str) -> Markup:
 def event_links(event: Event) -> dict[str, Any]:
     """Return the URLs of the event's roles, built on the public base URL."""
     base = base_url()
-    session = db.session()
-    facilitator = role_token(session, event.id, "facilitator")
-    screen = role_token(session, event.id, "screen")
-    hosts = lookups.host_tokens(session, event.id)
+    tokens = link_service.link_tokens(db.session(), event.id)
+    facilitator, screen, hosts = tokens["facilitator"], tokens["screen"], tokens["hosts"]
     join = base + url_for("join.join_page", join_code=event.join_code)
     return {
         "join": join,
@@ -48,7 +45,7 @@ def event_links(event: Event) -> dict[str, Any]:
             {"station": s, "url": f"{base}/h/{hosts[s.id]}" if s.id in hosts else None}
             for s in event.stations
         ],
-        "organiser_token": role_token(session, event.id, "organiser"),
+        "organiser_token": tokens["organiser"],
     }
 
 
@@ -73,6 +70,7 @@ def _form_id(name: str) -> int | None:
 
 
 @bp.post("/events/<int:event_id>/links/rotate")
+@page_action
 @login_required
 def rotate_link(event_id: int) -> ResponseReturnValue:
     """Replace one link: the old one stops working at once (pages, API and open sockets)."""

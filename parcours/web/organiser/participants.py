@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -11,14 +12,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from parcours.domain.errors import Invalid, NotFound
+from parcours.domain.errors import NotFound
 from parcours.extensions import db
 from parcours.schemas.common import KINDS
 from parcours.schemas.setup import clean_form
-from parcours.services import lookups, roster
-from parcours.services.participants import likely_duplicates, token_of
+from parcours.services import lookups
+from parcours.services.setup import roster
+from parcours.services.setup.participants import likely_duplicates, token_of
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
-from parcours.web.organiser.common import base_url, form_failed
+from parcours.web.organiser.common import base_url, done, form_post, saved
 from parcours.web.organiser.csv_import import KIND_EXAMPLES, kind_key, parse_csv
 from parcours.web.qr import qr_svg
 from parcours.web.uploads import upload
@@ -107,6 +110,7 @@ def participants(event_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/events/<int:event_id>/participants/new", methods=["GET", "POST"])
+@page_action
 @login_required
 def new_participant(event_id: int) -> ResponseReturnValue:
     """Add a participant."""
@@ -114,26 +118,33 @@ def new_participant(event_id: int) -> ResponseReturnValue:
     if (closed := _closed(event)) is not None:
         return closed
     if request.method == "POST":
-        try:
-            person = roster.add_person(db.session(), actor, event.id, _submitted())
-        except Invalid as err:
-            return _person_failed(event, None, err)
-        flash(_("%(name)s was added.", name=person.name), "success")
-        return redirect(url_for("organiser.participants", event_id=event.id))
+        return _person_post(
+            event, None, lambda: roster.add_person(db.session(), actor, event.id, _submitted())
+        )
+    return _person_page(event, None)
+
+
+def _person_page(event: Event, person: Participant | None, **extra: Any) -> ResponseReturnValue:
     return render_template(
         "organiser/participant_form.html",
         event=event,
         tab="participants",
-        person=None,
-        values=_person_form(None, event),
+        person=person,
+        values=_person_form(person, event),
         errors={},
+        **extra,
     )
 
 
-def _person_failed(event: Event, person: Participant | None, err: Invalid) -> ResponseReturnValue:
-    return form_failed(
+def _person_post(
+    event: Event, person: Participant | None, run: Callable[[], Participant]
+) -> ResponseReturnValue:
+    """Add or change a participant; on bad input the form again with what was typed."""
+    return form_post(
+        run,
         "organiser/participant_form.html",
-        err,
+        (lambda added: _("%(name)s was added.", name=added.name)) if person is None else saved,
+        "organiser.participants",
         event=event,
         tab="participants",
         person=person,
@@ -142,6 +153,7 @@ def _person_failed(event: Event, person: Participant | None, err: Invalid) -> Re
 
 
 @bp.route("/events/<int:event_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+@page_action
 @login_required
 def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Edit a participant and show their personal link."""
@@ -152,27 +164,19 @@ def edit_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     if person is None or person.event_id != event.id:
         raise NotFound(_("No such participant."))
     if request.method == "POST":
-        try:
-            roster.update_person(db.session(), actor, event.id, person.id, _submitted())
-        except Invalid as err:
-            return _person_failed(event, person, err)
-        flash(_("Saved."), "success")
-        return redirect(url_for("organiser.participants", event_id=event.id))
+        return _person_post(
+            event,
+            person,
+            lambda: roster.update_person(db.session(), actor, event.id, person.id, _submitted()),
+        )
     token = token_of(db.session(), person.id)
     url = f"{base_url()}/p/{token}" if token else None
-    return render_template(
-        "organiser/participant_form.html",
-        event=event,
-        tab="participants",
-        person=person,
-        values=_person_form(person, event),
-        errors={},
-        personal_url=url,
-        personal_qr=qr_svg(url, title=person.name) if url else None,
-    )
+    qr = qr_svg(url, title=person.name) if url else None
+    return _person_page(event, person, personal_url=url, personal_qr=qr)
 
 
 @bp.post("/events/<int:event_id>/participants/<int:participant_id>/delete")
+@page_action
 @login_required
 def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValue:
     """Remove a participant with everything they wrote."""
@@ -180,11 +184,11 @@ def delete_participant(event_id: int, participant_id: int) -> ResponseReturnValu
     if (closed := _closed(event)) is not None:
         return closed
     roster.delete_person(db.session(), actor, event.id, participant_id)
-    flash(_("The participant was removed."), "success")
-    return redirect(url_for("organiser.participants", event_id=event.id))
+    return done(_("The participant was removed."), "organiser.participants", event_id=event.id)
 
 
 @bp.route("/events/<int:event_id>/participants/import", methods=["GET", "POST"])
+@page_action
 @upload()
 @login_required
 def import_participants(event_id: int) -> ResponseReturnValue:
@@ -226,6 +230,7 @@ def _kind_choices() -> dict[str, str]:
 
 
 @bp.post("/events/<int:event_id>/participants/import/confirm")
+@page_action
 @upload(factor=2)  # the previewed file comes back base64-encoded in a form field
 @login_required
 def confirm_import(event_id: int) -> ResponseReturnValue:

@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from parcours.extensions import db
-from parcours.services import registration
+from parcours.services.setup import registration
+from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
 
 
@@ -24,6 +25,7 @@ def _registration() -> dict[str, Any]:
 
 
 @bp.post("/events/<int:event_id>/registration")
+@page_action
 @login_required
 def set_registration(event_id: int) -> ResponseReturnValue:
     """Close (open=0) or reopen (open=1) self-registration."""

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
-from parcours.services.common import audit, issue_token, unit_of_work
+from parcours.services.common import audit, issue_token
 from parcours.services.plans.latecomers import place_after_registration
-from parcours.services.registration import check_room
+from parcours.services.setup.registration import check_room
+from parcours.services.unit import unit_of_work
 from parcours.storage import AccessToken, Event, Participant, Station, utcnow
 
 
@@ -30,13 +31,7 @@ def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Partic
             "This e-mail address is already registered for this event.",
             {"email": ["is already registered for this event"]},
         )
-    station_ids = set(session.scalars(select(Station.id).where(Station.event_id == event.id)))
-    unknown = [i for i in data["interests"] if i not in station_ids]
-    if unknown:
-        raise Invalid(
-            "interests: unknown station",
-            {"interests": [f"no station with id {i}" for i in unknown]},
-        )
+    _check_choices(session, event, data)
     participant = Participant(
         event_id=event.id,
         name=data["name"].strip(),
@@ -46,6 +41,9 @@ def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Partic
         phone=data["phone"],
         language=data["language"],
         interests=sorted(set(data["interests"])),
+        avoid=sorted(set(data.get("avoid") or [])),
+        stay_put=bool(data.get("stay_put")),
+        absent_rounds=sorted(set(data.get("absent_rounds") or [])),
         source="self",
         consent_at=utcnow(),
     )
@@ -58,6 +56,26 @@ def join(session: Session, join_code: str, data: dict[str, Any]) -> tuple[Partic
     session.commit()
     place_after_registration(session, event.id, participant.id)  # a route if a plan exists
     return participant, token.token
+
+
+def _check_choices(session: Session, event: Event, data: dict[str, Any]) -> None:
+    """Refuse stations and rounds the event does not have (400 naming each field)."""
+    station_ids = set(session.scalars(select(Station.id).where(Station.event_id == event.id)))
+    errors: dict[str, list[str]] = {}
+    for key in ("interests", "avoid"):
+        unknown = [i for i in data.get(key) or [] if i not in station_ids]
+        if unknown:
+            errors[key] = [f"no station with id {i}" for i in unknown]
+    both = sorted(set(data.get("avoid") or []) & set(data["interests"]))
+    if both and "avoid" not in errors:
+        errors["avoid"] = ["a station of interest cannot also be avoided"]
+    rounds = sum(s.rounds for s in event.segments if s.kind == "parcours" and s.rounds > 0)
+    beyond = [r for r in data.get("absent_rounds") or [] if r > rounds]
+    if beyond:
+        errors["absent_rounds"] = [f"no round {r}: the parcours have {rounds}" for r in beyond]
+    if errors:
+        key = next(iter(errors))
+        raise Invalid(f"{key}: {errors[key][0]}", errors)
 
 
 def registered_email(session: Session, event_id: int, email: str) -> Participant | None:

@@ -10,32 +10,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parcours.storage import (
-    Assignment,
-    CheckIn,
-    Event,
-    EventStats,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Segment,
-    Station,
-    WallCard,
-    utcnow,
-)
+from parcours.storage import queries
+from parcours.storage.base import utcnow
+from parcours.storage.capture import CheckIn, EventStats, FollowUp, Lead, Note, WallCard
+from parcours.storage.models import Assignment, Event, Participant, Segment, Station
 
 VERSION = 1
 HIDDEN_CARDS = ("rejected", "hidden", "deleted")
 
 
 def _by_station(session: Session, model: Any, event_id: int, *where: Any) -> dict[int, int]:
-    stmt = (
-        select(model.station_id, func.count())
-        .where(model.event_id == event_id, *where)
-        .group_by(model.station_id)
-    )
-    return {sid: n for sid, n in session.execute(stmt) if sid is not None}
+    return queries.count_by(session, model, "station_id", event_id, *where)
 
 
 def _contacts_shared(session: Session, event_id: int) -> dict[int, int]:

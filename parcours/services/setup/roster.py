@@ -8,23 +8,21 @@ from sqlalchemy.orm import Session
 
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Invalid, NotFound
+from parcours.domain.errors import Invalid
 from parcours.schemas.common import load
 from parcours.schemas.setup import ParticipantInput
 from parcours.services.broadcasts import EndSockets, publish
-from parcours.services.common import audit, require_live, unit_of_work
-from parcours.services.events import add_participant
-from parcours.services.participants import registered_email
+from parcours.services.common import assign, audit, commit_audited, require_live, row_of_event
 from parcours.services.plans.latecomers import place_after_registration
-from parcours.services.setup import organiser_event
+from parcours.services.setup import organiser_event, organiser_input
+from parcours.services.setup.events import add_participant
+from parcours.services.setup.participants import registered_email
+from parcours.services.unit import unit_of_work
 from parcours.storage import Event, Participant
 
 
 def _participant(session: Session, event: Event, participant_id: int) -> Participant:
-    person = session.get(Participant, participant_id)
-    if person is None or person.event_id != event.id:
-        raise NotFound("No such participant.")
-    return person
+    return row_of_event(session, Participant, event, participant_id, "No such participant.")
 
 
 def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
@@ -44,8 +42,7 @@ def _check_station_ids(event: Event, values: dict[str, Any]) -> None:
 @unit_of_work
 def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Participant:
     """Add one participant with their personal token."""
-    values = load(ParticipantInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, ParticipantInput(), data)
     require_live(event)
     _check_station_ids(event, values)
     if values.get("email") and registered_email(session, event.id, values["email"]):
@@ -54,8 +51,7 @@ def add_person(session: Session, actor: Actor, event_id: int, data: Any) -> Part
             {"email": ["is already registered for this event"]},
         )
     person = _insert_person(session, event, values, "organiser")
-    audit(session, event.id, actor.label, "participant.add", participant_id=person.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "participant.add", participant_id=person.id)
     place_after_registration(session, event.id, person.id)  # a route if a plan exists
     return person
 
@@ -77,15 +73,12 @@ def update_person(
     session: Session, actor: Actor, event_id: int, participant_id: int, data: Any
 ) -> Participant:
     """Change a participant's details."""
-    values = load(ParticipantInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, ParticipantInput(), data)
     require_live(event)
     person = _participant(session, event, participant_id)
     _check_station_ids(event, values)
-    for key, value in values.items():
-        setattr(person, key, value)
-    audit(session, event.id, actor.label, "participant.update", participant_id=person.id)
-    session.commit()
+    assign(person, values)
+    commit_audited(session, actor, event.id, "participant.update", participant_id=person.id)
     return person
 
 
@@ -115,8 +108,7 @@ def import_people(
             fields = {f"rows[{index}].{k}": v for k, v in err.fields.items()}
             raise Invalid(f"row {index + 1}: {err.message}", fields) from None
         added.append(_insert_person(session, event, values, "csv"))
-    audit(session, event.id, actor.label, "participant.import", count=len(added))
-    session.commit()
+    commit_audited(session, actor, event.id, "participant.import", count=len(added))
     return added
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from parcours.catalogue import CatalogueError, StationTemplate, load_catalogue
 from parcours.domain.errors import Invalid
+from parcours.domain.vocabulary import STATION_FIELDS
 from parcours.schemas.common import flatten, load, problems
 from parcours.schemas.eventfile import EventFileSchema
 from parcours.services.common import audit, issue_token, new_code
@@ -145,6 +146,17 @@ def _check_references(loaded: dict[str, Any], errors: dict[str, list[str]]) -> N
             )
 
 
+EVENT_FIELDS = (
+    "title",
+    "venue",
+    "starts_at",
+    "timezone",
+    "language",
+    "retention_days",
+    "auto_advance",
+)
+
+
 def create_event(
     session: Session, data: Any, *, organiser_id: int | None = None, demo_key: str | None = None
 ) -> Event:
@@ -152,13 +164,7 @@ def create_event(
     loaded = validate_event_file(data)
     head = loaded["event"]
     event = Event(
-        title=head["title"],
-        venue=head["venue"],
-        starts_at=head["starts_at"],
-        timezone=head["timezone"],
-        language=head["language"],
-        retention_days=head["retention_days"],
-        auto_advance=head["auto_advance"],
+        **{key: head[key] for key in EVENT_FIELDS},
         max_participants=head.get("max_participants"),
         join_code=_unique_join_code(session),
         organiser_id=organiser_id,
@@ -215,12 +221,7 @@ def _add_stations(
             position=index,
             code=code,
             template=item.get("template"),
-            name=item["name"],
-            kind=item["kind"],
-            description=item["description"],
-            location=item["location"],
-            host=item["host"],
-            capacity=item["capacity"],
+            **{key: item[key] for key in STATION_FIELDS},
             organisation=item.get("organisation") or "",
             topics=list(item["topics"]),
             questions=list(item["questions"]),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from parcours.services.shred import SYSTEM, shred_event
+from parcours.services.privacy.shred import SYSTEM, shred_event
 from parcours.storage import Event, utcnow
 
 log = logging.getLogger(__name__)

@@ -10,38 +10,32 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, NotFound
-from parcours.services.capture import current_segment, store_once, writable_event
+from parcours.domain.vocabulary import STAFF
+from parcours.services.capture import current_segment, own_keys, writable_event
 from parcours.services.common import audit, require_event
+from parcours.services.once import create_once
 from parcours.storage import WallCard, WallVote
 
 SHOWN = ("approved", "highlighted")
-MODERATORS = ("facilitator", "organiser")
+MODERATORS = STAFF  # organiser and facilitator moderate
 
 
 def post_card(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[WallCard, bool]:
     """Store a participant's card once per client_id; it waits for the facilitator."""
     event = writable_event(session, actor, "participant")
-    keys = {
-        "event_id": event.id,
-        "participant_id": actor.participant_id,
-        "client_id": data["client_id"],
-    }
-    found = session.scalar(select(WallCard).filter_by(**keys))
-    if found is not None:
-        return found, False
-    segment = current_segment(session, event)
-    return store_once(
-        session,
-        WallCard,
-        keys,
-        lambda: WallCard(
+    keys = own_keys(event, actor, data)
+
+    def build() -> WallCard:
+        segment = current_segment(session, event)
+        return WallCard(
             **keys,
             segment_id=segment.id if segment is not None else None,
             kind=data["kind"],
             text=data["text"],
             status="pending",
-        ),
-    )
+        )
+
+    return create_once(session, WallCard, keys, build)
 
 
 def card_of(session: Session, event_id: int, card_id: int) -> WallCard:

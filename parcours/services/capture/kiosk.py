@@ -20,9 +20,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid
-from parcours.services import capture, clock, live
+from parcours.services import capture
 from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.common import audit, issue_token, require_event, require_live
+from parcours.services.event_day import clock, live
 from parcours.storage import AccessToken, CheckIn, Event, FollowUp, Note, Participant, Station
 from parcours.storage.base import utcnow
 

@@ -6,6 +6,7 @@ processes (or a ticker and a facilitator) never both apply a step.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,14 +42,7 @@ class Snapshot:
 
 def part_of(segment: Segment) -> Part:
     """Return the clock's view of an agenda segment."""
-    return Part(
-        title=segment.title,
-        kind=segment.kind,
-        minutes=segment.minutes,
-        rounds=segment.rounds,
-        round_minutes=segment.round_minutes,
-        transition_minutes=segment.transition_minutes,
-    )
+    return Part(**{f.name: getattr(segment, f.name) for f in dataclasses.fields(Part)})
 
 
 def segments_of(session: Session, event_id: int) -> list[Segment]:
@@ -66,14 +60,7 @@ def load_snapshot(session: Session, event: Event) -> Snapshot:
         row = Clock(event_id=event.id)
         session.add(row)
         session.flush()
-    fields = ClockFields(
-        segment_index=row.segment_index,
-        round=row.round,
-        phase=row.phase,
-        paused_phase=row.paused_phase,
-        ends_at=row.ends_at,
-        remaining_s=row.remaining_s,
-    )
+    fields = ClockFields(**{f.name: getattr(row, f.name) for f in dataclasses.fields(ClockFields)})
     return Snapshot(event, segments_of(session, event.id), fields, row.version)
 
 

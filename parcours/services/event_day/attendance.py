@@ -17,13 +17,18 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
 from parcours.domain.vocabulary import STAFF
-from parcours.services.clock import load_snapshot
 from parcours.services.common import audit, require_event, require_live
+from parcours.services.event_day.clock import load_snapshot
 from parcours.services.plans.changes import drop_open_rows, remeasure
-from parcours.services.plans.data import announce, started_rounds, stored_rows
+from parcours.services.plans.data import (
+    all_parcours,
+    announce,
+    is_locked,
+    started_rounds,
+    stored_rows,
+)
 from parcours.services.plans.latecomers import place_latecomer
-from parcours.services.plans.views import first_parcours
-from parcours.storage import AuditEntry, Participant, PlanRun
+from parcours.storage import AuditEntry, Event, Participant, PlanRun, Segment
 
 ARRIVED = "attendance.arrived"
 
@@ -44,10 +49,19 @@ def _arrived(session: Session, event_id: int) -> set[int]:
     return {int(i) for detail in rows for i in (detail or {}).get("participant_ids", [])}
 
 
+def _open_parcours(session: Session, event: Event) -> Segment | None:
+    """Return the first parcours with a round not yet started (else the last, else None)."""
+    segments = all_parcours(event)
+    for segment in segments:
+        if started_rounds(session, event, segment) < segment.rounds:
+            return segment
+    return segments[-1] if segments else None
+
+
 def attendance(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
     """Return everyone of the event with present/absent, late, and their open-round places."""
     event = require_event(session, actor, event_id, *STAFF)
-    segment = first_parcours(event)
+    segment = _open_parcours(session, event)
     started = started_rounds(session, event, segment) if segment else 0
     open_rounds = (segment.rounds - started) if segment else 0
     placed: dict[int, int] = defaultdict(int)
@@ -73,7 +87,7 @@ def attendance(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
     return {
         "event_id": event.id,
         "closed": event.shredded_at is not None,
-        "locked": bool(event.plan_locked),
+        "locked": is_locked(event, segment),
         "kept_rounds": started,
         "open_rounds": open_rounds,
         "present": sum(1 for p in people if p["present"]),
@@ -102,20 +116,22 @@ def set_attendance(
     changed = [p.id for p in people if bool(p.present) != present]
     for person in people:
         person.present = present
-    segment = first_parcours(event)
-    started = started_rounds(session, event, segment) if segment else 0
-    dropped = 0
-    if segment is not None and not present:
-        dropped = drop_open_rows(session, segment, changed, started)
+    segments = all_parcours(event)
+    started = {s.id: started_rounds(session, event, s) for s in segments}
+    dropped = {
+        s.id: drop_open_rows(session, s, changed, started[s.id]) if not present else 0
+        for s in segments
+    }
     label = actor.label
     audit(session, event.id, label, "attendance.set", present=present, participant_ids=changed)
     if present and changed and load_snapshot(session, event).fields.phase != "not_started":
         audit(session, event.id, label, ARRIVED, participant_ids=changed)
     session.commit()
-    if segment is not None and present:
+    if segments and present:
         for pid in changed:
-            place_latecomer(session, event.id, pid)  # announces to whom it concerns
-    elif segment is not None and dropped:
-        remeasure(session, event, segment, started)
-        announce(event.id, segment.id, "attendance.absent", started)
+            place_latecomer(session, event.id, pid)  # every parcours; announces to whom it concerns
+    for segment in segments:  # the absent left the open rounds of every parcours
+        if dropped[segment.id]:
+            remeasure(session, event, segment, started[segment.id])
+            announce(event.id, segment.id, "attendance.absent", started[segment.id])
     return {"changed": changed, **attendance(session, actor, event.id)}

@@ -1,32 +1,22 @@
-"""Capture: notes, follow-up requests, leads and check-ins, each stored exactly once."""
+"""Capture: notes, follow-up requests, leads and check-ins, each stored exactly once (here);
+the lists hosts and organisers read (capture.lists), the kiosk (capture.kiosk), the wall."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Row, bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
-from parcours.services.clock import load_snapshot, position
 from parcours.services.common import require_event, require_live
-from parcours.storage import (
-    Assignment,
-    CheckIn,
-    Clock,
-    Event,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Segment,
-    Station,
-)
+from parcours.services.event_day.clock import load_snapshot, position
+from parcours.services.once import create_once, store_once_by
+from parcours.storage import queries
+from parcours.storage.capture import CheckIn, FollowUp, Lead, Note
+from parcours.storage.models import Assignment, Clock, Event, Participant, Segment, Station
 
-T = TypeVar("T")
 NOTE_ROLES = ("participant", "host")
 
 # The note is the write of a burst (everyone at the end of a round): its statements are built
@@ -71,39 +61,6 @@ _ASSIGNED_STATION = (
     .order_by(ASSIGNMENTS.c.id.desc())
     .limit(1)
 )
-
-
-def store_once(
-    session: Session, model: type[T], keys: dict[str, Any], build: Callable[[], T]
-) -> tuple[T, bool]:
-    """Insert build() (the caller found no record with keys); return (record, created)."""
-    record = build()
-    session.add(record)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # the same write arrived twice at once: the other one won
-        found = session.scalar(select(model).filter_by(**keys))
-        if found is None:
-            raise
-        return found, False
-    return record, True
-
-
-def store_note_once(
-    session: Session, values: dict[str, Any], keys: dict[str, Any]
-) -> tuple[Row[Any], bool]:
-    """Insert a note (the caller found none with keys); return (stored row, created)."""
-    try:
-        row = session.execute(_NOTE_INSERT, values).one()
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # the same write arrived twice at once: the other one won
-        found = session.execute(_NOTE_BY_KEY, keys).first()
-        if found is None:
-            raise
-        return found, False
-    return row, True
 
 
 def writable_event(session: Session, actor: Actor, *roles: str) -> Event:
@@ -169,11 +126,21 @@ def _note_context(session: Session, actor: Actor) -> Row[Any] | None:
 def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Row[Any], bool]:
     """Store a note once per (author, client_id); a host writes only for their own station."""
     context = _note_context(session, actor)
+    keys = {"event_id": actor.event_id, "author": actor.author_key, "client_id": data["client_id"]}
+    return store_once_by(
+        session,
+        lambda: session.execute(_NOTE_BY_KEY, keys).first(),
+        lambda: session.execute(
+            _NOTE_INSERT, _note_values(session, actor, data, context, keys)
+        ).one(),
+    )
+
+
+def _note_values(
+    session: Session, actor: Actor, data: dict[str, Any], context: Row[Any] | None, keys: Any
+) -> dict[str, Any]:
+    """Check a new note's station and round; return the row to insert."""
     event_id = actor.event_id
-    keys = {"event_id": event_id, "author": actor.author_key, "client_id": data["client_id"]}
-    found = session.execute(_NOTE_BY_KEY, keys).first()
-    if found is not None:
-        return found, False
     station_id = data["station_id"]
     if actor.role == "host":
         if station_id is not None and station_id != actor.station_id:
@@ -189,7 +156,7 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[R
             {"event_id": event_id, "participant_id": actor.participant_id, "round": round_no},
         )
     via = "kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone")
-    values = {
+    return {
         **keys,
         "participant_id": actor.participant_id,
         "station_id": station_id,
@@ -197,7 +164,6 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[R
         "text": data["text"],
         "via": via,
     }
-    return store_note_once(session, values, keys)
 
 
 def canonical_topic(station: Station, topic: str) -> str:
@@ -216,28 +182,29 @@ def canonical_topic(station: Station, topic: str) -> str:
 def create_follow_up(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[FollowUp, bool]:
     """Store a participant's "please contact me" once per client_id."""
     event = writable_event(session, actor, "participant")
-    keys = {
-        "event_id": event.id,
-        "participant_id": actor.participant_id,
-        "client_id": data["client_id"],
-    }
-    found = session.scalar(select(FollowUp).filter_by(**keys))
-    if found is not None:
-        return found, False
-    station = station_of(session, event.id, data["station_id"], "station_id")
-    return store_once(
-        session,
-        FollowUp,
-        keys,
-        lambda: FollowUp(
+    keys = own_keys(event, actor, data)
+
+    def build() -> FollowUp:
+        station = station_of(session, event.id, data["station_id"], "station_id")
+        return FollowUp(
             **keys,
             station_id=station.id,
             topic=canonical_topic(station, data["topic"]),
             message=data["message"],
             share_contact=data["share_contact"],
             via="kiosk" if actor.kiosk else "phone",
-        ),
-    )
+        )
+
+    return create_once(session, FollowUp, keys, build)
+
+
+def own_keys(event: Event, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """Return the key of a participant's own write: event, participant and client_id."""
+    return {
+        "event_id": event.id,
+        "participant_id": actor.participant_id,
+        "client_id": data["client_id"],
+    }
 
 
 def withdraw_consent(
@@ -293,51 +260,30 @@ def create_lead(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[L
     """Store a host's lead about a participant once per (station, client_id)."""
     event = writable_event(session, actor, "host")
     keys = {"event_id": event.id, "station_id": actor.station_id, "client_id": data["client_id"]}
-    found = session.scalar(select(Lead).filter_by(**keys))
-    if found is not None:
-        return found, False
-    person = participant_of(session, event, data["participant_id"], "participant_id")
-    station = station_of(session, event.id, actor.station_id or 0, "station_id")
-    topic = canonical_topic(station, data["topic"]) if data["topic"].strip() else ""
-    return store_once(
-        session,
-        Lead,
-        keys,
-        lambda: Lead(**keys, participant_id=person.id, topic=topic, note=data["note"]),
-    )
+
+    def build() -> Lead:
+        person = participant_of(session, event, data["participant_id"], "participant_id")
+        station = station_of(session, event.id, actor.station_id or 0, "station_id")
+        topic = canonical_topic(station, data["topic"]) if data["topic"].strip() else ""
+        return Lead(**keys, participant_id=person.id, topic=topic, note=data["note"])
+
+    return create_once(session, Lead, keys, build)
 
 
 def create_check_in(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[CheckIn, bool]:
     """Store a check-in by station code once per client_id."""
     event = writable_event(session, actor, "participant")
-    keys = {
-        "event_id": event.id,
-        "participant_id": actor.participant_id,
-        "client_id": data["client_id"],
-    }
-    found = session.scalar(select(CheckIn).filter_by(**keys))
-    if found is not None:
-        return found, False
-    station = station_by_code(session, event.id, data["station_code"])
-    if station is None:
-        raise Invalid(
-            "station_code: no station with this code",
-            {"station_code": ["no station of this event has this code"]},
-        )
-    round_no = current_round(session, event, ahead=True)  # arriving before round 1 counts
-    return store_once(
-        session,
-        CheckIn,
-        keys,
-        lambda: CheckIn(
-            **keys, station_id=station.id, round=round_no, via="kiosk" if actor.kiosk else "phone"
-        ),
-    )
+    keys = own_keys(event, actor, data)
 
+    def build() -> CheckIn:
+        station = queries.station_by_code(session, event.id, data["station_code"])
+        if station is None:
+            raise Invalid(
+                "station_code: no station with this code",
+                {"station_code": ["no station of this event has this code"]},
+            )
+        round_no = current_round(session, event, ahead=True)  # arriving before round 1 counts
+        via = "kiosk" if actor.kiosk else "phone"
+        return CheckIn(**keys, station_id=station.id, round=round_no, via=via)
 
-def station_by_code(session: Session, event_id: int, code: str) -> Station | None:
-    """Return the event's station with this check-in code (any case), or None."""
-    wanted = code.strip().upper()
-    return session.scalar(
-        select(Station).where(Station.event_id == event_id, func.upper(Station.code) == wanted)
-    )
+    return create_once(session, CheckIn, keys, build)

@@ -1,4 +1,5 @@
-"""Prepare an event: its details, agenda and stations (participants: services.roster)."""
+"""Before the day: the event's details, agenda and stations (here); event files (events),
+participants (roster; self-registration: participants, registration) and links (setup.links)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from parcours.catalogue import load_catalogue
 from parcours.domain.actors import Actor
-from parcours.domain.errors import Conflict, Invalid, NotFound
+from parcours.domain.errors import Conflict, Invalid
 from parcours.schemas.common import load
 from parcours.schemas.setup import (
     CatalogueStationInput,
@@ -17,8 +18,17 @@ from parcours.schemas.setup import (
     SegmentInput,
     StationInput,
 )
-from parcours.services.common import audit, issue_token, new_code, require_event, unit_of_work
-from parcours.services.events import segment_from_data
+from parcours.services.common import (
+    assign,
+    audit,
+    commit_audited,
+    issue_token,
+    new_code,
+    require_event,
+    row_of_event,
+)
+from parcours.services.setup.events import segment_from_data
+from parcours.services.unit import unit_of_work
 from parcours.storage import Clock, Event, Segment, Station
 
 RUNNING = ("running", "paused", "transition")
@@ -33,15 +43,20 @@ def organiser_event(session: Session, actor: Actor, event_id: int) -> Event:
     return event
 
 
+def organiser_input(
+    session: Session, actor: Actor, event_id: int, schema: Any, data: Any
+) -> tuple[Event, dict[str, Any]]:
+    """Check a form's input against the schema, then return the organiser's event and it."""
+    values = load(schema, data)
+    return organiser_event(session, actor, event_id), values
+
+
 @unit_of_work
 def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Event:
     """Change the event's title, venue, start, language, retention and registration cap."""
-    values = load(EventInput(), data)
-    event = organiser_event(session, actor, event_id)
-    for key, value in values.items():
-        setattr(event, key, value)
-    audit(session, event.id, actor.label, "event.update", fields=sorted(values))
-    session.commit()
+    event, values = organiser_input(session, actor, event_id, EventInput(), data)
+    assign(event, values)
+    commit_audited(session, actor, event.id, "event.update", fields=sorted(values))
     return event
 
 
@@ -49,10 +64,7 @@ def update_event(session: Session, actor: Actor, event_id: int, data: Any) -> Ev
 
 
 def _segment(session: Session, event: Event, segment_id: int) -> Segment:
-    segment = session.get(Segment, segment_id)
-    if segment is None or segment.event_id != event.id:
-        raise NotFound("No such agenda item.")
-    return segment
+    return row_of_event(session, Segment, event, segment_id, "No such agenda item.")
 
 
 def _guard_running(session: Session, event: Event, position: int) -> None:
@@ -65,13 +77,11 @@ def _guard_running(session: Session, event: Event, position: int) -> None:
 @unit_of_work
 def add_segment(session: Session, actor: Actor, event_id: int, data: Any) -> Segment:
     """Append an item to the agenda."""
-    values = load(SegmentInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, SegmentInput(), data)
     segment = segment_from_data(event.id, len(event.segments), values)
     session.add(segment)
     session.flush()
-    audit(session, event.id, actor.label, "segment.add", segment_id=segment.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.add", segment_id=segment.id)
     return segment
 
 
@@ -80,15 +90,13 @@ def update_segment(
     session: Session, actor: Actor, event_id: int, segment_id: int, data: Any
 ) -> Segment:
     """Change an agenda item in place (the clock is left alone)."""
-    values = load(SegmentInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, SegmentInput(), data)
     segment = _segment(session, event, segment_id)
     fresh = segment_from_data(event.id, segment.position, values)
     for key in ("title", "kind", "minutes", "rounds", "round_minutes", "transition_minutes"):
         setattr(segment, key, getattr(fresh, key))
     segment.mode = fresh.mode
-    audit(session, event.id, actor.label, "segment.update", segment_id=segment.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.update", segment_id=segment.id)
     return segment
 
 
@@ -100,8 +108,7 @@ def delete_segment(session: Session, actor: Actor, event_id: int, segment_id: in
     event.segments.remove(segment)
     for position, item in enumerate(event.segments):
         item.position = position
-    audit(session, event.id, actor.label, "segment.delete", segment_id=segment_id)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.delete", segment_id=segment_id)
 
 
 def move_segment(session: Session, actor: Actor, event_id: int, segment_id: int, step: int) -> None:
@@ -117,18 +124,14 @@ def move_segment(session: Session, actor: Actor, event_id: int, segment_id: int,
     items[index], items[other] = items[other], items[index]
     for position, item in enumerate(items):
         item.position = position
-    audit(session, event.id, actor.label, "segment.move", segment_id=segment_id, to=other)
-    session.commit()
+    commit_audited(session, actor, event.id, "segment.move", segment_id=segment_id, to=other)
 
 
 # --------------------------------------------------------------------------- stations
 
 
 def _station(session: Session, event: Event, station_id: int) -> Station:
-    station = session.get(Station, station_id)
-    if station is None or station.event_id != event.id:
-        raise NotFound("No such station.")
-    return station
+    return row_of_event(session, Station, event, station_id, "No such station.")
 
 
 def _free_code(session: Session, event: Event, wanted: str | None, own: int | None = None) -> str:
@@ -151,8 +154,7 @@ def _free_code(session: Session, event: Event, wanted: str | None, own: int | No
 @unit_of_work
 def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from the form; it gets its own host token."""
-    values = load(StationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, StationInput(), data)
     values["code"] = _free_code(session, event, values.get("code"))
     return _insert_station(session, actor, event, values)
 
@@ -160,8 +162,7 @@ def add_station(session: Session, actor: Actor, event_id: int, data: Any) -> Sta
 @unit_of_work
 def add_station_from_catalogue(session: Session, actor: Actor, event_id: int, data: Any) -> Station:
     """Add a station from a catalogue template, in the event's language."""
-    values = load(CatalogueStationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, CatalogueStationInput(), data)
     template = load_catalogue().get(values["template"])
     if template is None:
         raise Invalid("template: unknown", {"template": ["no such template in the catalogue"]})
@@ -190,8 +191,7 @@ def _insert_station(
     session.add(station)
     session.flush()
     issue_token(session, event.id, "host", station_id=station.id)
-    audit(session, event.id, actor.label, "station.add", station_id=station.id)
-    session.commit()
+    commit_audited(session, actor, event.id, "station.add", station_id=station.id)
     return station
 
 
@@ -200,14 +200,11 @@ def update_station(
     session: Session, actor: Actor, event_id: int, station_id: int, data: Any
 ) -> Station:
     """Change a station's details."""
-    values = load(StationInput(), data)
-    event = organiser_event(session, actor, event_id)
+    event, values = organiser_input(session, actor, event_id, StationInput(), data)
     station = _station(session, event, station_id)
     values["code"] = _free_code(session, event, values.get("code") or station.code, station.id)
-    for key, value in values.items():
-        setattr(station, key, value)
-    audit(session, event.id, actor.label, "station.update", station_id=station.id)
-    session.commit()
+    assign(station, values)
+    commit_audited(session, actor, event.id, "station.update", station_id=station.id)
     return station
 
 
@@ -222,14 +219,13 @@ def delete_station(session: Session, actor: Actor, event_id: int, station_id: in
             person.must_visit = [i for i in person.must_visit or [] if i != station_id]
             person.avoid = [i for i in person.avoid or [] if i != station_id]
     event.stations.remove(station)
-    audit(session, event.id, actor.label, "station.delete", station_id=station_id)
-    session.commit()
+    commit_audited(session, actor, event.id, "station.delete", station_id=station_id)
 
 
 @unit_of_work
 def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
     """Create an event from the dashboard's short form (no agenda, stations or people yet)."""
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     values = load(EventInput(), data)
     event = create_event(session, {"event": values}, organiser_id=organiser_id)
@@ -239,7 +235,7 @@ def create_blank_event(session: Session, organiser_id: int, data: Any) -> Event:
 
 def create_from_file(session: Session, organiser_id: int, data: Any) -> Event:
     """Create an event from an uploaded event file; nothing is written on error."""
-    from parcours.services.events import create_event
+    from parcours.services.setup.events import create_event
 
     try:
         event = create_event(session, data, organiser_id=organiser_id)

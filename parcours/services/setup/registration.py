@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Conflict, Invalid
-from parcours.services.common import audit, require_event, require_live
+from parcours.services.common import commit_audited, require_event, require_live
 from parcours.storage import Event, Participant, Segment, Station
 
 
@@ -96,6 +96,5 @@ def update(session: Session, actor: Actor, event_id: int, data: dict[str, Any]) 
                 {"max_participants": ["must be between 1 and 100000"]},
             )
         event.max_participants = value
-    audit(session, event.id, actor.label, "registration.update", **data)
-    session.commit()
+    commit_audited(session, actor, event.id, "registration.update", **data)
     return event

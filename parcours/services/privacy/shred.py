@@ -11,26 +11,15 @@ from sqlalchemy.orm import Session
 
 from parcours.domain import rooms
 from parcours.domain.actors import Actor
+from parcours.services.after.report import compute_stats
 from parcours.services.broadcasts import Broadcast, EndSockets, publish
 from parcours.services.common import audit, get_event, require_event
-from parcours.services.report import compute_stats
-from parcours.services.scrub import REPLACEMENT, personal_values, scrub_event
-from parcours.storage import (
-    AccessToken,
-    Announcement,
-    Base,
-    Event,
-    EventStats,
-    FollowUp,
-    Lead,
-    Note,
-    Participant,
-    Station,
-    WallCard,
-    WallVote,
-    utcnow,
-)
+from parcours.services.privacy.scrub import REPLACEMENT, personal_values, scrub_event
+from parcours.storage import capture
+from parcours.storage.base import Base, utcnow
+from parcours.storage.capture import Announcement, FollowUp, Lead, Note, WallCard
 from parcours.storage.db import purge_deleted
+from parcours.storage.models import AccessToken, Event, Participant, Station
 
 SYSTEM = "system:retention"
 TYPED_TOPIC = REPLACEMENT  # what a typed follow-up topic becomes; catalogue topics stay
@@ -121,9 +110,9 @@ def _scrub_typed_topics(session: Session, event_id: int) -> int:
 
 
 def _store_stats(session: Session, event_id: int, data: dict[str, Any]) -> None:
-    stats = session.get(EventStats, event_id)
+    stats = session.get(capture.EventStats, event_id)
     if stats is None:
-        session.add(EventStats(event_id=event_id, data=data, computed_at=utcnow()))
+        session.add(capture.EventStats(event_id=event_id, data=data, computed_at=utcnow()))
     else:
         stats.data, stats.computed_at = data, utcnow()
     session.flush()
@@ -135,37 +124,27 @@ def _count(result: Any) -> int:
 
 def _delete_texts(session: Session, event_id: int) -> dict[str, int]:
     cards = select(WallCard.id).where(WallCard.event_id == event_id)
-    opts = {"synchronize_session": False}
+
+    def run(statement: Any) -> int:
+        return _count(session.execute(statement, execution_options={"synchronize_session": False}))
+
     out = {
-        "notes": _count(
-            session.execute(delete(Note).where(Note.event_id == event_id), execution_options=opts)
+        "notes": run(delete(Note).where(Note.event_id == event_id)),
+        "wall_votes": run(delete(capture.WallVote).where(capture.WallVote.card_id.in_(cards))),
+        "wall_cards": run(delete(WallCard).where(WallCard.event_id == event_id)),
+        "announcements": run(delete(Announcement).where(Announcement.event_id == event_id)),
+        "messages": run(
+            update(FollowUp)
+            .where(FollowUp.event_id == event_id, FollowUp.message != "")
+            .values(message="")
         ),
-        "wall_votes": _count(
-            session.execute(delete(WallVote).where(WallVote.card_id.in_(cards)),
-                            execution_options=opts)
+        "lead_notes": run(
+            update(Lead)
+            .where(Lead.event_id == event_id, (Lead.note != "") | (Lead.topic != ""))
+            .values(note="", topic="")
         ),
-        "wall_cards": _count(
-            session.execute(delete(WallCard).where(WallCard.event_id == event_id),
-                            execution_options=opts)
-        ),
-        "announcements": _count(
-            session.execute(delete(Announcement).where(Announcement.event_id == event_id),
-                            execution_options=opts)
-        ),
-        "messages": _count(
-            session.execute(update(FollowUp).where(FollowUp.event_id == event_id,
-                                                   FollowUp.message != "").values(message=""),
-                            execution_options=opts)
-        ),
-        "lead_notes": _count(
-            session.execute(update(Lead).where(Lead.event_id == event_id,
-                                               (Lead.note != "") | (Lead.topic != ""))
-                            .values(note="", topic=""), execution_options=opts)
-        ),
-    }  # fmt: skip
-    session.execute(
-        update(Station).where(Station.event_id == event_id).values(host=""), execution_options=opts
-    )
+    }
+    run(update(Station).where(Station.event_id == event_id).values(host=""))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,10 +13,20 @@ from parcours.domain.actors import Actor
 from parcours.domain.errors import Invalid
 from parcours.services.broadcasts import EndSockets, publish
 from parcours.services.capture import participant_of, station_of
-from parcours.services.common import audit, issue_token, require_event, require_live, unit_of_work
+from parcours.services.common import audit, issue_token, require_event, require_live
+from parcours.services.unit import unit_of_work
 from parcours.storage import AccessToken, Event, Participant, new_personal_code, utcnow
+from parcours.storage.queries import host_tokens, role_token
 
 ROTATABLE = ("facilitator", "screen", "host", "participant")
+STAFF_LINKS = ("facilitator", "screen", "organiser")
+
+
+def link_tokens(session: Session, event_id: int) -> dict[str, Any]:
+    """Return the tokens behind the event's links: each staff role's and each station's host's."""
+    tokens: dict[str, Any] = {role: role_token(session, event_id, role) for role in STAFF_LINKS}
+    tokens["hosts"] = host_tokens(session, event_id)
+    return tokens
 
 
 @dataclass

@@ -14,7 +14,7 @@ from parcours.exports import csvfile, jsonfile, pack, vcard, xlsx
 from parcours.exports.scope import ExportScope
 from parcours.exports.summary import render_summary
 from parcours.schemas.common import ORGANISER_LANGUAGES
-from parcours.services.common import audit, require_event
+from parcours.services.common import commit_audited, require_event
 from parcours.storage import Event
 
 Writer = Callable[[IO[bytes], ExportScope], object]
@@ -67,8 +67,7 @@ def export_event(
     if fmt not in EVENT_WRITERS:
         raise Invalid(f"format: must be one of {', '.join(EVENT_WRITERS)}", {"format": ["unknown"]})
     filename = _run(ExportScope(session, event, pause=pause), EVENT_WRITERS[fmt], out)
-    audit(session, event.id, actor.label, "event.export", format=fmt)
-    session.commit()
+    commit_audited(session, actor, event.id, "event.export", format=fmt)
     return filename
 
 
@@ -105,6 +104,5 @@ def export_station(
             f"format: must be one of {', '.join(STATION_WRITERS)}", {"format": ["unknown"]}
         )
     filename = _run(scope, STATION_WRITERS[fmt], out)
-    audit(session, event_id, actor.label, "station.export", format=fmt, station_id=station_id)
-    session.commit()
+    commit_audited(session, actor, event_id, "station.export", format=fmt, station_id=station_id)
     return filename

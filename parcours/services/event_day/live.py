@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.domain.vocabulary import STAFF
-from parcours.services.capture_lists import own_records
-from parcours.services.clock import Snapshot, load_snapshot, position
+from parcours.services.capture.lists import own_records
 from parcours.services.common import audit, require_event
+from parcours.services.event_day.clock import Snapshot, load_snapshot, position
 from parcours.storage import (
     Announcement,
     Assignment,

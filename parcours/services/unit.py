@@ -1,0 +1,78 @@
+"""The unit of work: the one place where a page action or a use case commits or rolls back.
+
+- `transaction(session)`: commit what the block did; on any failure roll it all back.
+- `unit_of_work`: a use case that refuses (ParcoursError) leaves nothing behind.
+- `page_action`: every page that takes a POST runs as one transaction on the request's session,
+  so no view commits or rolls back (parcours.operations.run does the same for the API).
+- `own_session()`: a background task's session, rolled back on failure and always closed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+from parcours.domain.errors import ParcoursError
+from parcours.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit what the block did; if it fails, roll everything back and re-raise."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def unit_of_work(
+    use_case: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Run a use case as one unit of work: it commits what it did; if it refuses, nothing stays.
+
+    A page can then re-render its form on the same session after a refusal.
+    """
+
+    @functools.wraps(use_case)
+    def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return use_case(session, *args, **kwargs)
+        except ParcoursError:
+            session.rollback()
+            raise
+
+    return run
+
+
+def page_action(view: Callable[P, R]) -> Callable[P, R]:
+    """Run a page's POST as one transaction on the request's session."""
+
+    @functools.wraps(view)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction(db.session()):
+            return view(*args, **kwargs)
+
+    run.page_action = True  # type: ignore[attr-defined]  # checked by tests/web/test_page_actions
+    return run
+
+
+@contextmanager
+def own_session() -> Iterator[Session]:
+    """Yield a fresh session for work outside a request; roll back on failure, always close."""
+    session = db.new_session()
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -84,7 +84,7 @@ class Delivered:
     def sweep(self, session: Any, skip: set[int]) -> int:
         """Check every event with sockets in this process but those in skip (checked already);
         return how many were sent their state again."""
-        from parcours.services import clock
+        from parcours.services.event_day import clock
 
         local = set()
         for room in list(socketio.server.manager.rooms.get(NAMESPACE) or {}):

@@ -24,15 +24,33 @@ class AttendeeOut(ParticipantPublicSchema):
 
     present = fields.Boolean()
     late = fields.Boolean(metadata={"description": "arrived late or registered after the plan"})
-    open_places = fields.Integer(metadata={"description": "stations in the rounds to come"})
+    open_places = fields.Integer(
+        metadata={"description": "stations in the rounds to come, of every parcours of the day"}
+    )
+
+
+class AttendanceParcoursOut(Schema):
+    """One parcours of the day on the attendance console."""
+
+    segment_id = fields.Integer()
+    title = fields.String()
+    kept_rounds = fields.Integer(metadata={"description": "rounds started (kept as they are)"})
+    open_rounds = fields.Integer(metadata={"description": "rounds not yet started"})
+    locked = fields.Boolean()
 
 
 class AttendanceOut(Schema):
     event_id = fields.Integer()
     closed = fields.Boolean()
-    locked = fields.Boolean()
-    kept_rounds = fields.Integer()
-    open_rounds = fields.Integer()
+    segment_id = fields.Integer(
+        allow_none=True, metadata={"description": "the parcours running or next"}
+    )
+    locked = fields.Boolean(metadata={"description": "the plan of the parcours running or next"})
+    kept_rounds = fields.Integer(metadata={"description": "of the parcours running or next"})
+    open_rounds = fields.Integer(
+        metadata={"description": "rounds not yet started, of every parcours of the day"}
+    )
+    segments = fields.List(fields.Nested(AttendanceParcoursOut))
     present = fields.Integer()
     participants = fields.List(fields.Nested(AttendeeOut))
     changed = fields.List(fields.Integer())

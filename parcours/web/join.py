@@ -16,7 +16,7 @@ from parcours.schemas.common import load
 from parcours.schemas.error_messages import localize_error
 from parcours.schemas.event import JoinSchema
 from parcours.services import lookups
-from parcours.services.privacy.retention import deletion_day
+from parcours.services.privacy.retention import deletion_day, entered_after
 from parcours.services.setup import participants as people
 from parcours.services.setup import registration
 from parcours.services.unit import page_action
@@ -67,6 +67,7 @@ def _context(event: Event) -> dict[str, Any]:
         "kind_labels": kind_labels(),
         "organiser": organiser,
         "delete_on": delete_on,
+        "entered_after": entered_after(event),  # counted from when it was entered, not its end
         "rounds": parcours_rounds(event),
     }
 

@@ -16,7 +16,7 @@ from parcours.extensions import db
 from parcours.schemas.live import AnnouncementSchema, MeSchema, RosterSchema, dump_state
 from parcours.services import lookups
 from parcours.services.common import get_event
-from parcours.services.event_day import clock, live
+from parcours.services.event_day import attendance, clock, live
 from parcours.services.tokens import actor_for_token
 from parcours.station_texts import station_texts
 from parcours.web.closed import closed_for
@@ -153,11 +153,13 @@ def console(token: str) -> ResponseReturnValue:
     preview = url_for("screen.screen", token=screen_token, embed=1) if screen_token else None
     screen_url = url_for("screen.screen", token=screen_token) if screen_token else None
     segments = clock.segments_of(session, actor.event_id)
+    parcours = attendance.console_parcours(session, get_event(session, actor.event_id))
     return _page(
         "live/facilitator.html",
         actor,
         {},
         segments=segments,
+        parcours=parcours,
         preview=preview,
         screen_url=screen_url,
     )

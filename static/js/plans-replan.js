@@ -1,5 +1,6 @@
 // Facilitator console: re-plan the open rounds through the API with the console's own token,
 // then say what moved (kept rounds, who left, who was placed, whose route changed).
+import { live } from "./live-core.js";
 import { readJson } from "./dom.js";
 import { fill } from "./strings.js";
 
@@ -50,6 +51,37 @@ export function showChanges(target, changes, body = {}) {
   }
   target.replaceChildren(...lines);
 }
+
+/** The parcours re-planning changes: the one running, else the next (as the server picks it).
+ * Returns its lock line element and how many of its rounds have started. */
+function openParcours(state) {
+  const lines = [...box.querySelectorAll("[data-replan-lock]")];
+  if (!lines.length) return null;
+  const at = state.segment ? state.segment.index : -1;
+  for (const el of lines) {
+    const index = Number(el.dataset.replanLock);
+    const rounds = Number(el.dataset.rounds);
+    let started = 0;
+    if (state.phase === "finished" || index < at) started = rounds;
+    else if (state.phase !== "not_started" && index === at) started = Math.min(state.round || 0, rounds);
+    if (started < rounds) return { el, started };
+  }
+  return { el: lines[0], started: 0 };
+}
+
+/** Follow the clock: show the lock of the parcours running or next, and act on it. */
+function follow(state) {
+  const open = openParcours(state);
+  if (!open) return;
+  for (const el of box.querySelectorAll("[data-replan-lock]")) {
+    el.hidden = el !== open.el || !el.textContent.trim();
+  }
+  t.confirm = open.el.dataset.locked === "true" ? t.explain_locked : t.explain_open;
+  box.querySelector("[data-replan-explain]").textContent = t.confirm;
+  button.textContent = fill(t.button, { n: open.started + 1 });
+}
+
+if (box) live.onState(follow);
 
 button?.addEventListener("click", async () => {
   if (!window.confirm(t.confirm)) return;

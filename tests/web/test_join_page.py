@@ -30,10 +30,10 @@ def test_form_shows_stations_and_consent(app: Any, client: Any, info: dict[str, 
     for station in info["stations"]:
         assert f'name="interests" value="{station["id"]}"' in html
     assert 'name="consent"' in html
-    with app.app_context():  # the one deletion day (the event was entered after its start)
+    with app.app_context():  # the one deletion day (the event was entered after its end)
         day = deletion_day(db.session().get(Event, info["event_id"]))
     assert day is not None
-    assert f"30 days after the event (on {day:%d.%m.%Y})" in html
+    assert f"30 days after this event was set up (on {day:%d.%m.%Y})." in html  # 17.09.2026: past
     assert "only if you ask it to contact you" in html
     assert f"/privacy/{info['join_code']}" in html
     assert 'name="csrf_token"' in html

@@ -58,17 +58,56 @@ def _open_parcours(session: Session, event: Event) -> Segment | None:
     return segments[-1] if segments else None
 
 
+def console_parcours(session: Session, event: Event) -> list[dict[str, Any]]:
+    """Return every parcours as the console needs it: agenda index, title, rounds, lock, open.
+
+    ``index`` is the item's place in the run of show (the clock's ``segment.index``);
+    ``open`` marks the parcours that is running or next, the one re-planning changes.
+    """
+    agenda = sorted(event.segments, key=lambda s: s.position)
+    index = {s.id: i for i, s in enumerate(agenda)}
+    current = _open_parcours(session, event)
+    return [
+        {
+            "segment_id": s.id,
+            "index": index[s.id],
+            "title": s.title,
+            "rounds": s.rounds,
+            "started": started_rounds(session, event, s),
+            "locked": is_locked(event, s),
+            "open": current is not None and s.id == current.id,
+        }
+        for s in all_parcours(event)
+    ]
+
+
 def attendance(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
-    """Return everyone of the event with present/absent, late, and their open-round places."""
+    """Return everyone of the event with present/absent, late, and their open-round places.
+
+    ``open_rounds`` and each person's ``open_places`` count the rounds not yet started of
+    every parcours of the day (someone with fewer places than open rounds misses a station
+    somewhere); ``kept_rounds`` and ``locked`` are those of the parcours running or next,
+    named by ``segment_id``; ``segments`` gives the figures of each parcours.
+    """
     event = require_event(session, actor, event_id, *STAFF)
     segment = _open_parcours(session, event)
-    started = started_rounds(session, event, segment) if segment else 0
-    open_rounds = (segment.rounds - started) if segment else 0
     placed: dict[int, int] = defaultdict(int)
-    if segment is not None:
-        for pid, rnd, _sid, _group in stored_rows(session, segment.id):
+    parts = []
+    for one in all_parcours(event):
+        started = started_rounds(session, event, one)
+        for pid, rnd, _sid, _group in stored_rows(session, one.id):
             if rnd > started:
                 placed[pid] += 1
+        parts.append(
+            {
+                "segment_id": one.id,
+                "title": one.title,
+                "kept_rounds": started,
+                "open_rounds": one.rounds - started,
+                "locked": is_locked(event, one),
+            }
+        )
+    current = next((p for p in parts if segment and p["segment_id"] == segment.id), None)
     planned_at = _first_plan(session, event.id)
     arrived = _arrived(session, event.id)
     people = [
@@ -87,9 +126,11 @@ def attendance(session: Session, actor: Actor, event_id: int) -> dict[str, Any]:
     return {
         "event_id": event.id,
         "closed": event.shredded_at is not None,
+        "segment_id": segment.id if segment else None,
         "locked": is_locked(event, segment),
-        "kept_rounds": started,
-        "open_rounds": open_rounds,
+        "kept_rounds": current["kept_rounds"] if current else 0,
+        "open_rounds": sum(p["open_rounds"] for p in parts),
+        "segments": parts,
         "present": sum(1 for p in people if p["present"]),
         "participants": people,
     }

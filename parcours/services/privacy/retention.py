@@ -19,16 +19,35 @@ log = logging.getLogger(__name__)
 INTERVAL_S = float(os.environ.get("PARCOURS_RETENTION_INTERVAL", "3600"))
 
 
+def event_end(event: Event) -> datetime | None:
+    """Return when the event ends as planned: its start plus the whole agenda (None undated)."""
+    from parcours.domain.clock import schedule
+    from parcours.services.event_day.clock import part_of
+
+    if event.starts_at is None:
+        return None
+    agenda = [part_of(s) for s in sorted(event.segments, key=lambda s: s.position)]
+    slots = schedule(agenda, event.starts_at)
+    return slots[-1].end if slots else event.starts_at
+
+
+def entered_after(event: Event) -> bool:
+    """Return whether the event was entered after its planned end (its period counts from then)."""
+    end = event_end(event)
+    return end is not None and event.created_at is not None and event.created_at > end
+
+
 def due_at(event: Event) -> datetime | None:
     """Return when the event's personal data is due for deletion (None without a date).
 
-    The period counts from the event's start, or from when the event was created if that was
-    later (an event entered after its date keeps its data the full period from then). For an
-    event prepared beforehand this is exactly starts_at + retention_days, as the consent says.
+    The period counts from the event's planned end (start plus agenda), or from when the event
+    was entered if that was later: an event entered after its date keeps its data the full
+    period from then, so the promised day is never already past when someone registers.
     """
-    if event.starts_at is None:
+    end = event_end(event)
+    if end is None:
         return None
-    moments = [m for m in (event.starts_at, event.created_at) if m is not None]
+    moments = [m for m in (end, event.created_at) if m is not None]
     return max(moments) + timedelta(days=event.retention_days)
 
 

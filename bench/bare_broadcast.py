@@ -4,6 +4,8 @@
 
 Namespace /live accepts anyone; the `clock` event broadcasts the payload (with a fresh
 `version`) to every client and acks {status, body: {version}}, as the app's clock action does.
+PARCOURS_BENCH_BARE_GC=1 (bench/fanout.py --bare-gc): the garbage collector tuned as the app's
+(parcours.server.tune_gc), so the floor differs from the app in nothing but the app itself.
 """
 
 import sys
@@ -18,6 +20,7 @@ else:
     eventlet.monkey_patch()
 
 import json
+import os
 import resource
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,12 @@ def serve(port: int, payload_file: str, mode: str) -> None:
         sio.emit("state", {**payload, "version": counter["version"]}, namespace="/live")
         return {"status": 200, "body": {"version": counter["version"]}}
 
+    if os.environ.get("PARCOURS_BENCH_BARE_GC") == "1":  # the app's settings (server.tune_gc)
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
     options: dict[str, Any] = {"host": "127.0.0.1", "port": port, "log_output": False}
     if mode == "eventlet":
         options["max_size"] = 10000  # eventlet's default of 1,024 would hang the rest

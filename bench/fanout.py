@@ -170,6 +170,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7, help="presses of next per N and server")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
     parser.add_argument(
+        "--bare-gc", action="store_true", help="tune the bare server's GC as the app's"
+    )
+    parser.add_argument(
         "--before",
         help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its app is "
         "measured in the same run, presses interleaved with the other two",
@@ -192,43 +195,13 @@ def main() -> None:
     state = app_clock(app_url, info, "next")  # round 1 of the parcours
     payload = folder / "payload.json"
     payload.write_text(json.dumps(state))
-    bare_port = free_port()
-    bare = subprocess.Popen(
-        [
-            PYTHON,
-            str(ROOT / "bench" / "bare_broadcast.py"),
-            str(bare_port),
-            str(payload),
-            args.mode,
-        ],
-        cwd=ROOT,
-    )
-    bare_url = f"http://127.0.0.1:{bare_port}"
+    bare, bare_url = start_bare(payload, args)
     rows = []
     try:
         wait_ready(bare_url, bare)
         profile(bare, "bare")
-        tokens = [p["token"] for p in info["participants"]]
         for n in counts:
-            targets = [
-                {"name": "bare", "url": bare_url, "tokens": tokens[:n], "driver": "bare"},
-                {
-                    "name": "app",
-                    "url": app_url,
-                    "tokens": tokens[:n],
-                    "driver": info["facilitator_token"],
-                },
-            ]
-            if old is not None:
-                old_tokens = [p["token"] for p in old[2]["participants"]][:n]
-                targets.append(
-                    {
-                        "name": "before",
-                        "url": old[1],
-                        "tokens": old_tokens,
-                        "driver": old[2]["facilitator_token"],
-                    }
-                )
+            targets = targets_for(n, bare_url, (app, app_url, info), old)
             row: dict[str, Any] = {
                 "n": n,
                 **measure(folder, {"targets": targets, "repeats": args.repeats}),
@@ -240,6 +213,31 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
     report(rows, args, len(json.dumps(state)))
+
+
+def start_bare(payload: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the bare broadcast server (bench/bare_broadcast.py); return it and its URL."""
+    port = free_port()
+    bare = subprocess.Popen(
+        [PYTHON, str(ROOT / "bench" / "bare_broadcast.py"), str(port), str(payload), args.mode],
+        cwd=ROOT,
+        env={**os.environ, "PARCOURS_BENCH_BARE_GC": "1" if args.bare_gc else "0"},
+    )
+    return bare, f"http://127.0.0.1:{port}"
+
+
+def targets_for(n: int, bare_url: str, app: tuple, old: tuple | None) -> list[dict[str, Any]]:
+    """The servers one client process measures at N: bare, app, and the app before if given."""
+    tokens = [p["token"] for p in app[2]["participants"]][:n]
+    targets = [
+        {"name": "bare", "url": bare_url, "tokens": tokens, "driver": "bare"},
+        {"name": "app", "url": app[1], "tokens": tokens, "driver": app[2]["facilitator_token"]},
+    ]
+    if old is not None:
+        old_tokens = [p["token"] for p in old[2]["participants"]][:n]
+        driver = old[2]["facilitator_token"]
+        targets.append({"name": "before", "url": old[1], "tokens": old_tokens, "driver": driver})
+    return targets
 
 
 def stats(times: list[float]) -> tuple[float, float]:

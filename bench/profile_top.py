@@ -23,8 +23,8 @@ def main() -> None:
     total = 0
     for line in Path(args.file).read_text().splitlines():
         stack, _, n = line.rpartition(" ")
-        if not stack or (args.match and args.match not in stack):
-            continue
+        if not stack or not n.isdigit() or (args.match and args.match not in stack):
+            continue  # a line py-spy cut short (the server was stopped mid-write)
         samples = int(n)
         total += samples
         frames = [f.split(" (")[0] + " " + f.split("/")[-1].split(":")[0] for f in stack.split(";")]

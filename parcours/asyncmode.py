@@ -15,6 +15,11 @@ def monkey_patch() -> str:
         import eventlet
 
         eventlet.monkey_patch()
+        # psycopg waits for PostgreSQL in C (wait_c) unless it sees gevent's patching: under
+        # eventlet every query would then block the whole process (no pings, no broadcasts,
+        # no other request) for as long as the server takes, and two greenlets contending for
+        # a row lock would hang it. select.select is green after monkey_patch, so wait there.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     elif mode == "gevent":
         from gevent import monkey
 

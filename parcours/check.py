@@ -51,6 +51,7 @@ class Settings:
     cafile: str | None = None
     max_connections: int = 10000
     tls_cert: str | None = None
+    pool: Any = None  # parcours.storage.db.Pool (PARCOURS_DB_POOL_SIZE ...); None: the defaults
 
 
 def ssl_context(cafile: str | None) -> ssl.SSLContext:
@@ -186,6 +187,44 @@ def check_database(s: Settings) -> Line:
     return Line(True, label, f"{kind} answers, schema up to date")
 
 
+def check_db_pool(s: Settings) -> Line:
+    """Each process holds up to pool size + overflow PostgreSQL connections: how many fit."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from parcours.storage.db import Pool
+
+    label = "database connections"
+    pool = s.pool or Pool()
+    per = pool.size + pool.overflow
+    mine = (
+        f"{pool.size} + {pool.overflow} overflow per process (PARCOURS_DB_POOL_SIZE, "
+        f"PARCOURS_DB_MAX_OVERFLOW), waiting up to {pool.timeout:g} s for a free one "
+        "(PARCOURS_DB_POOL_TIMEOUT)"
+    )
+    if not s.database_url.startswith("postgresql"):
+        return Line(None, label, f"{mine}; SQLite: one process, no server limit")
+    engine = create_engine(s.database_url, connect_args=connect_args(s.database_url))
+    try:
+        with engine.connect() as conn:
+            most = int(conn.execute(text("SHOW max_connections")).scalar_one())
+            reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+            used = int(conn.execute(text("SELECT count(*) FROM pg_stat_activity")).scalar_one())
+    except SQLAlchemyError as err:
+        return Line(False, label, f"{mine}; cannot ask PostgreSQL: {short(err)}")
+    finally:
+        engine.dispose()
+    free = most - reserved - used + 1  # this check's own connection ends now
+    fits = free // per
+    detail = (
+        f"{mine}; PostgreSQL max_connections {most} ({reserved} reserved), {used - 1} in use "
+        f"by others now: room for {fits} process(es) at most"
+    )
+    if fits < 1:
+        return Line(False, label, f"{detail}: lower the pool or raise max_connections")
+    return Line(True, label, detail)
+
+
 def check_redis(s: Settings) -> Line:
     """With a message queue, Redis must answer; without, only one process may serve."""
     label = "Redis"
@@ -292,6 +331,7 @@ CHECKS: list[Callable[[Settings], Line]] = [
     check_https,
     check_websocket,
     check_database,
+    check_db_pool,
     check_redis,
     check_open_files,
     check_clock,

@@ -89,6 +89,7 @@ def check(phones: int | None, url: str | None, cafile: str | None) -> None:
     from parcours.check import Settings, run_checks
     from parcours.config import Config
     from parcours.server import MAX_CONNECTIONS
+    from parcours.storage.db import Pool
 
     config = Config()
     settings = Settings(
@@ -99,6 +100,7 @@ def check(phones: int | None, url: str | None, cafile: str | None) -> None:
         cafile=cafile,
         max_connections=MAX_CONNECTIONS,
         tls_cert=config.TLS_CERT,
+        pool=Pool.of(vars(config)),
     )
     lines = run_checks(settings)
     for line in lines:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from parcours.storage.db import Pool
+
 ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
@@ -54,6 +56,12 @@ class Config:
         env = os.environ
         self.SECRET_KEY = secret_key(env.get("PARCOURS_SECRET_KEY"))
         self.DATABASE_URL = env.get("PARCOURS_DATABASE_URL") or default_database_url()
+        # each process's PostgreSQL pool (parcours.storage.db): at most SIZE + OVERFLOW
+        # connections per process; a request that finds them all busy waits up to TIMEOUT s
+        # (defaults and checks: parcours.storage.db.Pool)
+        self.DB_POOL_SIZE = env.get("PARCOURS_DB_POOL_SIZE", Pool.size)
+        self.DB_MAX_OVERFLOW = env.get("PARCOURS_DB_MAX_OVERFLOW", Pool.overflow)
+        self.DB_POOL_TIMEOUT = env.get("PARCOURS_DB_POOL_TIMEOUT", Pool.timeout)
         self.MESSAGE_QUEUE = env.get("PARCOURS_MESSAGE_QUEUE") or None
         # processes of one deployment share a channel; another deployment on the same Redis
         # (or a parallel test run) picks its own

@@ -90,8 +90,12 @@ class Presence:
         self.pending.discard(event_id)
 
 
-def on_connected(actor: Actor, sid: str, counted: bool = True) -> None:
-    """Send the new socket what it needs to draw: state, roster for hosts, latest news."""
+def connect_payload(actor: Actor, sid: str) -> list[Broadcast]:
+    """Read what a new socket needs to draw: state, roster for hosts, latest news.
+
+    Read before anything is sent, so the database connection can go back to the pool first
+    (parcours.realtime.namespace); the socket's id is a room of its own.
+    """
     session = db.session()
     first = [Broadcast(sid, "state", dump_state(clock.state_of(session, actor.event_id)))]
     if actor.role == "host" and actor.station_id is not None:
@@ -101,6 +105,14 @@ def on_connected(actor: Actor, sid: str, counted: bool = True) -> None:
     latest = live.active_announcements(session, actor.event_id, 1)
     if latest:
         first.append(Broadcast(sid, "announcement", AnnouncementSchema().dump(latest[0])))
+    return first
+
+
+def on_connected(
+    actor: Actor, sid: str, counted: bool = True, payload: list[Broadcast] | None = None
+) -> None:
+    """Send the new socket what it needs to draw (connect_payload, read before if given)."""
+    first = list(connect_payload(actor, sid) if payload is None else payload)
     counter = process.presence()
     if counted:
         counter.add(actor.event_id, actor.role, 1)

@@ -9,7 +9,9 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import request, session
+from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, SocketIO, join_room
+from sqlalchemy.exc import SQLAlchemyError
 
 from parcours import process
 from parcours.api.registry import Call, Operation, run, socket_operations
@@ -19,11 +21,12 @@ from parcours.domain.errors import Invalid, ParcoursError
 from parcours.extensions import db, socketio
 from parcours.operations.errors import error_body, from_exception
 from parcours.realtime import token_cache, writer
-from parcours.realtime.hooks import on_connected, on_disconnected
+from parcours.realtime.hooks import connect_payload, on_connected, on_disconnected
 from parcours.schemas.common import LARGEST, check_input, problems
-from parcours.services.tokens import token_actor
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = "unavailable"  # a connect refused for now: connect again after retry_after
+RETRY_AFTER_S = 1.0
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -37,21 +40,40 @@ class LiveNamespace(Namespace):
     """Token-authenticated realtime channel; client actions run the API's operations."""
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        """Admit a socket by its token, join its rooms and send it what it needs to draw.
+
+        Cheap for a connect storm (every phone after the Wi-Fi came back): the token comes
+        from the token cache when it was checked a moment ago, and the database connection is
+        given back before anything is sent. The rooms are joined before the state is read, so
+        a round change broadcast meanwhile reaches this socket too (its page keeps the newer of
+        the two). A connect that cannot get a database connection in time (the pool's queue, or
+        a full server: parcours.storage.db.Pool) is refused as `unavailable` (python-socketio
+        then takes the socket out of its rooms again), which the page and the benchmarks'
+        phones answer by connecting again a moment later.
+        """
+        # Refused (python-socketio's) carries its message to the client's connect_error;
+        # Python's own ConnectionRefusedError would arrive as "Connection refused by server"
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         if token is not None and not isinstance(token, str):
-            raise ConnectionRefusedError("bad_request")
+            raise Refused("bad_request")
         try:
-            actor, token_id = token_actor(db.session(), token)
+            actor, token_id = token_cache.actor_of(db.session(), token, remember=False)
+            for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
+                join_room(room)
+            payload = connect_payload(actor, request.sid)
         except ParcoursError as err:
-            raise ConnectionRefusedError(err.code) from None
+            raise Refused(err.code) from None
+        except SQLAlchemyError as err:
+            log.warning("socket connect refused, database busy: %s", str(err).splitlines()[0])
+            raise Refused(UNAVAILABLE, {"retry_after": RETRY_AFTER_S}) from None
+        finally:
+            db.session.remove()  # the pool's connection goes back before any send
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
         # the console's own screen preview is no screen in the room: it is not counted
         preview = isinstance(auth, dict) and auth.get("preview") is True
         session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
-        for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
-            join_room(room)
-        on_connected(actor, request.sid, counted=not preview)
+        on_connected(actor, request.sid, counted=not preview, payload=payload)
 
     def on_disconnect(self, reason: Any = None) -> None:
         actor = self._actor()

@@ -8,6 +8,10 @@ notes the highest `state` version it delivered to each event room, and its clock
 reads every running clock about once a second anyway) sends the current state to its own
 sockets only (`ignore_queue`) when the database has been ahead of that for GRACE_S seconds.
 Found by the soak (tests/realtime/test_soak.py: "next" pressed while Redis restarts).
+
+Not only running clocks: a pause, a stop or a change of an event that does not auto-advance
+is published the same way, so the ticker also sweeps (`Delivered.sweep`) every event that has
+a room in this process and compares its clock's version, whatever the clock's phase.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import time
 from typing import Any
 
 from parcours.domain import rooms
+from parcours.domain.errors import ParcoursError
+from parcours.extensions import socketio
 from parcours.realtime.publisher import NAMESPACE, send_here
 from parcours.schemas.live import dump_state
 from parcours.services.broadcasts import Broadcast
@@ -74,3 +80,21 @@ class Delivered:
         self.versions[room] = max(known, int(data.get("version", version)))
         self.behind_since = {k: v for k, v in self.behind_since.items() if k[0] != event_id}
         return True
+
+    def sweep(self, session: Any, skip: set[int]) -> int:
+        """Check every event with sockets in this process but those in skip (checked already);
+        return how many were sent their state again."""
+        local = set()
+        for room in list(socketio.server.manager.rooms.get(NAMESPACE) or {}):
+            kind, _sep, rest = str(room).partition(":")
+            if kind == "event" and rest.isdigit():
+                local.add(int(rest))
+        sent = 0
+        for event_id, version in clock.clock_versions(session, local - skip).items():
+            try:
+                sent += self.check(session, event_id, version)
+            except ParcoursError:
+                continue  # the event was just deleted: nothing to send
+            finally:
+                session.rollback()
+        return sent

@@ -52,7 +52,10 @@ class Ticker:
             try:
                 now = utcnow()
                 nearest = MAX_SLEEP_S
-                for event_id, ends_at, version in clock.ticking_clocks(session):
+                ticking = clock.ticking_clocks(session)
+                if self.delivered is not None:  # paused, stopped, not auto-advancing clocks
+                    self.delivered.sweep(session, {event_id for event_id, _t, _v in ticking})
+                for event_id, ends_at, version in ticking:
                     session.rollback()
                     if self.delivered is not None and self.delivered.check(
                         session, event_id, version

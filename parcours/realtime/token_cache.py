@@ -12,8 +12,11 @@ cache is forgotten at once, before the sockets of that token are disconnected. S
 - if the message is lost (Redis down) a socket that was missed can still write for at most
   TTL_S seconds, then its next write is refused as before.
 
-The connect itself always asks the database (LiveNamespace.on_connect), and the group-commit
-writer (parcours.realtime.writer) reads its batch's tokens in the batch's own transaction.
+The socket connect uses a fresh entry of the same cache (LiveNamespace.on_connect: a phone
+that reconnects right after a write costs no token query) but does not add one, so a socket's
+first write still reads its token from the database; an ended token is forgotten before its
+sockets are disconnected, so it cannot connect again from the cache. The group-commit writer
+(parcours.realtime.writer) reads its batch's tokens in the batch's own transaction.
 """
 
 from __future__ import annotations
@@ -30,13 +33,19 @@ MOST = 50_000  # tokens remembered at most (then forgotten all at once)
 _valid: dict[str, tuple[float, Actor, int]] = {}
 
 
-def actor_of(session: Session, token: str | None) -> tuple[Actor, int]:
-    """Return (Actor, token row id) like token_actor, from the cache while it is fresh."""
+def actor_of(session: Session, token: str | None, remember: bool = True) -> tuple[Actor, int]:
+    """Return (Actor, token row id) like token_actor, from the cache while it is fresh.
+
+    remember=False (the socket connect) uses a fresh entry but does not add one: a token read
+    at connect is checked in the database again at the socket's first write.
+    """
     now = time.monotonic()
     hit = _valid.get(token) if token else None
     if hit is not None and now - hit[0] < TTL_S:
         return hit[1], hit[2]
     actor, token_id = token_actor(session, token)  # raises Unauthorized for an ended token
+    if not remember:
+        return actor, token_id
     if len(_valid) >= MOST:
         _valid.clear()
     assert token is not None

@@ -73,6 +73,7 @@ class Writer:
         self.task: Any = None
         self.batches = 0  # for tests and benchmarks: how many commits served how many writes
         self.written = 0
+        self.largest = 0  # the most writes one commit served
 
     def submit(
         self,
@@ -113,6 +114,15 @@ class Writer:
                 job.done.set()
             socketio.sleep(0)  # acks, broadcasts and pages before the next batch
 
+    def counters(self) -> dict[str, Any]:
+        """Return this writer's counters: {on, batches, written, largest} (/healthz?detail=1)."""
+        return {
+            "on": True,
+            "batches": self.batches,
+            "written": self.written,
+            "largest": self.largest,
+        }
+
     def _admit(self, conn: Any, batch: list[Job]) -> list[tuple[Job, Call]]:
         """Read the batch's tokens and admit each write (size, role, rate) before BEGIN: this
         may yield (Redis). A refused write is left out, to be answered one by one."""
@@ -145,6 +155,8 @@ class Writer:
         process, and the lock would never be given back. So everything that may do I/O (the
         token query, the rate limit, which may ask Redis) happens before BEGIN, and inside
         the transaction run only the operations' handlers, which touch nothing but the session.
+        (On PostgreSQL every query yields while it waits, see parcours.asyncmode: harmless
+        there, a writer that needs a locked row waits for it without blocking the process.)
         """
         assert db.engine is not None
         with db.engine.connect() as conn:
@@ -179,6 +191,7 @@ class Writer:
         send(told)
         self.batches += 1
         self.written += len(done)
+        self.largest = max(self.largest, len(done))
         for job, outcome in done:
             job.outcome = outcome
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -24,7 +25,7 @@ class Database:
 
     def init_app(self, app: Any) -> None:
         """Create the engine for the app's DATABASE_URL and remove sessions on teardown."""
-        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.engine = make_engine(app.config["DATABASE_URL"], Pool.of(app.config))
         self._factory.configure(bind=self.engine)
         app.extensions["parcours_db"] = self
 
@@ -37,13 +38,62 @@ class Database:
         return self._factory()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite runs in WAL mode with foreign keys on."""
+@dataclass(frozen=True)
+class Pool:
+    """One process's connection pool to a server database (PostgreSQL).
+
+    Every `parcours serve` process holds at most size + overflow connections, so N processes
+    need N × (size + overflow) of the server's `max_connections` (plus the tools'; `parcours
+    check` compares). A request or socket connect that finds all of them busy waits in the
+    pool's queue (a green wait under eventlet/gevent) for up to `timeout` seconds instead of
+    opening one more connection; only then does it fail (sqlalchemy.exc.TimeoutError; a socket
+    connect is then refused as `unavailable` and the page tries again, see
+    parcours.realtime.namespace). Under eventlet a PostgreSQL query does not yield to other
+    greenlets (psycopg waits in C), so more connections per process would not run more queries
+    at once: a handful is enough.
+    """
+
+    size: int = 5
+    overflow: int = 5
+    timeout: float = 30.0
+
+    @classmethod
+    def of(cls, config: Any) -> Pool:
+        """Read DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_TIMEOUT (PARCOURS_DB_*) from a config."""
+        try:
+            pool = cls(
+                int(config.get("DB_POOL_SIZE", cls.size)),
+                int(config.get("DB_MAX_OVERFLOW", cls.overflow)),
+                float(config.get("DB_POOL_TIMEOUT", cls.timeout)),
+            )
+        except (TypeError, ValueError):
+            pool = cls(0, -1, 0)
+        if pool.size < 1 or pool.overflow < 0 or pool.timeout <= 0:
+            raise ValueError(
+                "PARCOURS_DB_POOL_SIZE must be a whole number of at least 1, "
+                "PARCOURS_DB_MAX_OVERFLOW a whole number of at least 0 and "
+                "PARCOURS_DB_POOL_TIMEOUT a number of seconds above 0 (got "
+                f"{config.get('DB_POOL_SIZE')!r}, {config.get('DB_MAX_OVERFLOW')!r}, "
+                f"{config.get('DB_POOL_TIMEOUT')!r})"
+            )
+        return pool
+
+
+def make_engine(url: str, pool: Pool | None = None) -> Engine:
+    """Create an engine; SQLite runs in WAL mode with foreign keys on; a server database gets
+    a bounded pool (Pool)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    pool = pool or Pool()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -165,7 +165,17 @@ export function start() {
     seenConnect = true;
   });
   socket.on("disconnect", () => setOffline(true));
-  socket.on("connect_error", () => setOffline(true));
+  socket.on("connect_error", (err) => {
+    setOffline(true);
+    // The server refused for now (its database connections all busy in a connect storm): the
+    // client does not retry a refused connect by itself, so connect again after a spread delay.
+    if (err && err.message === "unavailable") {
+      const after = Number(err.data && err.data.retry_after) || 1;
+      setTimeout(() => {
+        if (!socket.connected) socket.connect();
+      }, after * 1000 * (1 + Math.random()));
+    }
+  });
   socket.on("state", setState);
   // The organiser deleted the event's personal data: show the closed page, take no more input.
   socket.on("closed", () => window.location.reload());

@@ -61,3 +61,49 @@ def test_next_pressed_while_redis_is_down_reaches_the_other_process(
         for phone in phones:
             phone.close()
         redis.stop()
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_pause_and_finish_while_redis_is_down_reach_the_other_process(
+    server_factory: Callable[..., Server], tmp_path: Path, mode: str
+) -> None:
+    """Not only running clocks: a clock paused, or finished, while Redis was down is sent to
+    the other process's phones too (the ticker sweeps every event with sockets there)."""
+    if not shutil.which("redis-server"):
+        missing("redis-server is not installed (the test starts a private one)")
+    redis = Redis(tmp_path, free_port())
+    redis.start()
+    env = {
+        "PARCOURS_MESSAGE_QUEUE": redis.url,
+        "PARCOURS_MESSAGE_QUEUE_CHANNEL": f"parcours-test-{uuid.uuid4().hex}",
+    }
+    phones: list[LiveClient] = []
+    try:
+        a, b = server_factory(mode, env), server_factory(mode, env)
+        info = create(a, EXAMPLES / "small.toml")
+        a.start(), b.start()
+        fac = info["facilitator_token"]
+        on_a = LiveClient(a.url, info["participants"][0]["token"]).connect()
+        on_b = LiveClient(b.url, info["participants"][1]["token"]).connect()
+        phones += [on_a, on_b]
+        for action in ("start", "next"):
+            answer = post_clock(a, info, fac, action=action)
+            assert answer.status_code == 200, answer.text
+            version = answer.json()["version"]
+        assert on_b.wait_state(lambda s: s["version"] == version)  # through Redis
+
+        for action, phase in (("pause", "paused"), ("finish", "finished")):
+            redis.stop()
+            answer = post_clock(a, info, fac, action=action)  # published while Redis is down
+            assert answer.status_code == 200, answer.text
+            pressed = answer.json()
+            assert pressed["phase"] == phase, pressed
+            assert on_a.wait_state(lambda s, v=pressed["version"]: s["version"] == v)
+            redis.start()
+            assert on_b.wait_state(lambda s, v=pressed["version"]: s["version"] == v, timeout=10)
+            got = next(s for s in on_b.states if s["version"] == pressed["version"])
+            assert got["phase"] == phase and got["round"] == pressed["round"]
+    finally:
+        for phone in phones:
+            phone.close()
+        redis.stop()

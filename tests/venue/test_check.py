@@ -63,6 +63,8 @@ def test_check_passes_on_https_postgres_and_redis(
         assert found["HTTPS"].startswith("PASS on: service worker")
         assert found["WebSocket"] == "PASS wss:// upgrade passes"
         assert found["database"] == "PASS postgresql+psycopg answers, schema up to date"
+        pool = found["database connections"]
+        assert pool.startswith("PASS 5 + 5 overflow per process") and "room for" in pool
         assert found["Redis"].startswith("PASS")
         assert found["open files"].startswith("PASS") and "200 phones" in found["open files"]
         assert found["clock skew"].startswith("PASS") and "database server" in found["clock skew"]
@@ -95,7 +97,9 @@ def test_check_fails_each_line_that_is_not_ready(tmp_path: Path) -> None:
     assert "secret" not in done.stdout
     assert found["open files"].startswith("FAIL") and "900000 phones" in found["open files"]
     assert found["clock skew"].startswith("FAIL cannot read the database's clock")
-    assert done.stdout.rstrip().endswith("7 of 8 checks failed")
+    assert found["database connections"].startswith("FAIL 5 + 5 overflow per process")
+    assert "cannot ask PostgreSQL" in found["database connections"]
+    assert done.stdout.rstrip().endswith("8 of 9 checks failed")
     assert "Traceback" not in done.stderr
 
     lan = server.cli("check")  # the address from PARCOURS_PUBLIC_URL: a LAN over plain HTTP
@@ -113,6 +117,7 @@ def test_sqlite_without_public_url_or_queue(tmp_path: Path) -> None:
     assert found["public URL"].startswith("FAIL PARCOURS_PUBLIC_URL is not set")
     assert found["WebSocket"].startswith("INFO")
     assert found["database"] == "PASS SQLite answers, schema up to date (one process only)"
+    assert found["database connections"].startswith("INFO 5 + 5 overflow per process")
     assert found["Redis"] == "INFO no PARCOURS_MESSAGE_QUEUE: run exactly one process"
     assert found["clock skew"].startswith("PASS SQLite")
     assert found["free disk"].startswith("PASS") and str(tmp_path) in found["free disk"]

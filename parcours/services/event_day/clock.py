@@ -248,6 +248,14 @@ def ticking_clocks(session: Session) -> list[tuple[int, datetime, int]]:
     return [(e, t, v) for e, t, v in session.execute(query).all() if t is not None]
 
 
+def clock_versions(session: Session, event_ids: set[int]) -> dict[int, int]:
+    """Return {event_id: clock version} of the given events, whatever their clock's phase."""
+    if not event_ids:
+        return {}
+    query = select(Clock.event_id, Clock.version).where(Clock.event_id.in_(event_ids))
+    return {e: v for e, v in session.execute(query).all()}
+
+
 @dataclass(frozen=True)
 class Position:
     """Where the event is in its parcours: the segment, the round, and whether it is ahead."""

@@ -14,7 +14,7 @@ may import it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flask import Flask, current_app
 
@@ -38,15 +38,24 @@ PLAN_JOBS = "parcours_plan_jobs"
 TICKER = "parcours_ticker"
 
 
-def _app(app: Flask | None) -> Flask:
-    return app or current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+class Slot(Generic[T]):
+    """The typed accessor of one per-process object, stored in `app.extensions[key]`.
 
+    Call it (optionally with an app; else the current one) to read the object. A required
+    slot that is empty is a wiring error: `create_app` makes every required object.
+    """
 
-def _get(app: Flask | None, key: str) -> Any:
-    found = _app(app).extensions.get(key)
-    if found is None:
-        raise RuntimeError(f"{key} is made by create_app (parcours.process.init_process)")
-    return found
+    def __init__(self, key: str, doc: str, required: bool = True) -> None:
+        self.key = key
+        self.required = required
+        self.__doc__ = doc
+
+    def __call__(self, app: Flask | None = None) -> T:
+        app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+        found = app.extensions.get(self.key)
+        if found is None and self.required:
+            raise RuntimeError(f"{self.key} is made by create_app (parcours.process.init_process)")
+        return found  # type: ignore[return-value]
 
 
 def init_process(app: Flask, **objects: Any) -> None:
@@ -55,43 +64,22 @@ def init_process(app: Flask, **objects: Any) -> None:
         app.extensions[key] = value
 
 
-def limits(app: Flask | None = None) -> Limits:
-    """The rate-limit counters: Redis with a message queue, else this process's memory."""
-    found: Limits = _get(app, LIMITS)
-    return found
-
-
-def kiosk_pins(app: Flask | None = None) -> FailureGuard:
-    """The counter of wrong kiosk codes (5 a minute per kiosk token)."""
-    found: FailureGuard = _get(app, KIOSK_PINS)
-    return found
-
-
-def publisher(app: Flask | None = None) -> Publisher:
-    """The one publisher (parcours.realtime.publisher.send): rooms, message queue, revocation."""
-    found: Publisher = _get(app, PUBLISHER)
-    return found
-
-
-def presence(app: Flask | None = None) -> Presence:
-    """This process's count of sockets per event and role."""
-    found: Presence = _get(app, PRESENCE)
-    return found
-
-
-def writer(app: Flask | None = None) -> Writer | None:
-    """The group-commit writer of socket notes, or None when writes go one by one."""
-    found: Writer | None = _app(app).extensions.get(WRITER)
-    return found
-
-
-def plan_jobs(app: Flask | None = None) -> PlanJobs:
-    """The registry of planning runs (shared through Redis with a message queue)."""
-    found: PlanJobs = _get(app, PLAN_JOBS)
-    return found
-
-
-def ticker(app: Flask | None = None) -> Ticker | None:
-    """The clock's background task, once the server started it (None before, or when off)."""
-    found: Ticker | None = _app(app).extensions.get(TICKER)
-    return found
+limits: Slot[Limits] = Slot(
+    LIMITS, "The rate-limit counters: Redis with a message queue, else this process's memory."
+)
+kiosk_pins: Slot[FailureGuard] = Slot(
+    KIOSK_PINS, "The counter of wrong kiosk codes (5 a minute per kiosk token)."
+)
+publisher: Slot[Publisher] = Slot(
+    PUBLISHER, "The one publisher (parcours.realtime.publisher.send): rooms, queue, revocation."
+)
+presence: Slot[Presence] = Slot(PRESENCE, "This process's count of sockets per event and role.")
+writer: Slot[Writer | None] = Slot(
+    WRITER, "The group-commit writer of socket notes, or None when writes go one by one.", False
+)
+plan_jobs: Slot[PlanJobs] = Slot(
+    PLAN_JOBS, "The registry of planning runs (shared through Redis with a message queue)."
+)
+ticker: Slot[Ticker | None] = Slot(
+    TICKER, "The clock's background task, once the server started it (None before, or off).", False
+)

@@ -40,9 +40,21 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+def _bounded(field_obj: fields.Field) -> bool:
+    """Tell whether an integer field already has a range inside the database's (one message)."""
+    return any(
+        isinstance(v, validate.Range)
+        and v.min is not None
+        and v.max is not None
+        and v.min >= -LARGEST
+        and v.max <= LARGEST
+        for v in field_obj.validators
+    )
+
+
 def harden(field_obj: fields.Field, *, from_form: bool = False) -> None:
     """Bound every integer to the database's range; make booleans strict (JSON only)."""
-    if isinstance(field_obj, fields.Integer):
+    if isinstance(field_obj, fields.Integer) and not _bounded(field_obj):
         field_obj.validators = [
             *field_obj.validators,
             validate.Range(min=-LARGEST, max=LARGEST, error="must be at most {max}"),

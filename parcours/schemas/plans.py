@@ -5,9 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from parcours.planner.model import MODES, PRIORITIES
-from parcours.schemas.common import StrictSchema
+from parcours.schemas.common import LARGEST, StrictSchema
 
 MAX_SEED = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=LARGEST)  # a row id: positive, within the BIGINT
 API_TIME_LIMIT = 120.0  # an HTTP request (or a page's job) waits at most this long
 CLI_TIME_LIMIT = 3600.0
 
@@ -24,7 +25,7 @@ def segment_field() -> fields.Integer:
         load_default=None,
         allow_none=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=ID_RANGE,
         metadata={"description": "the parcours segment (agenda item); left out: the first"},
     )
 
@@ -60,9 +61,9 @@ class ReplanRequestSchema(StrictSchema):
 class MoveSchema(StrictSchema):
     """POST /events/{id}/plan/moves: put one participant at one station in one round."""
 
-    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    participant_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     round = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
-    station_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    station_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     segment_id = segment_field()
 
 
@@ -71,10 +72,10 @@ class MoveFormSchema(MoveSchema):
 
     from_form = True
 
-    participant_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    participant_id = fields.Integer(required=True, validate=ID_RANGE)
     round = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
-    station_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    station_id = fields.Integer(required=True, validate=ID_RANGE)
+    segment_id = fields.Integer(load_default=None, validate=ID_RANGE)
     csrf_token = fields.String(load_default=None)
 
 
@@ -83,7 +84,7 @@ class PlanFormSchema(PlanRequestSchema):
 
     from_form = True
 
-    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    segment_id = fields.Integer(load_default=None, validate=ID_RANGE)
     csrf_token = fields.String(load_default=None)
 
 
@@ -99,7 +100,7 @@ class PlanQuery(StrictSchema):
 
     from_form = True  # a query string: numbers come as text
 
-    segment_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    segment_id = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
 class SyntheticSchema(StrictSchema):

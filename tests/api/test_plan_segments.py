@@ -177,3 +177,25 @@ def test_with_the_first_parcours_locked_every_parcours_means_the_others(
     ]
     response = client.post(_url(info), json={"time_limit": 1}, headers=headers)
     assert response.status_code == 409  # every parcours is locked
+
+
+def test_a_segment_id_beyond_the_database_range_is_refused_not_a_crash(
+    client: Any, make_event: Any
+) -> None:
+    info = make_event(rules_event(parcours=1))
+    headers = auth(info["organiser_token"])
+    huge = "99999999999999999999"  # beyond BIGINT: SQLite would raise OverflowError
+    read = client.get(_url(info) + f"?segment_id={huge}", headers=headers)
+    assert read.status_code == 400, read.json
+    assert "segment_id" in read.json["error"]["fields"]
+    for tail, body in (
+        ("", {"segment_id": int(huge), "time_limit": 1}),
+        ("/lock", {"segment_id": int(huge)}),
+        ("/moves", {"participant_id": int(huge), "round": 1, "station_id": 1}),
+        ("/moves", {"participant_id": 1, "round": 1, "station_id": int(huge)}),
+    ):
+        response = client.post(_url(info, tail), json=body, headers=headers)
+        assert response.status_code == 400, (tail, response.json)
+        field = "station_id" if body.get("station_id") == int(huge) else None
+        field = field or ("participant_id" if tail == "/moves" else "segment_id")
+        assert field in response.json["error"]["fields"], (tail, response.json)

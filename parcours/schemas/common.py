@@ -26,6 +26,7 @@ _SUSPECT = "\ud800-\udfff\u202a-\u202e\u2066-\u2069\x7f-\x9f"
 _SUSPECT_LINE = re.compile(f"[\x00-\x1f{_SUSPECT}]")
 _SUSPECT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SUSPECT}]")
 PHONE_PATTERN = r"^[+0-9 ()/-]{3,40}$"
+_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is True); fits a BIGINT
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -81,6 +82,12 @@ class StrictSchema(Schema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         """Harden each field as it is bound (subclasses call super first)."""
         harden(field_obj, from_form=self.from_form)
+
+
+def form_number(text: str) -> int | None:
+    """Return a form's whole number (1 to 18 ASCII digits, spaces around allowed), else None."""
+    text = text.strip()
+    return int(text) if _NUMBER.fullmatch(text) else None
 
 
 def bad_text(value: str, *, multiline: bool) -> str | None:

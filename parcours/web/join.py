@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from parcours.domain.errors import AlreadyRegistered, Conflict, Invalid, NotFound
 from parcours.extensions import db
 from parcours.operations.limits import JOIN_ADDRESS, check_address
-from parcours.schemas.common import load
+from parcours.schemas.common import form_number, load
 from parcours.schemas.error_messages import localize_error
 from parcours.schemas.event import JoinSchema
 from parcours.services import lookups
@@ -32,7 +33,7 @@ LISTS = ("interests", "avoid", "absent_rounds")
 
 
 def _numbers(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [n for n in map(form_number, values) if n is not None]
 
 
 def _event(join_code: str) -> Event:
@@ -132,7 +133,11 @@ def join_page(join_code: str) -> ResponseReturnValue:
         except Invalid as err:
             values = {**data, **{k: _numbers(data[k]) for k in LISTS}}
             context = _context(event)
-            _message, errors = localize_error(err.message, err.fields)
+            _message, found = localize_error(err.message, err.fields)
+            errors: dict[str, list[str]] = {}
+            for path, messages in found.items():  # "avoid[1]" is shown at the list "avoid"
+                shown = errors.setdefault(re.split(r"[.[]", str(path))[0], [])
+                shown += [m for m in messages if m not in shown]
             return render_template(
                 "join/join.html", values=values, errors=errors, closed=False, **context
             ), 400

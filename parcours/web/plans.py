@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from parcours.domain.errors import Invalid, NotFound, ParcoursError
 from parcours.exports.svg import column_chart
 from parcours.extensions import db
-from parcours.schemas.common import load
+from parcours.schemas.common import form_number, load
 from parcours.schemas.error_messages import localize_error, translate
 from parcours.schemas.plans import LockSchema, MoveFormSchema, PlanFormSchema, ReplanRequestSchema
 from parcours.services import plans
@@ -66,7 +66,7 @@ def plan_page(event_id: int) -> ResponseReturnValue:
 def _segment_arg(value: str | None = None) -> int | None:
     """Return the parcours asked for (?segment= or a form's segment_id), None if none."""
     value = request.args.get("segment", "") if value is None else value
-    return int(value) if value.strip().isdigit() else None
+    return form_number(value)
 
 
 def _back(event_id: int, segment_id: int | None, anchor: str = "") -> ResponseReturnValue:

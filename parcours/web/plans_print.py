@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from parcours.extensions import db
-from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES
+from parcours.schemas.common import LANGUAGES, RTL_LANGUAGES, form_number
 from parcours.services.plans import views as plan_views
 from parcours.web.checkin import check_in_url
 from parcours.web.organiser.auth import event_actor, login_required
@@ -39,8 +39,7 @@ def check_in_qr(code: str) -> Markup:
 
 def _segment_arg() -> int | None:
     """Return ?segment= (one parcours only); anything but a number means every parcours."""
-    value = request.args.get("segment", "")
-    return int(value) if value.isdigit() else None
+    return form_number(request.args.get("segment", ""))
 
 
 @bp.get("/events/<int:event_id>/plan/route-cards")

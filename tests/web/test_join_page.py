@@ -77,6 +77,24 @@ def test_bad_input_re_renders_with_errors(app: Any, client: Any, info: dict[str,
     assert count(app) == before
 
 
+@pytest.mark.parametrize("bad", ["\u00b2", "9" * 5000, "12345678901234567890"])
+def test_a_non_ascii_or_huge_number_is_an_error_not_a_crash(
+    app: Any, client: Any, info: dict[str, Any], bad: str
+) -> None:
+    before = count(app)
+    station = str(info["stations"][0]["id"])
+    for field in ("avoid", "interests", "absent_rounds"):
+        response = client.post(
+            f"/join/{info['join_code']}",
+            data={"name": "Nia", "language": "en", "consent": "on", field: [station, bad]},
+        )
+        assert response.status_code == 400, (field, bad)
+        html = response.get_data(as_text=True)
+        assert field in re.findall(r'data-field="(\w+)"', html), (field, bad)
+        assert 'value="Nia"' in html
+    assert count(app) == before
+
+
 def test_csrf_is_checked(app: Any, client: Any, info: dict[str, Any]) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post(f"/join/{info['join_code']}", data={"name": "x", "consent": "on"})

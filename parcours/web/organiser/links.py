@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from parcours.domain.errors import Invalid
 from parcours.extensions import db
+from parcours.schemas.common import form_number
 from parcours.services.setup import links as link_service
 from parcours.services.unit import page_action
 from parcours.web.organiser.auth import bp, event_actor, login_required
@@ -65,8 +66,7 @@ def links(event_id: int) -> ResponseReturnValue:
 
 
 def _form_id(name: str) -> int | None:
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return form_number(request.form.get(name, ""))
 
 
 @bp.post("/events/<int:event_id>/links/rotate")

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from parcours.domain.errors import NotFound
 from parcours.extensions import db
-from parcours.schemas.common import KINDS
+from parcours.schemas.common import KINDS, form_number
 from parcours.schemas.setup import clean_form
 from parcours.services import lookups
 from parcours.services.setup import roster
@@ -88,7 +88,7 @@ def _submitted() -> dict[str, Any]:
 def _values_from_form() -> dict[str, Any]:
     values: dict[str, Any] = {k: request.form.get(k, "") for k in request.form}
     for key in LISTS:
-        values[key] = [int(v) for v in request.form.getlist(key) if v.isdigit()]
+        values[key] = [n for n in map(form_number, request.form.getlist(key)) if n is not None]
     values["present"] = "present" in request.form
     values["stay_put"] = "stay_put" in request.form
     return values

@@ -89,6 +89,8 @@ SAME = frozenset(
         N_("Something went wrong on our side."),
         N_("a station of interest cannot also be avoided"),
         N_("no parcours with rounds of this event"),
+        N_("no station has room for one more person who stays put: the plan would be impossible"),
+        N_("with these stations avoided the plan would be impossible"),
     }
 )
 
@@ -178,6 +180,18 @@ PATTERNS: list[tuple[re.Pattern[str], str | Callable[..., str]]] = [
         (r"^unknown value '(?P<value>.*)'$", N_("unknown value '%(value)s'")),
         (r"^no station with id (?P<id>\d+)$", N_("no station with id %(id)s")),
         (r"^no participant with id (?P<id>\d+)$", N_("no participant with id %(id)s")),
+        (
+            r"^leaves only (?P<left>\d+) stations you may visit for (?P<rounds>\d+) rounds: "
+            r"please avoid fewer stations$",
+            N_(
+                "leaves only %(left)s stations you may visit for %(rounds)s rounds: "
+                "please avoid fewer stations"
+            ),
+        ),
+        (
+            r"^its own stations leave only (?P<left>\d+) stations for (?P<rounds>\d+) rounds$",
+            N_("its own stations leave only %(left)s stations for %(rounds)s rounds"),
+        ),
         (
             r"^no round (?P<r>\d+): the parcours have (?P<n>\d+)$",
             N_("there is no round %(r)s: the parcours have %(n)s rounds"),

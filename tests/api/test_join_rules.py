@@ -92,3 +92,98 @@ def test_a_station_both_wished_and_avoided_is_refused(client: Any, make_event: A
     assert response.json["error"]["fields"]["avoid"] == [
         "a station of interest cannot also be avoided"
     ]
+
+
+def _people(app: Any, event_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from parcours.extensions import db
+    from parcours.storage import Participant
+
+    with app.app_context():
+        query = select(func.count()).select_from(Participant)
+        return int(db.session().scalar(query.where(Participant.event_id == event_id)) or 0)
+
+
+def test_avoiding_so_many_stations_that_no_plan_is_possible_is_refused(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    info = make_event(rules_event(parcours=1))  # 6 stations, 3 rounds; Acme owns Station 1
+    st = {s["name"]: s["id"] for s in info["stations"]}
+    before = _people(app, info["event_id"])
+    # Acme's own station and three avoided leave 2 stations for 3 rounds: no plan could exist
+    too_many = [st["Station 2"], st["Station 3"], st["Station 4"]]
+    refused = join(client, info, avoid=too_many)
+    assert refused.status_code == 400, refused.json
+    assert list(refused.json["error"]["fields"]) == ["avoid"]
+    assert "2 stations" in refused.json["error"]["fields"]["avoid"][0]
+    assert _people(app, info["event_id"]) == before  # nothing stored
+    # the German join page says so in German, at the avoid list, and stores nothing either
+    page = client.post(
+        f"/join/{info['join_code']}?lang=de",
+        data={
+            "name": "Late Lotte",
+            "organisation": "Acme GmbH",
+            "avoid": [str(i) for i in too_many],
+            "language": "de",
+            "consent": "on",
+        },
+    )
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert 'data-field="avoid"' in html
+    assert "lässt nur 2 Stationen" in html and "bitte meiden Sie weniger Stationen" in html
+    assert _people(app, info["event_id"]) == before
+    # one station fewer avoided leaves 3 for 3 rounds: accepted, and the event still plans
+    fine = join(client, info, avoid=too_many[:2])
+    assert fine.status_code == 201, fine.json
+    assert _people(app, info["event_id"]) == before + 1
+    plan = plan_of(client, info, seed=5)
+    pid = fine.json["participant"]["id"]
+    mine = {r["station_id"] for r in plan["assignments"] if r["participant_id"] == pid}
+    assert len(mine) == 3 and not mine & {*too_many[:2], st["Station 1"]}
+
+
+def _full_rotation() -> dict[str, Any]:
+    """3 stations of 2 places, 3 rounds, 5 people: everyone visits every station."""
+    return {
+        "event": {"title": "Rundlauf", "language": "de"},
+        "agenda": [{"title": "Parcours", "kind": "parcours", "rounds": 3, "round_minutes": 10}],
+        "stations": [
+            {"name": f"Station {i + 1}", "kind": "other", "capacity": 2, "code": f"RL{i + 1}"}
+            for i in range(3)
+        ],
+        "participants": [{"name": f"Person {i + 1}", "kind": "other"} for i in range(5)],
+    }
+
+
+def test_staying_put_where_it_would_make_the_plan_impossible_is_refused(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    info = make_event(_full_rotation())
+    before = _people(app, info["event_id"])
+    # a sixth who stays takes a place at one station in every round: that station then has
+    # 1 place in each of 3 rounds for the 5 others who must all pass it: impossible
+    refused = join(client, info, name="Rolf Rollstuhl", organisation="", stay_put=True)
+    assert refused.status_code == 400, refused.json
+    assert list(refused.json["error"]["fields"]) == ["stay_put"]
+    assert _people(app, info["event_id"]) == before  # nothing stored
+    # the same person moving with the others fits, and the event plans
+    fine = join(client, info, name="Rolf Rollstuhl", organisation="")
+    assert fine.status_code == 201, fine.json
+    plan = plan_of(client, info, seed=1)
+    assert len(plan["assignments"]) == 6 * 3
+
+
+def test_staying_put_where_there_is_room_is_taken_and_plans(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    event = _full_rotation()
+    event["participants"] = event["participants"][:3]  # 3 places free in each round
+    info = make_event(event)
+    stayer = join(client, info, name="Rolf Rollstuhl", organisation="", stay_put=True)
+    assert stayer.status_code == 201, stayer.json
+    plan = plan_of(client, info, seed=1)
+    pid = stayer.json["participant"]["id"]
+    mine = [r["station_id"] for r in plan["assignments"] if r["participant_id"] == pid]
+    assert len(mine) == 3 and len(set(mine)) == 1

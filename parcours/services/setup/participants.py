@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parcours import planner
 from parcours.domain.errors import AlreadyRegistered, Invalid, NotFound
+from parcours.planner.model import norm_org
 from parcours.services.common import audit, issue_token
+from parcours.services.plans.data import build_instance, present_people
 from parcours.services.plans.latecomers import place_after_registration
 from parcours.services.setup.registration import check_room
 from parcours.services.unit import unit_of_work
@@ -73,9 +76,80 @@ def _check_choices(session: Session, event: Event, data: dict[str, Any]) -> None
     beyond = [r for r in data.get("absent_rounds") or [] if r > rounds]
     if beyond:
         errors["absent_rounds"] = [f"no round {r}: the parcours have {rounds}" for r in beyond]
+    if not errors:
+        errors = _plan_problems(session, event, data)
     if errors:
         key = next(iter(errors))
         raise Invalid(f"{key}: {errors[key][0]}", errors)
+
+
+def _may_visit(event: Event, organisation: str, avoid: set[int]) -> int:
+    """Return how many stations the planner may send a person to (as planner.rules counts)."""
+    own = norm_org(organisation)
+    return sum(
+        1
+        for s in event.stations
+        if s.capacity > 0
+        and s.id not in avoid
+        and not (own and own in {norm_org(o) for o in (s.name, s.organisation or "") if o})
+    )
+
+
+def _plan_problems(session: Session, event: Event, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Return why a self-registrant's avoid/stay_put would make the event's plan impossible.
+
+    A person who moves needs as many stations they may visit as the longest parcours has
+    rounds; one who stays put needs one. Then each parcours is checked as the planner checks
+    it, with everyone present and the newcomer: if it could be planned with the newcomer
+    choosing nothing but cannot with their choices, the choice is refused (a full event is
+    check_room's matter, not this one's).
+    """
+    segments = [s for s in event.segments if s.kind == "parcours" and s.rounds > 0]
+    if not segments:
+        return {}
+    avoid = set(data.get("avoid") or [])
+    stay = bool(data.get("stay_put"))
+    organisation = (data.get("organisation") or "").strip()
+    need = 1 if stay else max(s.rounds for s in segments)
+    left = _may_visit(event, organisation, avoid)
+    if left < need:
+        if avoid and _may_visit(event, organisation, set()) >= need:
+            return {
+                "avoid": [
+                    f"leaves only {left} stations you may visit for {need} rounds: "
+                    "please avoid fewer stations"
+                ]
+            }
+        return {"organisation": [f"its own stations leave only {left} stations for {need} rounds"]}
+    if not avoid and not stay:
+        return {}
+    people = present_people(session, event.id)
+
+    def plannable(person_avoid: set[int], person_stay: bool) -> bool:
+        newcomer = Participant(
+            id=0,  # never stored: ids start at 1
+            kind=data.get("kind") or "other",
+            organisation=organisation,
+            interests=sorted(set(data.get("interests") or [])),
+            avoid=sorted(person_avoid),
+            stay_put=person_stay,
+            absent_rounds=sorted(set(data.get("absent_rounds") or [])),
+        )
+        return not any(
+            planner.check(build_instance(event, s, [*people, newcomer], s.mode, {}))
+            for s in segments
+        )
+
+    if not plannable(set(), False) or plannable(avoid, stay):
+        return {}
+    if stay and not plannable(set(), True):
+        return {
+            "stay_put": [
+                "no station has room for one more person who stays put: "
+                "the plan would be impossible"
+            ]
+        }
+    return {"avoid": ["with these stations avoided the plan would be impossible"]}
 
 
 def registered_email(session: Session, event_id: int, email: str) -> Participant | None:

@@ -187,3 +187,21 @@ def test_staying_put_where_there_is_room_is_taken_and_plans(
     pid = stayer.json["participant"]["id"]
     mine = [r["station_id"] for r in plan["assignments"] if r["participant_id"] == pid]
     assert len(mine) == 3 and len(set(mine)) == 1
+
+
+def test_an_event_not_yet_plannable_still_takes_registrations(
+    app: Any, client: Any, make_event: Any
+) -> None:
+    from parcours.extensions import db
+    from parcours.storage import Station
+
+    event = _full_rotation()
+    event["participants"] = event["participants"][:2]
+    info = make_event(event)
+    st = [s["id"] for s in info["stations"]]
+    with app.app_context():  # a station without places yet: 2 stations for 3 rounds
+        db.session().get(Station, st[2]).capacity = 0
+        db.session().commit()
+    assert join(client, info, name="Ada", organisation="").status_code == 201
+    # not her choice that makes it impossible: avoiding one station is taken as well
+    assert join(client, info, name="Bea", organisation="", avoid=st[:1]).status_code == 201

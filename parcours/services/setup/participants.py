@@ -111,6 +111,8 @@ def _plan_problems(session: Session, event: Event, data: dict[str, Any]) -> dict
     stay = bool(data.get("stay_put"))
     organisation = (data.get("organisation") or "").strip()
     need = 1 if stay else max(s.rounds for s in segments)
+    if _may_visit(event, "", set()) < need:
+        return {}  # not plannable for anyone yet (stations still to enter): not their choice
     left = _may_visit(event, organisation, avoid)
     if left < need:
         if avoid and _may_visit(event, organisation, set()) >= need:

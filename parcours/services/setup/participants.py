@@ -142,7 +142,7 @@ def _plan_problems(session: Session, event: Event, data: dict[str, Any]) -> dict
             for s in segments
         )
 
-    if not plannable(set(), False) or plannable(avoid, stay):
+    if plannable(avoid, stay) or not plannable(set(), False):  # the usual case: one check
         return {}
     if stay and not plannable(set(), True):
         return {

@@ -169,6 +169,11 @@ PATTERNS: list[tuple[re.Pattern[str], str | Callable[..., str]]] = [
             N_("must be at least %(min)s characters long"),
         ),
         (
+            r"^must be greater than or equal to (?P<min>-?[\d.]+) "
+            r"and less than or equal to (?P<max>[\d.]+)$",
+            N_("must be between %(min)s and %(max)s"),
+        ),
+        (
             r"^must be (?:greater than or equal to|at least) (?P<min>[\d.]+)$",
             N_("must be at least %(min)s"),
         ),

@@ -199,3 +199,12 @@ def test_a_segment_id_beyond_the_database_range_is_refused_not_a_crash(
         field = "station_id" if body.get("station_id") == int(huge) else None
         field = field or ("participant_id" if tail == "/moves" else "segment_id")
         assert field in response.json["error"]["fields"], (tail, response.json)
+
+
+def test_the_range_message_of_an_id_reads_german_on_a_german_page(app: Any) -> None:
+    from parcours.schemas.error_messages import translate
+
+    english = "segment_id: must be greater than or equal to 1 and less than or equal to 5"
+    with app.test_request_context("/?lang=de"):
+        german = translate(english)
+    assert german.endswith("muss zwischen 1 und 5 liegen"), german

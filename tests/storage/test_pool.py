@@ -42,6 +42,11 @@ def test_pool_settings_bound_the_engine_and_are_checked() -> None:
     for bad in ({"DB_POOL_SIZE": "0"}, {"DB_MAX_OVERFLOW": "-1"}, {"DB_POOL_TIMEOUT": "x"}):
         with pytest.raises(ValueError, match="PARCOURS_DB_POOL_SIZE"):
             Pool.of(bad)
+    # a wait that never ends (or ends after the client gave up) is refused, naming the variable
+    for wait in ("nan", "inf", "-inf", "300.5", "1e9", "0"):
+        with pytest.raises(ValueError, match=r"PARCOURS_DB_POOL_TIMEOUT.*at most 300"):
+            Pool.of({"DB_POOL_TIMEOUT": wait})
+    assert Pool.of({"DB_POOL_TIMEOUT": "300"}).timeout == 300.0
 
 
 def locked_clocks(url: str) -> Any:

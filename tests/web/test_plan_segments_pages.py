@@ -69,3 +69,15 @@ def test_station_signs_and_the_lock_form_per_parcours(
     assert 'class="badge plan-locked"' in html and 'action="/organiser/events/' in html
     assert 'class="plan-form"' not in html
     assert 'class="plan-form"' in client.get(page_url(two)).get_data(as_text=True)
+
+
+def test_a_segment_that_is_not_ascii_digits_is_no_crash(
+    app: Any, client: Any, two: dict[str, Any]
+) -> None:
+    first, _second = segment_ids(app, two["event_id"])
+    for bad in ("\u00b2", "9" * 5000, "12345678901234567890"):
+        for tail in ("", "/route-cards", "/station-signs"):
+            response = client.get(page_url(two, f"{tail}?segment={bad}"))
+            assert response.status_code < 500, (tail, bad, response.status_code)
+        html = client.get(page_url(two, f"?segment={bad}")).get_data(as_text=True)
+        assert f'data-segment="{first}" aria-current="page"' in html  # read as no choice

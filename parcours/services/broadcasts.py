@@ -51,6 +51,8 @@ def publish(*messages: Message) -> None:
     outbox = _OUTBOX.get()
     if outbox is not None:
         outbox.extend(messages)
+        if outbox.clean:  # right after a commit, before any new query: describes stored data
+            outbox.committed.extend(messages)
     else:
         deliver(messages)
 
@@ -66,19 +68,23 @@ class Outbox(list[Message]):
 
     If it watches a session, every successful commit of that session marks what was told so
     far as `committed`: those describe stored data and are delivered even if a later step of
-    the same unit of work fails (parcours.services.unit).
+    the same unit of work fails (parcours.services.unit). What is told after a commit and
+    before the session's next query (`clean`: the usual "commit, then publish") counts as
+    committed too.
     """
 
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session = session
         self.committed: list[Message] = []
+        self.clean = False  # the session committed and has not begun a new transaction since
         self.parent = _OUTBOX.get()
         self._token = _OUTBOX.set(self)
 
     def settle(self) -> None:
         """Mark everything told so far as committed (its session committed)."""
         self.committed = list(self)
+        self.clean = True
 
     def adopt(self, told: Sequence[Message], committed: Sequence[Message]) -> None:
         """Take what an inner outbox hands on (`told`; `committed` of it already stored)."""
@@ -115,6 +121,16 @@ def _settle_outboxes(session: Session) -> None:
     while outbox is not None:
         if outbox.session is session:
             outbox.settle()
+        outbox = outbox.parent
+
+
+@event.listens_for(Session, "after_begin")
+def _dirty_outboxes(session: Session, _transaction: Any, _connection: Any) -> None:
+    """The session talks to the database again: what is told now waits for the next commit."""
+    outbox = _OUTBOX.get()
+    while outbox is not None:
+        if outbox.session is session:
+            outbox.clean = False
         outbox = outbox.parent
 
 

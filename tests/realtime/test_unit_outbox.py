@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tests.api.test_kiosk import live_socket
 
@@ -64,6 +65,7 @@ def test_what_was_told_before_a_commit_goes_out_when_a_later_step_fails(
     def use_case(session: Any) -> None:
         publish(EndSockets((first_room,)))
         session.commit()  # stored: the first socket must end
+        session.execute(text("SELECT 1"))  # the next step talks to the database again
         publish(EndSockets((second_room,)))
         raise RuntimeError("a later step fails")
 
@@ -73,6 +75,31 @@ def test_what_was_told_before_a_commit_goes_out_when_a_later_step_fails(
             use_case(session)
     assert not first.is_connected("/live")
     assert second.is_connected("/live")  # told after the last commit: rolled back, not sent
+    second.disconnect(namespace="/live")
+
+
+def test_what_was_told_right_after_a_commit_goes_out_when_a_later_step_fails(
+    app: Any, client: Any, ev: dict[str, Any]
+) -> None:
+    from parcours.extensions import db
+    from parcours.services.broadcasts import EndSockets, publish
+    from parcours.services.unit import transaction
+
+    first, second, first_room, second_room = sockets(app, client, ev)
+
+    def use_case(session: Any) -> None:
+        session.commit()
+        publish(EndSockets((first_room,)))  # "commit, then publish": describes stored data
+        session.execute(text("SELECT 1"))  # a new transaction begins
+        publish(EndSockets((second_room,)))
+        raise RuntimeError("a later step fails")
+
+    with app.app_context(), pytest.raises(RuntimeError):
+        session = db.session()
+        with transaction(session):
+            use_case(session)
+    assert not first.is_connected("/live")
+    assert second.is_connected("/live")
     second.disconnect(namespace="/live")
 
 
@@ -90,6 +117,7 @@ def test_a_use_case_that_commits_then_fails_inside_unit_of_work_still_delivers(
     def use_case(session: Any) -> None:
         publish(EndSockets((first_room,)))
         session.commit()
+        session.execute(text("SELECT 1"))
         publish(EndSockets((second_room,)))
         raise Invalid("refused after the commit")
 
@@ -137,6 +165,7 @@ def test_a_failed_page_request_publishes_only_what_was_committed(
     def failing_page() -> str:
         publish(EndSockets((rooms_of["first"],)))
         db.session().commit()
+        db.session().execute(text("SELECT 1"))
         publish(EndSockets((rooms_of["second"],)))
         raise RuntimeError("the page fails after its use case")  # errorhandler(Exception): 500
 

@@ -1,7 +1,9 @@
 """The unit of work: the one place where a page action or a use case commits or rolls back.
 
-- `transaction(session)`: commit what the block did; on any failure roll it all back.
-- `unit_of_work`: a use case that refuses (ParcoursError) leaves nothing behind.
+- `transaction(session)`: commit what the block did; on any failure roll it all back (what
+  was told before a commit that succeeded is still delivered: it is stored).
+- `unit_of_work`: a use case that refuses (ParcoursError) leaves nothing behind, and nothing
+  it told after its last successful commit is published.
 - `page_action`: every page that takes a POST runs as one transaction on the request's session,
   so no view commits or rolls back (parcours.operations.run does the same for the API).
 - `own_session()`: a background task's session, rolled back on failure and always closed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request, session
@@ -176,9 +177,11 @@ def register_process(app: Flask) -> None:
     from parcours.realtime.hooks import Presence
     from parcours.realtime.publisher import send
     from parcours.realtime.writer import make_writer
+    from parcours.storage.db import Pool
     from parcours.web.plan_jobs import make_plan_jobs
 
     limits = make_limits(app.config)
+    pool = Pool.of(app.config)
     process.init_process(
         app,
         **{
@@ -188,6 +191,8 @@ def register_process(app: Flask) -> None:
             process.PRESENCE: Presence(app),
             process.WRITER: make_writer(app),
             process.PLAN_JOBS: make_plan_jobs(app.config),
+            # threading is green under eventlet/gevent (patched before any import)
+            process.CONNECT_GATE: threading.BoundedSemaphore(pool.size + pool.overflow),
         },
     )
 

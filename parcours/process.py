@@ -2,10 +2,10 @@
 
 Each server process has one of each: the rate-limit counters, the wrong-kiosk-code guard, the
 publisher that sends broadcasts after the commit, the socket presence counter, the
-group-commit writer, the planning-job registry and (started by the server) the clock's
-ticker. `parcours.create_app` builds them with the app's settings and stores them in
-`app.extensions` under the keys below; everything else reads them through the typed
-accessors of this module, never "get it or make one". An app made in a test has its own.
+group-commit writer, the planning-job registry, the gate of socket connects and (started by
+the server) the clock's ticker. `parcours.create_app` builds them with the app's settings and
+stores them in `app.extensions` under the keys below; everything else reads them through the
+typed accessors of this module, never "get it or make one". An app made in a test has its own.
 
 The types are named for the type checker only: this module imports no layer, so every layer
 may import it.
@@ -13,6 +13,7 @@ may import it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -36,6 +37,7 @@ PRESENCE = "parcours_live_presence"
 WRITER = "parcours_writer"
 PLAN_JOBS = "parcours_plan_jobs"
 TICKER = "parcours_ticker"
+CONNECT_GATE = "parcours_connect_gate"
 
 
 class Slot(Generic[T]):
@@ -82,4 +84,8 @@ plan_jobs: Slot[PlanJobs] = Slot(
 )
 ticker: Slot[Ticker | None] = Slot(
     TICKER, "The clock's background task, once the server started it (None before, or off).", False
+)
+connect_gate: Slot[threading.BoundedSemaphore] = Slot(
+    CONNECT_GATE,
+    "How many socket connects do their database work at once (the pool's size + overflow).",
 )

@@ -27,6 +27,7 @@ from parcours.schemas.common import LARGEST, check_input, problems
 log = logging.getLogger(__name__)
 UNAVAILABLE = "unavailable"  # a connect refused for now: connect again after retry_after
 RETRY_AFTER_S = 1.0
+CONNECT_WAIT_S = 3.0  # a connect waits this long for its turn at the database, then is refused
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -49,13 +50,20 @@ class LiveNamespace(Namespace):
         the two). A connect that cannot get a database connection in time (the pool's queue, or
         a full server: parcours.storage.db.Pool) is refused as `unavailable` (python-socketio
         then takes the socket out of its rooms again), which the page and the benchmarks'
-        phones answer by connecting again a moment later.
+        phones answer by connecting again a moment later. Connects take turns at the database
+        (as many at once as the pool holds, process.connect_gate): one that waits longer than
+        CONNECT_WAIT_S for its turn is refused the same way, long before the pool's own timeout,
+        so a connect storm is paced by the pages' retries instead of queueing in the pool.
         """
         # Refused (python-socketio's) carries its message to the client's connect_error;
         # Python's own ConnectionRefusedError would arrive as "Connection refused by server"
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         if token is not None and not isinstance(token, str):
             raise Refused("bad_request")
+        gate = process.connect_gate()
+        if not gate.acquire(timeout=CONNECT_WAIT_S):
+            log.warning("socket connect refused, no turn at the database in %.0f s", CONNECT_WAIT_S)
+            raise Refused(UNAVAILABLE, {"retry_after": RETRY_AFTER_S})
         try:
             actor, token_id = token_cache.actor_of(db.session(), token, remember=False)
             for room in [*rooms.rooms_for(actor), rooms.token_room(token_id)]:
@@ -68,6 +76,7 @@ class LiveNamespace(Namespace):
             raise Refused(UNAVAILABLE, {"retry_after": RETRY_AFTER_S}) from None
         finally:
             db.session.remove()  # the pool's connection goes back before any send
+            gate.release()
         session["live_actor"] = asdict(actor)  # per-socket session kept by Flask-SocketIO
         # the console's own screen preview is no screen in the room: it is not counted
         preview = isinstance(auth, dict) and auth.get("preview") is True

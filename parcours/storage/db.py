@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ class Pool:
     size: int = 5
     overflow: int = 5
     timeout: float = 30.0
+    LONGEST_TIMEOUT_S = 300.0  # a longer wait is a mistake: the client gave up long before
 
     @classmethod
     def of(cls, config: Any) -> Pool:
@@ -68,11 +70,15 @@ class Pool:
             )
         except (TypeError, ValueError):
             pool = cls(0, -1, 0)
+        wait = pool.timeout
+        if not math.isfinite(wait) or wait <= 0 or wait > cls.LONGEST_TIMEOUT_S:
+            pool = cls(0, -1, 0)  # nan, inf or out of range: refused with the others
         if pool.size < 1 or pool.overflow < 0 or pool.timeout <= 0:
             raise ValueError(
                 "PARCOURS_DB_POOL_SIZE must be a whole number of at least 1, "
                 "PARCOURS_DB_MAX_OVERFLOW a whole number of at least 0 and "
-                "PARCOURS_DB_POOL_TIMEOUT a number of seconds above 0 (got "
+                "PARCOURS_DB_POOL_TIMEOUT a number of seconds above 0 and at most "
+                f"{cls.LONGEST_TIMEOUT_S:g} (got "
                 f"{config.get('DB_POOL_SIZE')!r}, {config.get('DB_MAX_OVERFLOW')!r}, "
                 f"{config.get('DB_POOL_TIMEOUT')!r})"
             )

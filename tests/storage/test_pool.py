@@ -42,6 +42,11 @@ def test_pool_settings_bound_the_engine_and_are_checked() -> None:
     for bad in ({"DB_POOL_SIZE": "0"}, {"DB_MAX_OVERFLOW": "-1"}, {"DB_POOL_TIMEOUT": "x"}):
         with pytest.raises(ValueError, match="PARCOURS_DB_POOL_SIZE"):
             Pool.of(bad)
+    # a wait that never ends (or ends after the client gave up) is refused, naming the variable
+    for wait in ("nan", "inf", "-inf", "300.5", "1e9", "0"):
+        with pytest.raises(ValueError, match=r"PARCOURS_DB_POOL_TIMEOUT.*at most 300"):
+            Pool.of({"DB_POOL_TIMEOUT": wait})
+    assert Pool.of({"DB_POOL_TIMEOUT": "300"}).timeout == 300.0
 
 
 def locked_clocks(url: str) -> Any:
@@ -149,3 +154,73 @@ def test_a_connect_without_a_database_connection_is_refused_as_unavailable_then_
         assert states and states[0]["version"] == done[0].json()["version"]
     finally:
         again.disconnect()
+
+
+@pytest.mark.server
+@pytest.mark.postgres
+def test_connects_take_turns_and_one_without_a_turn_is_refused_before_the_pool_gives_up(
+    server_factory: Any,
+    postgres_schema_url: str,  # noqa: F811
+) -> None:
+    """With one pooled connection, one connect waits for it in the pool (20 s timeout); the
+    next finds no turn at the database within namespace.CONNECT_WAIT_S and is refused as
+    `unavailable` while the first still waits; once the pool is free the first is admitted."""
+    env = {
+        "PARCOURS_DATABASE_URL": postgres_schema_url,
+        "PARCOURS_DB_POOL_SIZE": "1",
+        "PARCOURS_DB_MAX_OVERFLOW": "0",
+        "PARCOURS_DB_POOL_TIMEOUT": "20",
+        "PARCOURS_AUTO_ADVANCE": "0",
+    }
+    server = server_factory("eventlet", env).start()
+    server.database_url = postgres_schema_url
+    info = create(server, EXAMPLES / "small.toml")
+    tokens = [p["token"] for p in info["participants"][:2]]
+    assert post_clock(server, info, info["facilitator_token"], action="start").status_code == 200
+    engine, conn = locked_clocks(postgres_schema_url)
+    outcomes: dict[int, Any] = {}
+    refused: list[Any] = []
+    first = socketio.Client(reconnection=False)
+
+    def connect_first() -> None:
+        try:
+            first.connect(
+                server.url,
+                namespaces=["/live"],
+                transports=["websocket"],
+                auth={"token": tokens[0]},
+                wait_timeout=30,
+            )
+            outcomes[0] = "connected"
+        except socketio.exceptions.ConnectionError as err:
+            outcomes[0] = err
+
+    try:  # the press holds the only connection; the first connect waits for it in the pool
+        thread, done = press_in_background(server, info)
+        time.sleep(1.0)
+        waiting = threading.Thread(target=connect_first)
+        waiting.start()
+        time.sleep(1.0)  # the first connect has its turn and waits in the pool
+        second = socketio.Client(reconnection=False)
+        second.on("connect_error", refused.append, namespace="/live")
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            second.connect(
+                server.url,
+                namespaces=["/live"],
+                transports=["websocket"],
+                auth={"token": tokens[1]},
+                wait_timeout=30,
+            )
+        assert refused == [{"message": "unavailable", "data": {"retry_after": 1.0}}]
+        assert 0 not in outcomes, "the first connect is still waiting in the pool"
+    finally:
+        conn.rollback()
+        conn.close()
+        engine.dispose()
+    thread.join(30)
+    waiting.join(30)
+    assert done and done[0].status_code == 200, done
+    try:
+        assert outcomes.get(0) == "connected", outcomes
+    finally:
+        first.disconnect()

@@ -91,7 +91,7 @@ def compute_plan(
     for index, segment in enumerate(chosen):
         event = get_event(session, event_id)
         options = (seed, time_limit, mode if index == 0 else None, priority, segment.id)
-        ticks = progress if index == 0 else None
+        ticks = _share(progress, index, len(chosen))
         data = _plan_and_store(session, event, actor, options, ticks, "plan.compute")
         named = index > 0 or segment.id != parcours_segment(session, event_id).id
         results.append(
@@ -101,6 +101,21 @@ def compute_plan(
     if len(results) > 1 or (segment_id is None and later_parcours(session, event_id)):
         result["segments"] = results[1:]
     return result
+
+
+def _share(progress: Progress | None, index: int, count: int) -> Progress | None:
+    """Return the progress callback of the ``index``-th of ``count`` parcours planned in a row.
+
+    Every parcours gets it (it also lets the server's other green threads run while the
+    planner searches); its fraction is of the whole run: parcours 2 of 2 goes from 0.5 to 1.
+    """
+    if progress is None or count <= 1:
+        return progress
+
+    def tick(fraction: float, detail: dict[str, Any]) -> None:
+        progress((index + min(max(fraction, 0.0), 1.0)) / count, detail)
+
+    return tick
 
 
 def replan_open_rounds(

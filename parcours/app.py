@@ -6,7 +6,7 @@ import os
 import threading
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, Response, g, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
@@ -199,22 +199,33 @@ def register_process(app: Flask) -> None:
 
 def register_page_units(app: Flask) -> None:
     """Run every page request as a unit of work: what its use cases told is published after
-    the request, unless it failed (the use cases commit; Flask-SQLAlchemy's teardown rolls
-    back what is left)."""
+    the request, unless it failed; then only what was told before a commit that succeeded
+    goes out (the use cases commit; the session's teardown rolls back what is left).
+
+    "Failed" is decided by the response (status 400 or more) as well as by the teardown's
+    error: Flask passes error=None to teardown_request when an error handler (api/errors.py
+    handles every Exception) turned the exception into an error page.
+    """
     from parcours.operations.unit import send
     from parcours.services.broadcasts import Outbox, open_outbox
 
     @app.before_request
     def open_page_unit() -> None:
-        g.parcours_outbox = open_outbox()
+        g.parcours_outbox = open_outbox(db.session())
+
+    @app.after_request
+    def mark_failed_page(response: Response) -> Response:
+        if response.status_code >= 400:
+            g.parcours_failed = True
+        return response
 
     @app.teardown_request
     def close_page_unit(error: BaseException | None) -> None:
         told: Outbox | None = g.pop("parcours_outbox", None)
         if told is not None:
             told.close()
-            if error is None:
-                send(told)
+            failed = error is not None or g.pop("parcours_failed", False)
+            send(told.committed if failed else told)
 
 
 def register_commands(app: Flask) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from parcours import process
 
@@ -37,7 +39,7 @@ class EndSockets:
 
 
 Message = Broadcast | EndSockets
-_OUTBOX: ContextVar[list[Message] | None] = ContextVar("parcours_outbox", default=None)
+_OUTBOX: ContextVar[Outbox | None] = ContextVar("parcours_outbox", default=None)
 
 
 def publish(*messages: Message) -> None:
@@ -49,6 +51,8 @@ def publish(*messages: Message) -> None:
     outbox = _OUTBOX.get()
     if outbox is not None:
         outbox.extend(messages)
+        if outbox.clean:  # right after a commit, before any new query: describes stored data
+            outbox.committed.extend(messages)
     else:
         deliver(messages)
 
@@ -60,20 +64,74 @@ def deliver(messages: Sequence[Message]) -> None:
 
 
 class Outbox(list[Message]):
-    """The messages told while it is open (`open_outbox` ... `close`)."""
+    """The messages told while it is open (`open_outbox` ... `close`), in order.
 
-    def __init__(self) -> None:
+    If it watches a session, every successful commit of that session marks what was told so
+    far as `committed`: those describe stored data and are delivered even if a later step of
+    the same unit of work fails (parcours.services.unit). What is told after a commit and
+    before the session's next query (`clean`: the usual "commit, then publish") counts as
+    committed too.
+    """
+
+    def __init__(self, session: Session | None = None) -> None:
         super().__init__()
+        self.session = session
+        self.committed: list[Message] = []
+        self.clean = False  # the session committed and has not begun a new transaction since
+        self.parent = _OUTBOX.get()
         self._token = _OUTBOX.set(self)
+
+    def settle(self) -> None:
+        """Mark everything told so far as committed (its session committed)."""
+        self.committed = list(self)
+        self.clean = True
+
+    def adopt(self, told: Sequence[Message], committed: Sequence[Message]) -> None:
+        """Take what an inner outbox hands on (`told`; `committed` of it already stored)."""
+        self.extend(told)
+        self.committed.extend(committed)
 
     def close(self) -> None:
         """Stop collecting here (an outer outbox, if any, collects again)."""
         _OUTBOX.reset(self._token)
 
 
-def open_outbox() -> Outbox:
-    """Open an outbox: what `publish` is given until it is closed goes into it."""
-    return Outbox()
+def open_outbox(session: Session | None = None) -> Outbox:
+    """Open an outbox: what `publish` is given until it is closed goes into it. With a
+    session, what was told before each of its commits is kept as `committed`."""
+    return Outbox(session)
+
+
+def hand_on(outbox: Outbox, *, failed: bool) -> None:
+    """Close an inner outbox and hand what it told to the enclosing outbox, or, if there is
+    none, to the publisher. After a failure only what was committed goes on."""
+    outbox.close()
+    told = list(outbox.committed) if failed else list(outbox)
+    parent = _OUTBOX.get()
+    if parent is not None:
+        parent.adopt(told, outbox.committed)
+    else:
+        deliver(told)
+
+
+@event.listens_for(Session, "after_commit")
+def _settle_outboxes(session: Session) -> None:
+    """Mark what the open outboxes watching this session were told as committed."""
+    outbox = _OUTBOX.get()
+    while outbox is not None:
+        if outbox.session is session:
+            outbox.settle()
+        outbox = outbox.parent
+
+
+@event.listens_for(Session, "after_begin")
+def _dirty_outboxes(session: Session, _transaction: Any, _connection: Any) -> None:
+    """The session talks to the database again: what is told now waits for the next commit."""
+    outbox = _OUTBOX.get()
+    while outbox is not None:
+        if outbox.session is session:
+            outbox.clean = False
+        outbox = outbox.parent
 
 
 @contextmanager

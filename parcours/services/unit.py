@@ -1,7 +1,9 @@
 """The unit of work: the one place where a page action or a use case commits or rolls back.
 
-- `transaction(session)`: commit what the block did; on any failure roll it all back.
-- `unit_of_work`: a use case that refuses (ParcoursError) leaves nothing behind.
+- `transaction(session)`: commit what the block did; on any failure roll it all back (what
+  was told before a commit that succeeded is still delivered: it is stored).
+- `unit_of_work`: a use case that refuses (ParcoursError) leaves nothing behind, and nothing
+  it told after its last successful commit is published.
 - `page_action`: every page that takes a POST runs as one transaction on the request's session,
   so no view commits or rolls back (parcours.operations.run does the same for the API).
 - `own_session()`: a background task's session, rolled back on failure and always closed.
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db
-from parcours.services.broadcasts import collecting, deliver
+from parcours.services.broadcasts import deliver, hand_on, open_outbox
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,15 +29,21 @@ R = TypeVar("R")
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
     """Commit what the block did, then hand what it told (parcours.services.broadcasts) to the
-    publisher; if it fails, roll everything back, drop what it told and re-raise."""
-    with collecting() as told:
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
+    publisher; if it fails, roll back, deliver only what was told before a commit that
+    succeeded (a use case that commits part-way: that is stored) and re-raise."""
+    outbox = open_outbox(session)
+    try:
+        yield session
         session.commit()
-    deliver(told)
+    except BaseException:
+        outbox.close()
+        try:
+            session.rollback()
+        finally:
+            deliver(outbox.committed)
+        raise
+    outbox.close()
+    deliver(outbox)
 
 
 def unit_of_work(
@@ -43,16 +51,26 @@ def unit_of_work(
 ) -> Callable[Concatenate[Session, P], R]:
     """Run a use case as one unit of work: it commits what it did; if it refuses, nothing stays.
 
-    A page can then re-render its form on the same session after a refusal.
+    What it tells is collected apart and handed to the enclosing unit of work (or the
+    publisher) only when it succeeds; if it refuses (ParcoursError) it is rolled back and
+    only what it told before a commit that succeeded goes on. A page can then re-render its
+    form on the same session after a refusal.
     """
 
     @functools.wraps(use_case)
     def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        outbox = open_outbox(session)
         try:
-            return use_case(session, *args, **kwargs)
+            result = use_case(session, *args, **kwargs)
         except ParcoursError:
             session.rollback()
+            hand_on(outbox, failed=True)
             raise
+        except BaseException:
+            hand_on(outbox, failed=True)  # the enclosing unit of work rolls back
+            raise
+        hand_on(outbox, failed=False)
+        return result
 
     return run
 

@@ -167,12 +167,14 @@ def set_attendance(
     audit(session, event.id, label, "attendance.set", present=present, participant_ids=changed)
     if present and changed and load_snapshot(session, event).fields.phase != "not_started":
         audit(session, event.id, label, ARRIVED, participant_ids=changed)
+    for segment in segments:  # the absent left the open rounds of every parcours; told before
+        if dropped[segment.id]:  # the commit, so it goes out even if a later step fails
+            announce(event.id, segment.id, "attendance.absent", started[segment.id])
     session.commit()
     if segments and present:
         for pid in changed:
             place_latecomer(session, event.id, pid)  # every parcours; announces to whom it concerns
-    for segment in segments:  # the absent left the open rounds of every parcours
+    for segment in segments:
         if dropped[segment.id]:
             remeasure(session, event, segment, started[segment.id])
-            announce(event.id, segment.id, "attendance.absent", started[segment.id])
     return {"changed": changed, **attendance(session, actor, event.id)}

@@ -78,8 +78,9 @@ def _place_in(
         return []
     rounds = [a.round for a in added]
     audit(session, event.id, "system", REASON, participant_id=person.id, rounds=rounds)
-    session.commit()  # short write: the route is stored before the metrics are measured
+    # told before the commit: delivered once it succeeds, even if the measuring below fails
     _tell(event.id, segment.id, person.id, sorted({a.station_id for a in added}), started)
+    session.commit()  # short write: the route is stored before the metrics are measured
     _remeasure(session, event, segment, run, started)
     return added
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,12 +16,14 @@ from parcours.services.after.report import compute_stats
 from parcours.services.broadcasts import Broadcast, EndSockets, publish
 from parcours.services.common import audit, get_event, require_event
 from parcours.services.privacy.scrub import REPLACEMENT, personal_values, scrub_event
+from parcours.services.unit import unit_of_work
 from parcours.storage import capture
 from parcours.storage.base import Base, utcnow
 from parcours.storage.capture import Announcement, FollowUp, Lead, Note, WallCard
 from parcours.storage.db import purge_deleted
 from parcours.storage.models import AccessToken, Event, Participant, Station
 
+log = logging.getLogger(__name__)
 SYSTEM = "system:retention"
 TYPED_TOPIC = REPLACEMENT  # what a typed follow-up topic becomes; catalogue topics stay
 
@@ -41,6 +44,7 @@ def shred(session: Session, actor: Actor, event_id: int) -> ShredResult:
     return shred_event(session, event_id, by=actor.label)
 
 
+@unit_of_work
 def shred_event(
     session: Session, event_id: int, *, by: str, now: datetime | None = None
 ) -> ShredResult:
@@ -73,12 +77,17 @@ def shred_event(
     deleted["typed_topics"] = deleted_topics
     event.shredded_at = now
     audit(session, event_id, by, "event.shred", deleted=deleted)
-    session.commit()
     publish(  # first "closed", so open pages hear it before their sockets end
         Broadcast(rooms.event_room(event_id), "closed", {"event_id": event_id}),
         EndSockets((rooms.role_room(event_id, "participant"),)),  # their links ended
     )
-    purge_deleted(session.get_bind(), touched_tables())  # type: ignore[arg-type]
+    session.commit()  # what was told above is delivered from here on, whatever follows
+    try:
+        purge_deleted(session.get_bind(), touched_tables())  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - the shred is committed; the space is freed next time
+        log.warning(
+            "event %s is shredded, but freeing the deleted pages failed", event_id, exc_info=True
+        )
     return ShredResult(event_id, now, deleted=deleted)
 
 

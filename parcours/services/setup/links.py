@@ -76,8 +76,9 @@ def rotate_link(
         ended=[row.id for row in old],
         **{k: v for k, v in ids.items() if v is not None},
     )
-    session.commit()
+    # told before the commit: once it succeeds this is delivered even if a later step fails
     publish(EndSockets(tuple(rooms.token_room(row.id) for row in old)))
+    session.commit()
     return Rotated(
         role,
         new.token,

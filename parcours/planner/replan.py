@@ -19,7 +19,7 @@ which keeps the cheapest, counting the repeats with the closed rounds):
   and a few late arrivals a plan goes on with 0 repeats and 0 revisits.
 * **Fresh**: a construction for the open rounds only, dealt by the Hungarian method
   with the stations each person already visited forbidden (as if avoided), and
-  stations renamed to fit (``individual.construction_hints``).  It avoids revisits;
+  stations renamed to fit (``dealing.construction_hints``).  It avoids revisits;
   encounters with the closed rounds are counted when the starts are compared, and the
   search repairs them.
 """
@@ -356,7 +356,7 @@ def fresh_hints(prob: Problem, construction_hints: Build) -> list[tuple[str, Gri
     """Return constructions for the open rounds only, past visits forbidden in the deal.
 
     ``construction_hints`` builds the fitted constructions of a problem without closed
-    rounds (``individual.construction_hints``).
+    rounds (``dealing.construction_hints``).
     """
     open_rounds = prob.open
     if not open_rounds or len(open_rounds) == prob.rounds:

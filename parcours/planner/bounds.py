@@ -317,7 +317,7 @@ def bounds_of(prob: Problem) -> dict[str, Any]:
     """Return the bounds of an indexed problem."""
     forced, argument = forced_repeats(prob)
     if prob.inst.mode == "groups" and not prob.closed and prob.n:
-        from parcours.planner.groups import inherent_repeats
+        from parcours.planner.group_forming import inherent_repeats
 
         grouped = inherent_repeats(prob)
         if grouped > forced:

@@ -125,7 +125,7 @@ def check(inst: Instance) -> list[str]:
     prob = prepare(inst)
     problems += _open_problems(prob)
     if not problems and inst.mode == "groups" and prob.open and prob.n:
-        from parcours.planner.groups import group_problems
+        from parcours.planner.group_forming import group_problems
 
         problems += group_problems(prob)
     return problems

@@ -239,7 +239,7 @@ def _avoiders(avoid: list[set[int]], caps: list[int], rounds: int) -> Instance:
 def test_groups_mode_regroups_people_by_the_stations_they_avoid() -> None:
     """Dealt in turn, every group would hold people avoiding different stations and
     could not be routed; grouped by what they avoid, each group walks around it."""
-    from parcours.planner.groups import _initial_groups, _routes
+    from parcours.planner.group_forming import _initial_groups, _routes
     from parcours.planner.prep import prepare
 
     inst = _avoiders([{10 + i % 4} for i in range(12)], [3, 3, 3, 3], 3)

@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# pytest-xdist workers for make test: most tests wait on servers, browsers and sockets, so 3
+# workers keep 2 cores busy (TEST_WORKERS=0: one process, as before)
+TEST_WORKERS ?= 3
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 JS     := static/vendor/socket.io.min.js static/vendor/jsQR.js
@@ -21,7 +24,7 @@ test: install-dev $(JS) $(AXE) chromium venue-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -145,6 +145,7 @@ def test_a_write_failing_inside_a_batch_sends_the_batch_one_by_one(
         close(clients)
 
 
+@pytest.mark.xdist_group("faults")  # see tests/realtime/test_soak.py
 @pytest.mark.parametrize("mode", MODES)
 def test_every_acknowledged_note_survives_a_sigkill_mid_burst(
     server_factory: Any, tmp_path: Path, mode: str

@@ -79,6 +79,7 @@ def test_next_reaches_200_phones_and_roles_are_enforced(
         close_all([*phones, facilitator])
 
 
+@pytest.mark.xdist_group("faults")  # see tests/realtime/test_soak.py
 @pytest.mark.parametrize("mode", MODES)
 def test_sigkill_mid_round_keeps_the_clock_and_rearms_auto_advance(
     server_factory: Any, tmp_path: Path, mode: str

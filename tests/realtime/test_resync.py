@@ -16,7 +16,7 @@ from tests.realtime.clients import LiveClient
 from tests.realtime.soak import Redis
 from tests.realtime.test_live_server import create, post_clock
 
-pytestmark = [pytest.mark.server]
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("faults")]  # see test_soak.py
 
 
 @pytest.mark.parametrize("mode", ["eventlet", "gevent"])

@@ -16,7 +16,8 @@ from tests.realtime.soak import run_soak
 from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixture
 
 SPEED = 150.0
-pytestmark = [pytest.mark.server, pytest.mark.postgres]
+# pytest-xdist: one worker runs the fault tests in turn (each judges a recovery within 10 s)
+pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.xdist_group("faults")]
 
 
 @pytest.mark.timeout(600)

@@ -24,7 +24,12 @@ REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS_URL", "")
 PHONES = 6
 MOVES = 10  # times one phone may come again to land on the other process
 WAIT_MS = 30_000
-pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.postgres]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("proxies"),  # one worker runs them in turn under pytest-xdist
+]
 CONFIGS = ["nginx.conf", "Caddyfile", "Caddyfile.lan"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 
 from tests.conftest import EXAMPLES, Server, create_event_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+# one worker runs the module under pytest-xdist, so its tests share the one server of setup
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("print")]
 EMAIL = "orga@example.org"
 PASSWORD = "parcours-test-1"
 MM = 72 / 25.4  # PDF points per millimetre
@@ -35,15 +37,27 @@ def assert_paper(pdf: bytes, paper: tuple[float, float], pages: int) -> None:
         assert abs(width - paper[0]) < 1.5 and abs(height - paper[1]) < 1.5, (width, height, paper)
 
 
-@pytest.fixture
-def setup(server_factory: Any) -> tuple[Server, dict[str, Any]]:
-    server = server_factory("eventlet").start()
+def with_organiser(server: Server) -> Server:
     done = server.cli("organiser", "create", EMAIL, "--password", PASSWORD, "--admin")
     assert done.returncode == 0, done.stderr
-    info = create_event_on(server, "small")
-    done = server.cli("plan", str(info["event_id"]), "--seed", "1")
+    return server
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: Any) -> Iterator[tuple[Server, dict[str, Any]]]:
+    """One server with a planned event for the module: the tests only read and print it (the
+    poster test, which adds an event, has a server of its own)."""
+    server = Server(tmp_path_factory.mktemp("print"), "eventlet")
+    done = server.cli("db", "upgrade")
     assert done.returncode == 0, done.stderr
-    return server, info
+    try:
+        with_organiser(server.start())
+        info = create_event_on(server, "small")
+        done = server.cli("plan", str(info["event_id"]), "--seed", "1")
+        assert done.returncode == 0, done.stderr
+        yield server, info
+    finally:
+        server.stop()
 
 
 def login(page: Any, server: Server, url: str) -> None:
@@ -77,8 +91,8 @@ def test_every_printout_on_its_paper(page: Any, setup: Any, tmp_path: Path) -> N
         assert_paper(pdf, paper, pages)
 
 
-def test_join_poster_text_fits_on_the_page(page: Any, setup: Any, tmp_path: Path) -> None:
-    server, _info = setup
+def test_join_poster_text_fits_on_the_page(page: Any, server: Server, tmp_path: Path) -> None:
+    with_organiser(server)
     # a title and a venue as long as real ones: two lines each on the poster
     text = (EXAMPLES / "small.toml").read_text(encoding="utf-8")
     text = text.replace(

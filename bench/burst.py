@@ -23,6 +23,7 @@ if len(sys.argv) > 1 and sys.argv[1] == "--clients":
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -99,7 +100,11 @@ def run_clients(spec_file: str) -> None:
             "reached": len(got),
         }
 
+    spy = profile_burst()
     first = burst(gevent, clients, notes, press_next if spec.get("press") else None)
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
+        spy.wait(30)
     again = burst(gevent, clients, notes)
     for client in [*clients, console]:
         gevent.spawn(client.disconnect)
@@ -145,6 +150,22 @@ def burst(
         "server_cpu_s": server_cpu,
         "client_cpu_s": client_cpu,
     }
+
+
+def profile_burst() -> subprocess.Popen[bytes] | None:
+    """With PARCOURS_BENCH_PROFILE_BURST=FILE, sample the server with py-spy during the first
+    burst only (not the connects before it); summarise with bench/profile_top.py FILE."""
+    out = os.environ.get("PARCOURS_BENCH_PROFILE_BURST")
+    if not out:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen(
+        [str(spy), "record", "--pid", str(SERVER_PID), "--format", "raw", "--rate", "500",
+         "--nonblocking", "--output", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(0.5)  # py-spy attaches before the burst starts (a second from now)
+    return proc
 
 
 def cpu_seconds(pid: int) -> float:

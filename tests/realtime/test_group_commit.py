@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import socketio
 
 from tests.conftest import Server
@@ -141,6 +142,9 @@ def test_a_write_failing_inside_a_batch_sends_the_batch_one_by_one(
         assert statuses[7] == 500 and acks[7]["body"]["error"]["code"] == "internal_error"
         assert statuses[:7] + statuses[8:] == [201] * 29
         assert [stored(server, n["client_id"]) for n in notes] == [1] * 7 + [0] + [1] * 22
+        # the batch with the failing note was run again with a savepoint per note
+        counted = requests.get(f"{server.url}/healthz?detail=1", timeout=10).json()
+        assert counted["group_commit"]["careful"] >= 1, counted
     finally:
         close(clients)
 
@@ -176,3 +180,32 @@ def test_every_acknowledged_note_survives_a_sigkill_mid_burst(
             assert stored(server, note["client_id"]) == 1
     finally:
         close(clients)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_note_is_answered_in_the_phone_s_language(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    """A note takes the light path (no request context) to the writer; one the writer cannot
+    store goes one by one, in the socket's request context, so its error speaks German."""
+    server, info = start_event(server_factory, tmp_path, mode, 3)
+    client = socketio.Client(reconnection=False)
+    client.connect(
+        server.url,
+        namespaces=["/live"],
+        transports=["websocket"],
+        headers={"Accept-Language": "de"},
+        auth={"token": info["participants"][0]["token"]},
+        wait_timeout=20,
+    )
+    try:
+        bad = {"client_id": str(uuid.uuid4()), "text": "Ana\x07"}
+        ack = client.call("note", bad, namespace="/live", timeout=30)
+        assert ack["status"] == 400, ack
+        assert "Steuerzeichen" in ack["body"]["error"]["fields"]["text"][0], ack
+        assert stored(server, bad["client_id"]) == 0
+        good = {"client_id": str(uuid.uuid4()), "text": "Gespräch"}
+        assert client.call("note", good, namespace="/live", timeout=30)["status"] == 201
+        assert stored(server, good["client_id"]) == 1
+    finally:
+        client.disconnect()

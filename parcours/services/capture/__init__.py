@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
+from parcours.services import batch
 from parcours.services.common import require_event, require_live
 from parcours.services.event_day.clock import load_snapshot, position
 from parcours.services.once import create_once, store_once_by
@@ -60,6 +61,18 @@ _ASSIGNED_STATION = (
     )
     .order_by(ASSIGNMENTS.c.id.desc())
     .limit(1)
+)
+# The same for every participant of a batch of notes at once (parcours.services.batch); in id
+# order, so that the dict built from it keeps the newest row, as the LIMIT 1 above does.
+_ASSIGNED_STATIONS = (
+    select(ASSIGNMENTS.c.participant_id, ASSIGNMENTS.c.station_id)
+    .select_from(ASSIGNMENTS.join(SEGMENTS, SEGMENTS.c.id == ASSIGNMENTS.c.segment_id))
+    .where(
+        SEGMENTS.c.event_id == bindparam("event_id"),
+        ASSIGNMENTS.c.participant_id.in_(bindparam("participant_ids", expanding=True)),
+        ASSIGNMENTS.c.round == bindparam("round"),
+    )
+    .order_by(ASSIGNMENTS.c.id)
 )
 
 
@@ -116,8 +129,14 @@ def _check_round(session: Session, event_id: int, value: int | None) -> None:
 
 
 def _note_context(session: Session, actor: Actor) -> Row[Any] | None:
-    """Return the clock of the actor's event in one query if the event takes notes."""
-    context = session.execute(_NOTE_CONTEXT, {"event_id": actor.event_id}).first()
+    """Return the clock of the actor's event in one query (once per batch) if the event takes
+    notes."""
+    event_id = actor.event_id
+    context = batch.once(
+        session,
+        ("note_context", event_id),
+        lambda: session.execute(_NOTE_CONTEXT, {"event_id": event_id}).first(),
+    )
     if context is None or context.shredded_at is not None or actor.role not in NOTE_ROLES:
         writable_event(session, actor, *NOTE_ROLES)  # raises what it raises for any write
     return context
@@ -149,12 +168,11 @@ def _note_values(
     elif station_id is not None:
         station_of(session, event_id, station_id, "station_id")
     _check_round(session, event_id, data["round"])
-    round_no = data["round"] or round_of(session, event_id, context)
+    round_no = data["round"] or batch.once(
+        session, ("round", event_id), lambda: round_of(session, event_id, context)
+    )
     if station_id is None and round_no is not None and actor.participant_id is not None:
-        station_id = session.scalar(
-            _ASSIGNED_STATION,
-            {"event_id": event_id, "participant_id": actor.participant_id, "round": round_no},
-        )
+        station_id = planned_station(session, event_id, actor.participant_id, round_no)
     via = "kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone")
     return {
         **keys,
@@ -164,6 +182,32 @@ def _note_values(
         "text": data["text"],
         "via": via,
     }
+
+
+def planned_station(
+    session: Session, event_id: int, participant_id: int, round_no: int
+) -> int | None:
+    """Return the station the plan gives the participant in this round (None: no plan); in a
+    batch of notes, read for all of its participants in one query."""
+    group = batch.current(session)
+    if group is None or participant_id not in group.participant_ids:
+        return session.scalar(
+            _ASSIGNED_STATION,
+            {"event_id": event_id, "participant_id": participant_id, "round": round_no},
+        )
+    ids = sorted(group.participant_ids)
+    stations: dict[int, int] = batch.once(
+        session,
+        ("planned_stations", event_id, round_no),
+        lambda: {
+            row.participant_id: row.station_id
+            for row in session.execute(
+                _ASSIGNED_STATIONS,
+                {"event_id": event_id, "participant_ids": ids, "round": round_no},
+            )
+        },
+    )
+    return stations.get(participant_id)
 
 
 def canonical_topic(station: Station, topic: str) -> str:

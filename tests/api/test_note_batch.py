@@ -1,0 +1,120 @@
+"""A batch of notes (the group-commit writer's transaction) reads what its notes share once.
+
+The writer marks its session as a batch (parcours.services.batch); the notes of that batch then
+read their event and clock once and the planned stations of all their authors in one query,
+and are stored exactly as notes written one by one. Counted on the statements SQLite receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+
+from tests.conftest import example
+from tests.realtime.helpers import assign_round_robin
+
+
+@contextmanager
+def statements(engine: Any) -> Iterator[list[str]]:
+    """Collect the SQL text of every statement run on engine meanwhile."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, text: str, *_rest: Any) -> None:
+        seen.append(text)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def parcours_first(app: Any, make_event: Any) -> tuple[dict[str, Any], dict[int, list[int]]]:
+    """The small example with its parcours first and the clock started (round 1 runs)."""
+    from parcours.extensions import db
+    from parcours.services.event_day.clock import apply_action
+    from parcours.services.tokens import token_actors
+
+    data = example("small")
+    data["agenda"] = [item for item in data["agenda"] if item.get("kind") == "parcours"]
+    ev = make_event(data)
+    with app.app_context():
+        session = db.session()
+        route = assign_round_robin(session, ev["event_id"])
+        facilitator = token_actors(session, {ev["facilitator_token"]})[ev["facilitator_token"]]
+        state = apply_action(session, facilitator[0], ev["event_id"], "start")
+        assert state["phase"] == "running" and state["round"] == 1, state
+        db.session.remove()
+    return ev, route
+
+
+def write_notes(app: Any, ev: dict[str, Any], batched: bool) -> tuple[list[Any], list[str]]:
+    """Write one note per participant in one session; return the rows and the statements."""
+    from parcours.extensions import db
+    from parcours.services import batch
+    from parcours.services.capture import create_note
+    from parcours.services.tokens import token_actors
+
+    with app.app_context():
+        session = db.session()
+        tokens = {p["token"] for p in ev["participants"]}
+        actors = [found[0] for found in token_actors(session, tokens).values()]
+        if batched:
+            batch.begin(session, {a.participant_id for a in actors})
+        rows = []
+        with statements(db.engine) as seen:
+            for n, actor in enumerate(actors):
+                data = {"client_id": f"{batched}-{n}", "text": "Gespräch", "station_id": None}
+                row, fresh = create_note(session, actor, {**data, "round": None})
+                assert fresh
+                rows.append(row)
+        db.session.remove()
+    return rows, seen
+
+
+def test_a_batch_reads_clock_and_planned_stations_once(app: Any, make_event: Any) -> None:
+    ev, route = parcours_first(app, make_event)
+    people = len(ev["participants"])
+    assert people >= 5
+    one_by_one, alone = write_notes(app, ev, batched=False)
+    together, grouped = write_notes(app, ev, batched=True)
+
+    def count(seen: list[str], table: str) -> int:
+        return sum(
+            1 for text in seen if text.lstrip().upper().startswith("SELECT") and table in text
+        )
+
+    assert count(alone, "assignments") == people  # one lookup per note
+    assert count(grouped, "assignments") == 1  # one for the whole batch
+    assert count(alone, "clocks") == people
+    assert count(grouped, "clocks") == 1
+    for rows in (one_by_one, together):  # the same stations either way: the plan's, round 1
+        assert {(r.participant_id, r.round, r.station_id) for r in rows} == {
+            (pid, 1, stations[0]) for pid, stations in route.items()
+        }
+
+
+def test_a_note_outside_the_batch_s_authors_reads_its_own_station(
+    app: Any, make_event: Any
+) -> None:
+    from parcours.extensions import db
+    from parcours.services import batch
+    from parcours.services.capture import create_note
+    from parcours.services.tokens import token_actors
+    from parcours.storage.capture import Note
+
+    ev, route = parcours_first(app, make_event)
+    with app.app_context():
+        session = db.session()
+        token = ev["participants"][0]["token"]
+        actor = token_actors(session, {token})[token][0]
+        batch.begin(session, set())  # a batch that does not name this author
+        data = {"client_id": "x-1", "text": "Gespräch", "station_id": None, "round": None}
+        row, fresh = create_note(session, actor, data)
+        assert fresh and row.station_id == route[actor.participant_id][0]
+        stored = session.scalar(select(Note).where(Note.client_id == "x-1"))
+        assert stored is not None and stored.station_id == row.station_id
+        db.session.remove()

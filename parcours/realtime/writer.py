@@ -198,7 +198,7 @@ class Writer:
             # pysqlite opens its transaction lazily, and a first SAVEPOINT outside one would
             # become the transaction itself (its RELEASE would commit): begin it ourselves
             conn.exec_driver_sql("BEGIN")
-        # fast: the session's commit() only flushes, its rollback() would end the batch's
+        # fast: a write only flushes (services.batch.commit), a rollback() would end the batch's
         # transaction (then nothing of the batch may be committed: _no_commit_after_rollback)
         mode = "create_savepoint" if careful else "rollback_only"
         session = Session(bind=conn, join_transaction_mode=mode)
@@ -207,7 +207,7 @@ class Writer:
             event.listen(session, "before_commit", _no_commit_after_rollback)
         # reads the same for every write of the batch are made once (services.batch)
         writers = {call.who.participant_id for _, call in admitted}
-        begin_batch(session, {pid for pid in writers if pid is not None})
+        begin_batch(session, {pid for pid in writers if pid is not None}, fast=not careful)
         done: list[tuple[Job, dict[str, Any]]] = []
         told: list[Message] = []  # published after the one commit, like any unit of work
         try:

@@ -26,14 +26,28 @@ KEY = "parcours_batch"  # in Session.info, SQLAlchemy's own place for a session'
 class Batch:
     """What a batch's writes share: who writes in it, and the reads made once."""
 
-    def __init__(self, participant_ids: Collection[int]) -> None:
+    def __init__(self, participant_ids: Collection[int], fast: bool = False) -> None:
         self.participant_ids = frozenset(participant_ids)
+        self.fast = fast
         self.memo: dict[Hashable, Any] = {}
 
 
-def begin(session: Session, participant_ids: Collection[int]) -> None:
-    """Mark session as one batch of writes by these participants (and hosts)."""
-    session.info[KEY] = Batch(participant_ids)
+def begin(session: Session, participant_ids: Collection[int], fast: bool = False) -> None:
+    """Mark session as one batch of writes by these participants (and hosts).
+
+    fast: the batch runs in one transaction without a savepoint per write, and a write that
+    fails ends the whole try (the writer runs the batch again, a savepoint per write): a write
+    then only flushes where it would commit (`commit`), the batch commits once."""
+    session.info[KEY] = Batch(participant_ids, fast)
+
+
+def commit(session: Session) -> None:
+    """Commit a write; in a fast batch only flush it (the batch's one commit follows)."""
+    found = current(session)
+    if found is not None and found.fast:
+        session.flush()
+    else:
+        session.commit()
 
 
 def current(session: Session) -> Batch | None:

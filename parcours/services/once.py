@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from parcours.services import batch
 from parcours.storage.base import Base
 from parcours.storage.queries import one_by
 
@@ -32,7 +33,7 @@ def store_once_by(
         return found, False
     try:
         record = store()
-        session.commit()
+        batch.commit(session)  # in a fast batch of notes, its one commit comes later
     except IntegrityError:
         session.rollback()  # the same write arrived twice at once: the other one won
         found = find()

@@ -118,3 +118,59 @@ def test_a_note_outside_the_batch_s_authors_reads_its_own_station(
         stored = session.scalar(select(Note).where(Note.client_id == "x-1"))
         assert stored is not None and stored.station_id == row.station_id
         db.session.remove()
+
+
+def run_batch(
+    app: Any, ev: dict[str, Any], bodies: list[dict[str, Any]]
+) -> tuple[Any, Any, list[str]]:
+    """Commit one batch of socket notes through the group-commit writer, in this process;
+    return the writer (its counters) and the jobs (their outcomes), and the statements."""
+    from parcours.api.registry import socket_operations
+    from parcours.extensions import db
+    from parcours.realtime.writer import Job, Writer
+
+    op = socket_operations()["note"]
+    people = ev["participants"]
+    jobs = [Job(op, people[n % len(people)]["token"], {}, body) for n, body in enumerate(bodies)]
+    writer = Writer(app)
+    with app.app_context(), statements(db.engine) as seen:
+        writer._commit(jobs)
+    return writer, jobs, seen
+
+
+def note(n: int) -> dict[str, Any]:
+    return {"client_id": f"00000000-0000-4000-8000-{n:012d}", "text": f"Gespräch {n}"}
+
+
+def test_a_batch_runs_without_savepoints_and_commits_once(app: Any, make_event: Any) -> None:
+    ev, _route = parcours_first(app, make_event)
+    writer, jobs, seen = run_batch(app, ev, [note(n) for n in range(5)])
+    assert [job.outcome["status"] for job in jobs] == [201] * 5
+    assert not [s for s in seen if "SAVEPOINT" in s.upper()], seen
+    assert (writer.batches, writer.written, writer.careful) == (1, 5, 0)
+
+
+def test_a_failing_write_sends_its_batch_round_again_with_a_savepoint_each(
+    app: Any, make_event: Any
+) -> None:
+    from parcours.extensions import db
+    from parcours.realtime.writer import RETRY
+    from parcours.storage.capture import Note
+
+    ev, _route = parcours_first(app, make_event)
+    bodies = [note(n) for n in range(5)]
+    bodies[2] = {"client_id": "not-a-uuid", "text": "x"}  # refused: answered one by one
+    writer, jobs, seen = run_batch(app, ev, bodies)
+    assert [job.outcome if job.outcome == RETRY else job.outcome["status"] for job in jobs] == [
+        201,
+        201,
+        RETRY,
+        201,
+        201,
+    ]
+    assert writer.careful == 1 and writer.written == 4
+    assert [s for s in seen if s.upper().startswith("SAVEPOINT")]  # the careful round
+    with app.app_context():
+        stored = db.session().scalars(select(Note.client_id)).all()
+        assert sorted(stored) == sorted(b["client_id"] for n, b in enumerate(bodies) if n != 2)
+        db.session.remove()

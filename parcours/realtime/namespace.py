@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict
 from typing import Any
 
@@ -83,11 +84,9 @@ class LiveNamespace(Namespace):
         session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
         if process.writer() is not None:  # for the light path of batched writes (notes)
-            socketio.server.save_session(
-                request.sid,
-                {"token": token, "client": request.remote_addr},
-                namespace=self.namespace,
-            )
+            saved = {"token": token, "client": request.remote_addr}
+            with suppress(KeyError):  # the phone left while it waited for its turn
+                socketio.server.save_session(request.sid, saved, namespace=self.namespace)
         on_connected(actor, request.sid, counted=not preview, payload=payload)
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -130,7 +129,10 @@ class LiveNamespace(Namespace):
         server, namespace = socketio.server, self.namespace
 
         def handle(sid: str, payload: Any = None, *_rest: Any) -> Any:
-            saved = server.get_session(sid, namespace=namespace)
+            try:
+                saved = server.get_session(sid, namespace=namespace)
+            except KeyError:
+                return None  # the socket left before its note was read: nobody to answer
             token, client = saved.get("token"), saved.get("client")
             grouped = self._write_in_group(op, payload, token, client, app)
             if grouped is not None:

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BATCHED = frozenset({"create_note"})
 MAX_BATCH = 100  # ~50 ms of work at most before acks, broadcasts and pages get the loop again
 RETRY = "retry"  # a job's outcome: answer it through the one-by-one path
+FAST_RETRIES = 2  # fast tries of a batch after refused writes, before one savepoint per write
 
 
 @dataclass
@@ -76,7 +77,8 @@ class Writer:
         self.batches = 0  # for tests and benchmarks: how many commits served how many writes
         self.written = 0
         self.largest = 0  # the most writes one commit served
-        self.careful = 0  # batches run again with a savepoint per write (one of them failed)
+        self.careful = 0  # batches run again with a savepoint per write (see _commit)
+        self.refused = 0  # fast tries ended by a refused write (left out, the rest again)
 
     def submit(
         self,
@@ -125,6 +127,7 @@ class Writer:
             "written": self.written,
             "largest": self.largest,
             "careful": self.careful,
+            "refused": self.refused,
         }
 
     def _admit(self, conn: Any, batch: list[Job]) -> list[tuple[Job, Call]]:
@@ -154,10 +157,12 @@ class Writer:
         """Admit the batch's writes, then run them in one transaction and commit once.
 
         The transaction is tried first without a savepoint per write (`_transaction`, fast):
-        SAVEPOINT and RELEASE were a seventh of a burst's server time. If any write of the
-        batch fails there (a ParcoursError, a duplicate that won a race, any error), the
-        whole try is rolled back and the batch runs again carefully, each write in a savepoint
-        of its own, so a failing write is rolled back alone and answered one by one.
+        SAVEPOINT and RELEASE were a seventh of a burst's server time. A write refused there
+        (a ParcoursError: bad input, a station that is not the host's) ends the try, which is
+        rolled back; the write is left out (answered one by one, localised) and the rest runs
+        fast again, up to FAST_RETRIES times. After that, or when a write met a duplicate that
+        won a race (its session rolled back), the batch runs again carefully, each write in a
+        savepoint of its own. Any other error ends the batch: every write goes one by one.
 
         Nothing may yield to other greenlets while the transaction holds SQLite's write lock:
         another writer would then wait in SQLite's busy handler, which blocks the whole
@@ -172,17 +177,30 @@ class Writer:
             admitted = self._admit(conn, batch)
             if not admitted:
                 return
-            try:
-                done, told = self._transaction(conn, admitted, careful=False)
-            except NotAlone:
-                self.careful += 1
-                done, told = self._transaction(conn, admitted, careful=True)
+            done, told = self._fast_or_careful(conn, admitted)
         send(told)
         self.batches += 1
         self.written += len(done)
         self.largest = max(self.largest, len(done))
         for job, outcome in done:
             job.outcome = outcome
+
+    def _fast_or_careful(
+        self, conn: Any, admitted: list[tuple[Job, Call]]
+    ) -> tuple[list[tuple[Job, dict[str, Any]]], list[Message]]:
+        """Run the writes fast, leaving out refused ones, or carefully (see _commit)."""
+        for _try in range(FAST_RETRIES + 1):
+            try:
+                return self._transaction(conn, admitted, careful=False)
+            except NotAlone as failed:
+                if failed.refused is None:
+                    break  # a race: each write in a savepoint sorts it out
+                self.refused += 1
+                admitted = [(job, call) for job, call in admitted if job is not failed.refused]
+                if not admitted:
+                    return [], []
+        self.careful += 1
+        return self._transaction(conn, admitted, careful=True)
 
     def _transaction(
         self, conn: Any, admitted: list[tuple[Job, Call]], careful: bool
@@ -218,13 +236,9 @@ class Writer:
                         status, body = job.op.handler(call)
                 except ParcoursError:
                     if not careful:
-                        raise NotAlone() from None
+                        raise NotAlone(job) from None
                     session.rollback()  # this write's savepoint only; answered one by one
                     continue
-                except Exception as err:
-                    if not careful:
-                        raise NotAlone() from err
-                    raise
                 if not outer.is_active or session.info.get(ROLLED_BACK):
                     raise NotAlone()
                 done.append((job, {"status": status, "body": body}))
@@ -242,7 +256,12 @@ class Writer:
 
 
 class NotAlone(Exception):
-    """A write of a batch run without savepoints failed: run the batch again, carefully."""
+    """A write of a batch run without savepoints failed: `refused` (a ParcoursError), or
+    None when its session rolled back (a duplicate that won a race)."""
+
+    def __init__(self, refused: Job | None = None) -> None:
+        super().__init__()
+        self.refused = refused
 
 
 ROLLED_BACK = "parcours_writer_rolled_back"

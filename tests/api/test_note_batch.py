@@ -150,27 +150,47 @@ def test_a_batch_runs_without_savepoints_and_commits_once(app: Any, make_event: 
     assert (writer.batches, writer.written, writer.careful) == (1, 5, 0)
 
 
-def test_a_failing_write_sends_its_batch_round_again_with_a_savepoint_each(
+def test_a_refused_write_is_left_out_and_the_rest_runs_fast_again(
     app: Any, make_event: Any
 ) -> None:
-    from parcours.extensions import db
     from parcours.realtime.writer import RETRY
-    from parcours.storage.capture import Note
 
     ev, _route = parcours_first(app, make_event)
     bodies = [note(n) for n in range(5)]
     bodies[2] = {"client_id": "not-a-uuid", "text": "x"}  # refused: answered one by one
     writer, jobs, seen = run_batch(app, ev, bodies)
-    assert [job.outcome if job.outcome == RETRY else job.outcome["status"] for job in jobs] == [
-        201,
-        201,
-        RETRY,
-        201,
-        201,
-    ]
-    assert writer.careful == 1 and writer.written == 4
+    assert outcomes(jobs) == [201, 201, RETRY, 201, 201]
+    assert (writer.written, writer.refused, writer.careful) == (4, 1, 0)
+    assert not [s for s in seen if "SAVEPOINT" in s.upper()], seen
+    assert stored_ids(app) == sorted(b["client_id"] for n, b in enumerate(bodies) if n != 2)
+
+
+def test_many_refused_writes_send_the_batch_round_with_a_savepoint_each(
+    app: Any, make_event: Any
+) -> None:
+    from parcours.realtime.writer import FAST_RETRIES, RETRY
+
+    ev, _route = parcours_first(app, make_event)
+    bodies = [note(n) for n in range(8)]
+    bad = list(range(1, 2 * (FAST_RETRIES + 1), 2))  # more than the fast tries leave out
+    for n in bad:
+        bodies[n] = {"client_id": f"bad-{n}", "text": "x"}
+    writer, jobs, seen = run_batch(app, ev, bodies)
+    assert outcomes(jobs) == [RETRY if n in bad else 201 for n in range(8)]
+    assert (writer.refused, writer.careful, writer.written) == (FAST_RETRIES + 1, 1, 8 - len(bad))
     assert [s for s in seen if s.upper().startswith("SAVEPOINT")]  # the careful round
+    assert stored_ids(app) == sorted(b["client_id"] for n, b in enumerate(bodies) if n not in bad)
+
+
+def outcomes(jobs: list[Any]) -> list[Any]:
+    return [job.outcome if isinstance(job.outcome, str) else job.outcome["status"] for job in jobs]
+
+
+def stored_ids(app: Any) -> list[str]:
+    from parcours.extensions import db
+    from parcours.storage.capture import Note
+
     with app.app_context():
-        stored = db.session().scalars(select(Note.client_id)).all()
-        assert sorted(stored) == sorted(b["client_id"] for n, b in enumerate(bodies) if n != 2)
+        stored = sorted(db.session().scalars(select(Note.client_id)).all())
         db.session.remove()
+    return stored

@@ -63,6 +63,7 @@ def test_a_burst_shares_commits_sqlite(server_factory: Any, tmp_path: Path, mode
         "written": 0,
         "largest": 0,
         "careful": 0,
+        "refused": 0,
     }
     clients = [phone(server, p["token"]) for p in info["participants"]]
     try:

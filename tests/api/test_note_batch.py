@@ -7,14 +7,20 @@ and are stored exactly as notes written one by one. Counted on the statements SQ
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from tests.conftest import example
+from tests.exports.test_postgres import pg_app  # noqa: F401 - the fixture
 from tests.realtime.helpers import assign_round_robin
+from tests.storage.test_migrations import postgres_url  # noqa: F401 - the fixture
 
 
 @contextmanager
@@ -194,3 +200,46 @@ def stored_ids(app: Any) -> list[str]:
         stored = sorted(db.session().scalars(select(Note.client_id)).all())
         db.session.remove()
     return stored
+
+
+@pytest.mark.postgres
+def test_the_same_note_twice_at_once_is_stored_once_on_postgres(pg_app: Any) -> None:  # noqa: F811
+    """Two sessions insert the same note (ON CONFLICT DO NOTHING): the second waits for the
+    first's transaction, finds its row and answers it as a repeat."""
+    from sqlalchemy.orm import Session
+
+    from parcours.extensions import db
+    from parcours.services import batch
+    from parcours.services.capture import create_note
+    from parcours.services.setup.events import create_event, describe_created
+    from parcours.services.tokens import token_actors
+    from parcours.storage.capture import Note
+
+    with pg_app.app_context():
+        session = db.session()
+        ev = describe_created(session, create_event(session, example("small")))
+        session.commit()
+        token = ev["participants"][0]["token"]
+        actor = token_actors(session, {token})[token][0]
+        db.session.remove()
+        engine = db.engine
+        data = {"client_id": str(uuid.uuid4()), "text": "Gespräch", "station_id": None}
+        data["round"] = None
+        first, second = Session(engine), Session(engine)
+        try:
+            batch.begin(first, {actor.participant_id}, fast=True)  # inserts, does not commit
+            row, fresh = create_note(first, actor, data)
+            assert fresh
+            with ThreadPoolExecutor(1) as pool:
+                waiting = pool.submit(create_note, second, actor, data)
+                time.sleep(0.5)  # the second insert now waits for the first transaction
+                assert not waiting.done()
+                first.commit()
+                again, fresh_again = waiting.result(timeout=30)
+            assert not fresh_again and again.id == row.id
+        finally:
+            first.close()
+            second.close()
+        with engine.connect() as conn:
+            stored = conn.execute(select(Note.id).where(Note.client_id == data["client_id"]))
+            assert [r.id for r in stored] == [row.id]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
@@ -13,7 +15,7 @@ from parcours.domain.errors import Forbidden, Invalid, NotFound
 from parcours.services import batch
 from parcours.services.common import require_event, require_live
 from parcours.services.event_day.clock import load_snapshot, position
-from parcours.services.once import create_once, store_once_by
+from parcours.services.once import create_once, insert_once, store_once_by
 from parcours.storage import queries
 from parcours.storage.capture import CheckIn, FollowUp, Lead, Note
 from parcours.storage.models import Assignment, Clock, Event, Participant, Segment, Station
@@ -36,6 +38,17 @@ _NOTE_BY_KEY = select(*NOTES.c).where(
     NOTES.c.client_id == bindparam("client_id"),
 )
 _NOTE_INSERT = insert(NOTES).returning(*NOTES.c)
+# One statement for a new note: the insert does nothing (and returns no row) when the key is
+# taken already (a repeat of the same client_id), which is then read (services.once.insert_once).
+_NOTE_KEY = [NOTES.c.event_id, NOTES.c.author, NOTES.c.client_id]
+_NOTE_INSERT_NEW = {
+    "sqlite": sqlite_insert(NOTES)
+    .on_conflict_do_nothing(index_elements=_NOTE_KEY)
+    .returning(*NOTES.c),
+    "postgresql": postgresql_insert(NOTES)
+    .on_conflict_do_nothing(index_elements=_NOTE_KEY)
+    .returning(*NOTES.c),
+}
 _CLOCK = select(CLOCKS.c.phase, CLOCKS.c.round, CLOCKS.c.segment_index).where(
     CLOCKS.c.event_id == bindparam("event_id")
 )
@@ -146,6 +159,15 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[R
     """Store a note once per (author, client_id); a host writes only for their own station."""
     context = _note_context(session, actor)
     keys = {"event_id": actor.event_id, "author": actor.author_key, "client_id": data["client_id"]}
+    insert_new = _NOTE_INSERT_NEW.get(session.get_bind().dialect.name)
+    if insert_new is not None:  # SQLite and PostgreSQL: one statement for a new note
+        return insert_once(
+            session,
+            lambda: session.execute(
+                insert_new, _note_values(session, actor, data, context, keys)
+            ).first(),
+            lambda: session.execute(_NOTE_BY_KEY, keys).first(),
+        )
     return store_once_by(
         session,
         lambda: session.execute(_NOTE_BY_KEY, keys).first(),

@@ -59,6 +59,10 @@ def run_clients(spec_file: str) -> None:
         received.setdefault(int(data.get("version", -1)), []).append(time.perf_counter())
 
     def make(token: str) -> Any:
+        if spec.get("client") == "lean":
+            from leanphone import LeanPhone
+
+            return LeanPhone(spec["url"], token, on_state=on_state)
         client = socketio.Client(reconnection=False)
         client.on("state", on_state, namespace="/live")
         client.connect(
@@ -312,6 +316,13 @@ def main() -> None:
     parser.add_argument(
         "--no-next", action="store_true", help="no facilitator's 'next' during the first burst"
     )
+    parser.add_argument(
+        "--client",
+        default="socketio",
+        choices=("socketio", "lean"),
+        help="the phones: python-socketio clients, or bench/leanphone.py (the same frames, "
+        "a fraction of the load generator's CPU)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.n.split(",") if n.strip()]
     raise_file_limit()
@@ -337,6 +348,7 @@ def main() -> None:
                         "url": url, "tokens": tokens[repeat * n : (repeat + 1) * n],
                         "facilitator": info["facilitator_token"],
                         "press": not args.no_next, "server_pid": proc.pid,
+                        "client": args.client,
                     }  # fmt: skip
                     row = summarise(n, measure(folder, spec), db)
                     row["code"] = name

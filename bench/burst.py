@@ -23,6 +23,7 @@ if len(sys.argv) > 1 and sys.argv[1] == "--clients":
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -58,6 +59,10 @@ def run_clients(spec_file: str) -> None:
         received.setdefault(int(data.get("version", -1)), []).append(time.perf_counter())
 
     def make(token: str) -> Any:
+        if spec.get("client") == "lean":
+            from leanphone import LeanPhone
+
+            return LeanPhone(spec["url"], token, on_state=on_state)
         client = socketio.Client(reconnection=False)
         client.on("state", on_state, namespace="/live")
         client.connect(
@@ -99,7 +104,11 @@ def run_clients(spec_file: str) -> None:
             "reached": len(got),
         }
 
+    spy = profile_burst()
     first = burst(gevent, clients, notes, press_next if spec.get("press") else None)
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
+        spy.wait(30)
     again = burst(gevent, clients, notes)
     for client in [*clients, console]:
         gevent.spawn(client.disconnect)
@@ -145,6 +154,22 @@ def burst(
         "server_cpu_s": server_cpu,
         "client_cpu_s": client_cpu,
     }
+
+
+def profile_burst() -> subprocess.Popen[bytes] | None:
+    """With PARCOURS_BENCH_PROFILE_BURST=FILE, sample the server with py-spy during the first
+    burst only (not the connects before it); summarise with bench/profile_top.py FILE."""
+    out = os.environ.get("PARCOURS_BENCH_PROFILE_BURST")
+    if not out:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen(
+        [str(spy), "record", "--pid", str(SERVER_PID), "--format", "raw", "--rate", "500",
+         "--nonblocking", "--output", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(0.5)  # py-spy attaches before the burst starts (a second from now)
+    return proc
 
 
 def cpu_seconds(pid: int) -> float:
@@ -291,6 +316,13 @@ def main() -> None:
     parser.add_argument(
         "--no-next", action="store_true", help="no facilitator's 'next' during the first burst"
     )
+    parser.add_argument(
+        "--client",
+        default="socketio",
+        choices=("socketio", "lean"),
+        help="the phones: python-socketio clients, or bench/leanphone.py (the same frames, "
+        "a fraction of the load generator's CPU)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.n.split(",") if n.strip()]
     raise_file_limit()
@@ -316,6 +348,7 @@ def main() -> None:
                         "url": url, "tokens": tokens[repeat * n : (repeat + 1) * n],
                         "facilitator": info["facilitator_token"],
                         "press": not args.no_next, "server_pid": proc.pid,
+                        "client": args.client,
                     }  # fmt: skip
                     row = summarise(n, measure(folder, spec), db)
                     row["code"] = name

@@ -25,7 +25,7 @@ def resolve_event(session: Any, ref: str) -> int:
 
     from parcours.storage import Event
 
-    if ref.isdigit() and session.get(Event, int(ref)) is not None:
+    if ref.isascii() and ref.isdigit() and session.get(Event, int(ref)) is not None:
         return int(ref)
     found = session.scalar(select(Event.id).where(Event.join_code == ref.upper()))
     if found is None:

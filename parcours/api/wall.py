@@ -37,7 +37,11 @@ def publish_card(card: WallCard) -> None:
 def card_id_of(call: Call) -> int:
     """Return the card id from the path (HTTP) or from _params (socket)."""
     value: Any = call.params.get("card_id")
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or not (str(value).isascii() and str(value).isdigit())
+    ):
         raise Invalid("card_id: must be a card id", {"card_id": ["must be a positive integer"]})
     return int(value)
 

@@ -110,10 +110,10 @@ def contact_rows(scope: ExportScope) -> Iterator[Row]:
 
 def _author(scope: ExportScope, author: str) -> str:
     kind, _sep, ident = author.partition(":")
-    if kind == "h" and ident.isdigit():
+    if kind == "h" and ident.isascii() and ident.isdigit():
         name = scope.station_name(int(ident))
         return scope.memo(author, lambda: _("Host: %(station)s", station=name))
-    if kind == "p" and ident.isdigit():
+    if kind == "p" and ident.isascii() and ident.isdigit():
         return scope.pseudonym(int(ident))
     return author
 

@@ -16,4 +16,4 @@ def register_namespace(app: Flask) -> None:
 
     live = LiveNamespace("/live")
     socketio.on_namespace(live)
-    live.register_operations(socketio)
+    live.register_operations(app, socketio)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict
 from typing import Any
 
-from flask import request, session
+from flask import Flask, request, session
 from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, SocketIO, join_room
 from sqlalchemy.exc import SQLAlchemyError
@@ -82,6 +83,10 @@ class LiveNamespace(Namespace):
         preview = isinstance(auth, dict) and auth.get("preview") is True
         session["live_counted"] = not preview
         session["live_token"] = token  # checked again at every write (a token may end)
+        if process.writer() is not None:  # for the light path of batched writes (notes)
+            saved = {"token": token, "client": request.remote_addr}
+            with suppress(KeyError):  # the phone left while it waited for its turn
+                socketio.server.save_session(request.sid, saved, namespace=self.namespace)
         on_connected(actor, request.sid, counted=not preview, payload=payload)
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -93,28 +98,60 @@ class LiveNamespace(Namespace):
         data = session.get("live_actor")
         return Actor(**data) if isinstance(data, dict) else None
 
-    def register_operations(self, socketio: SocketIO) -> None:
-        """Run each socket operation through Flask-SocketIO's public `on_event`.
+    def register_operations(self, app: Flask, socketio: SocketIO) -> None:
+        """Run each socket operation through Flask-SocketIO's public `on_event`, and the batched
+        writes (notes) through a light path first.
 
-        Its wrapper gives the handler the app and request context and this socket's session,
-        as for the connect and disconnect methods above; the server asks these handlers
-        before the namespace's own methods.
+        on_event's wrapper gives the handler the app and request context and this socket's
+        session, as for the connect and disconnect methods above; the server asks these handlers
+        before the namespace's own methods. A note, the write of a burst, needs none of that
+        when it succeeds: its handler is registered straight on python-socketio's server
+        (`Server.on`, which replaces on_event's), hands the write to the group-commit writer with
+        the token and address saved at connect (`Server.get_session`) and acks what the writer
+        answers; only a note that must go one by one (an error to localise, a revoked token, the
+        writer off) gets a request context.
         """
         for name, op in socket_operations().items():
             socketio.on_event(name, self._handler(op), namespace=self.namespace)
+            if writer.batched(op) and process.writer(app) is not None:
+                socketio.server.on(name, self._light_handler(app, op), namespace=self.namespace)
 
     def _handler(self, op: Operation) -> Callable[..., dict[str, Any]]:
         def handle(payload: Any = None, *_rest: Any) -> dict[str, Any]:
-            grouped = self._write_in_group(op, payload)
-            return grouped if grouped is not None else self._dispatch(op, payload)
+            token, client, sid = session_token(), request.remote_addr, request.sid
+            grouped = self._write_in_group(op, payload, token, client)
+            return grouped if grouped is not None else self._dispatch(op, payload, token, sid)
 
         handle.__name__ = f"socket_{op.name}"
         return handle
 
-    def _write_in_group(self, op: Operation, payload: Any) -> dict[str, Any] | None:
+    def _light_handler(self, app: Flask, op: Operation) -> Callable[..., Any]:
+        server, namespace = socketio.server, self.namespace
+
+        def handle(sid: str, payload: Any = None, *_rest: Any) -> Any:
+            try:
+                saved = server.get_session(sid, namespace=namespace)
+            except KeyError:
+                return None  # the socket left before its note was read: nobody to answer
+            token, client = saved.get("token"), saved.get("client")
+            grouped = self._write_in_group(op, payload, token, client, app)
+            if grouped is not None:
+                return grouped
+            environ = server.get_environ(sid, namespace=namespace)
+            if not environ:
+                return None  # the socket is gone (python-socketio's own answer)
+            with app.request_context(environ):  # to localise the error, as on_event would
+                return self._dispatch(op, payload, token, sid)
+
+        handle.__name__ = f"socket_light_{op.name}"
+        return handle
+
+    def _write_in_group(
+        self, op: Operation, payload: Any, token: str | None, client: str | None, app: Any = None
+    ) -> dict[str, Any] | None:
         """Hand a batched write (a note) to the group-commit writer; return its ack, or None
         when it must go the one-by-one way (off, or not a success)."""
-        group = process.writer()
+        group = process.writer(app)
         if group is None or not writer.batched(op):
             return None
         given = payload.get("_params") if isinstance(payload, dict) else None
@@ -125,11 +162,12 @@ class LiveNamespace(Namespace):
         body = payload
         if given is not None:
             body = {k: v for k, v in payload.items() if k != "_params"}
-        outcome = group.submit(op, session_token(), params, body, request.remote_addr)
+        outcome = group.submit(op, token, params, body, client)
         return None if outcome is writer.RETRY else outcome
 
-    def _dispatch(self, op: Operation, payload: Any) -> dict[str, Any]:
-        """Run op; every write gets an acknowledgement, also for a malformed payload."""
+    def _dispatch(self, op: Operation, payload: Any, token: str | None, sid: str) -> dict[str, Any]:
+        """Run op in the request context of socket sid (which connected with token); every
+        write gets an acknowledgement, also for a malformed payload."""
         try:
             params = path_params(
                 op, payload.pop("_params", None) if isinstance(payload, dict) else None
@@ -141,15 +179,14 @@ class LiveNamespace(Namespace):
         try:
             try:  # the token may have ended since the socket connected (cached for 2 s at most,
                 # forgotten at once when a token ends: parcours.realtime.token_cache)
-                actor: Actor | None = token_cache.actor_of(db_session, session_token())[0]
+                actor: Actor | None = token_cache.actor_of(db_session, token)[0]
             except ParcoursError as err:
-                self._end_socket()
+                self._end_socket(sid)
                 status, body = from_exception(err)
                 return {"status": status, "body": body}
             if actor is not None:
                 params["event_id"] = actor.event_id  # the token's event, whatever the payload says
-            token, client = session_token(), request.remote_addr
-            call = Call(db_session, actor, params, payload, {}, token, client)
+            call = Call(db_session, actor, params, payload, {}, token, request.remote_addr)
             status, body = run(op, call)
         except ParcoursError as err:
             db_session.rollback()
@@ -162,9 +199,8 @@ class LiveNamespace(Namespace):
             db.session.remove()
         return {"status": status, "body": body}
 
-    def _end_socket(self) -> None:
-        """Disconnect this socket right after its refused write was acknowledged."""
-        sid = request.sid
+    def _end_socket(self, sid: str) -> None:
+        """Disconnect socket sid right after its refused write was acknowledged."""
 
         def end() -> None:
             socketio.sleep(0.2)

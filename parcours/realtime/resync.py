@@ -87,7 +87,7 @@ class Delivered:
         local = set()
         for room in list(socketio.server.manager.rooms.get(NAMESPACE) or {}):
             kind, _sep, rest = str(room).partition(":")
-            if kind == "event" and rest.isdigit():
+            if kind == "event" and rest.isascii() and rest.isdigit():
                 local.add(int(rest))
         sent = 0
         for event_id, version in clock.clock_versions(session, local - skip).items():

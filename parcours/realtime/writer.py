@@ -34,12 +34,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from parcours.domain.errors import ParcoursError
 from parcours.extensions import db, socketio
 from parcours.operations import Call, admit
 from parcours.operations.unit import send
+from parcours.services.batch import begin as begin_batch
 from parcours.services.broadcasts import Message, collecting
 from parcours.services.tokens import token_actors
 
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 BATCHED = frozenset({"create_note"})
 MAX_BATCH = 100  # ~50 ms of work at most before acks, broadcasts and pages get the loop again
 RETRY = "retry"  # a job's outcome: answer it through the one-by-one path
+FAST_RETRIES = 2  # fast tries of a batch after refused writes, before one savepoint per write
 
 
 @dataclass
@@ -74,6 +77,8 @@ class Writer:
         self.batches = 0  # for tests and benchmarks: how many commits served how many writes
         self.written = 0
         self.largest = 0  # the most writes one commit served
+        self.careful = 0  # batches run again with a savepoint per write (see _commit)
+        self.refused = 0  # fast tries ended by a refused write (left out, the rest again)
 
     def submit(
         self,
@@ -121,6 +126,8 @@ class Writer:
             "batches": self.batches,
             "written": self.written,
             "largest": self.largest,
+            "careful": self.careful,
+            "refused": self.refused,
         }
 
     def _admit(self, conn: Any, batch: list[Job]) -> list[tuple[Job, Call]]:
@@ -147,8 +154,15 @@ class Writer:
         return admitted
 
     def _commit(self, batch: list[Job]) -> None:
-        """Admit the batch's writes, then run them in one transaction (a savepoint each) and
-        commit once.
+        """Admit the batch's writes, then run them in one transaction and commit once.
+
+        The transaction is tried first without a savepoint per write (`_transaction`, fast):
+        SAVEPOINT and RELEASE were a seventh of a burst's server time. A write refused there
+        (a ParcoursError: bad input, a station that is not the host's) ends the try, which is
+        rolled back; the write is left out (answered one by one, localised) and the rest runs
+        fast again, up to FAST_RETRIES times. After that, or when a write met a duplicate that
+        won a race (its session rolled back), the batch runs again carefully, each write in a
+        savepoint of its own. Any other error ends the batch: every write goes one by one.
 
         Nothing may yield to other greenlets while the transaction holds SQLite's write lock:
         another writer would then wait in SQLite's busy handler, which blocks the whole
@@ -163,37 +177,105 @@ class Writer:
             admitted = self._admit(conn, batch)
             if not admitted:
                 return
-            outer = conn.begin()
-            if conn.dialect.name == "sqlite":
-                # pysqlite opens its transaction lazily, and a first SAVEPOINT outside one would
-                # become the transaction itself (its RELEASE would commit): begin it ourselves
-                conn.exec_driver_sql("BEGIN")
-            session = Session(bind=conn, join_transaction_mode="create_savepoint")
-            done: list[tuple[Job, dict[str, Any]]] = []
-            told: list[Message] = []  # published after the one commit, like any unit of work
-            try:
-                for job, call in admitted:
-                    call.session = session
-                    try:
-                        with collecting() as outbox:
-                            status, body = job.op.handler(call)
-                    except ParcoursError:
-                        session.rollback()  # this write's savepoint only; answered one by one
-                        continue
-                    done.append((job, {"status": status, "body": body}))
-                    told.extend(outbox)
-                session.close()
-                outer.commit()
-            except BaseException:
-                session.close()
-                outer.rollback()
-                raise
+            done, told = self._fast_or_careful(conn, admitted)
         send(told)
         self.batches += 1
         self.written += len(done)
         self.largest = max(self.largest, len(done))
         for job, outcome in done:
             job.outcome = outcome
+
+    def _fast_or_careful(
+        self, conn: Any, admitted: list[tuple[Job, Call]]
+    ) -> tuple[list[tuple[Job, dict[str, Any]]], list[Message]]:
+        """Run the writes fast, leaving out refused ones, or carefully (see _commit)."""
+        for _try in range(FAST_RETRIES + 1):
+            try:
+                return self._transaction(conn, admitted, careful=False)
+            except NotAlone as failed:
+                if failed.refused is None:
+                    break  # a race: each write in a savepoint sorts it out
+                self.refused += 1
+                admitted = [(job, call) for job, call in admitted if job is not failed.refused]
+                if not admitted:
+                    return [], []
+        self.careful += 1
+        return self._transaction(conn, admitted, careful=True)
+
+    def _transaction(
+        self, conn: Any, admitted: list[tuple[Job, Call]], careful: bool
+    ) -> tuple[list[tuple[Job, dict[str, Any]]], list[Message]]:
+        """Run the admitted writes in one transaction on conn and commit it; return the writes
+        done with their outcome, and the messages to publish after the commit.
+
+        careful: each write in a savepoint (a failing one is rolled back alone and left out);
+        else none, and the first write that fails rolls back everything (NotAlone).
+        """
+        outer = conn.begin()
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens its transaction lazily, and a first SAVEPOINT outside one would
+            # become the transaction itself (its RELEASE would commit): begin it ourselves
+            conn.exec_driver_sql("BEGIN")
+        # fast: a write only flushes (services.batch.commit), a rollback() would end the batch's
+        # transaction (then nothing of the batch may be committed: _no_commit_after_rollback)
+        mode = "create_savepoint" if careful else "rollback_only"
+        session = Session(bind=conn, join_transaction_mode=mode)
+        if not careful:
+            event.listen(session, "after_rollback", _rolled_back)
+            event.listen(session, "before_commit", _no_commit_after_rollback)
+        # reads the same for every write of the batch are made once (services.batch)
+        writers = {call.who.participant_id for _, call in admitted}
+        begin_batch(session, {pid for pid in writers if pid is not None}, fast=not careful)
+        done: list[tuple[Job, dict[str, Any]]] = []
+        told: list[Message] = []  # published after the one commit, like any unit of work
+        try:
+            for job, call in admitted:
+                call.session = session
+                try:
+                    with collecting() as outbox:
+                        status, body = job.op.handler(call)
+                except ParcoursError:
+                    if not careful:
+                        raise NotAlone(job) from None
+                    session.rollback()  # this write's savepoint only; answered one by one
+                    continue
+                if not outer.is_active or session.info.get(ROLLED_BACK):
+                    raise NotAlone()
+                done.append((job, {"status": status, "body": body}))
+                told.extend(outbox)
+            session.close()
+            outer.commit()
+        except BaseException:
+            session.close()
+            if outer.is_active:
+                outer.rollback()
+            else:
+                conn.rollback()
+            raise
+        return done, told
+
+
+class NotAlone(Exception):
+    """A write of a batch run without savepoints failed: `refused` (a ParcoursError), or
+    None when its session rolled back (a duplicate that won a race)."""
+
+    def __init__(self, refused: Job | None = None) -> None:
+        super().__init__()
+        self.refused = refused
+
+
+ROLLED_BACK = "parcours_writer_rolled_back"
+
+
+def _rolled_back(session: Session) -> None:
+    session.info[ROLLED_BACK] = True
+
+
+def _no_commit_after_rollback(session: Session) -> None:
+    """A fast batch's session that rolled back (so the batch's transaction ended) may not
+    commit what it did after that on a transaction of its own."""
+    if session.info.get(ROLLED_BACK):
+        raise NotAlone()
 
 
 def make_writer(app: Any) -> Writer | None:

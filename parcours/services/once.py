@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from parcours.domain.errors import Conflict
+from parcours.services import batch
 from parcours.storage.base import Base
 from parcours.storage.queries import one_by
 
@@ -32,7 +34,7 @@ def store_once_by(
         return found, False
     try:
         record = store()
-        session.commit()
+        batch.commit(session)  # in a fast batch of notes, its one commit comes later
     except IntegrityError:
         session.rollback()  # the same write arrived twice at once: the other one won
         found = find()
@@ -40,6 +42,29 @@ def store_once_by(
             raise
         return found, False
     return record, True
+
+
+def insert_once(
+    session: Session, insert_new: Callable[[], T | None], find: Callable[[], T | None]
+) -> tuple[T, bool]:
+    """Return (insert_new() committed, True), or (found, False) when the key was taken.
+
+    insert_new() checks what it needs (it may refuse) and inserts with ON CONFLICT DO NOTHING
+    on the write's key, returning the new row or None: one statement for a new write, where
+    store_once_by needs a lookup first. A write that arrives twice at once is inserted once
+    (PostgreSQL makes the second insert wait for the first transaction), and the second reads
+    the first's row.
+    """
+    for _attempt in range(2):
+        record = insert_new()
+        if record is not None:
+            batch.commit(session)  # in a fast batch of notes, its one commit comes later
+            return record, True
+        found = find()
+        if found is not None:
+            return found, False
+    # taken, yet gone when read: only the event's shred deletes a write
+    raise Conflict("The personal data of this event has been deleted; nothing can be added.")
 
 
 def create_once(

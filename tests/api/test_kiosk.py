@@ -169,6 +169,8 @@ def test_an_entry_must_name_exactly_one_participant_of_this_event(
         ({"participant_token": kiosk}, "participant_token"),
         ({"badge": f"{ev['participants'][0]['id']}-aaaaaaaaaaaa"}, "badge"),
         ({"badge": "not a badge"}, "badge"),
+        ({"badge": "\u00b2-aaaaaaaaaaaa"}, "badge"),  # "²".isdigit(), but no number
+        ({"badge": f"{10**30}-aaaaaaaaaaaa"}, "badge"),  # beyond any database's integer
     ]
     for who, field in cases:
         status, body = send(kiosk, "kiosk_note", {**base, **who})

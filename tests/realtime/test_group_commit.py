@@ -177,3 +177,65 @@ def test_every_acknowledged_note_survives_a_sigkill_mid_burst(
             assert stored(server, note["client_id"]) == 1
     finally:
         close(clients)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_note_is_answered_in_the_phone_s_language(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    """A note takes the light path (no request context) to the writer; one the writer cannot
+    store goes one by one, in the socket's request context, so its error speaks German."""
+    server, info = start_event(server_factory, tmp_path, mode, 3)
+    client = socketio.Client(reconnection=False)
+    client.connect(
+        server.url,
+        namespaces=["/live"],
+        transports=["websocket"],
+        headers={"Accept-Language": "de"},
+        auth={"token": info["participants"][0]["token"]},
+        wait_timeout=20,
+    )
+    try:
+        bad = {"client_id": str(uuid.uuid4()), "text": "Ana\x07"}
+        ack = client.call("note", bad, namespace="/live", timeout=30)
+        assert ack["status"] == 400, ack
+        assert "Steuerzeichen" in ack["body"]["error"]["fields"]["text"][0], ack
+        assert stored(server, bad["client_id"]) == 0
+        good = {"client_id": str(uuid.uuid4()), "text": "Gespräch"}
+        assert client.call("note", good, namespace="/live", timeout=30)["status"] == 201
+        assert stored(server, good["client_id"]) == 1
+    finally:
+        client.disconnect()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_note_after_the_link_was_replaced_is_refused_and_ends_the_socket(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    """The light path hands the note to the writer, which reads the token fresh: a replaced
+    participant link is refused with 401 (one by one) and nothing is stored."""
+    import requests
+
+    server, info = start_event(server_factory, tmp_path, mode, 3)
+    person = info["participants"][0]
+    client = phone(server, person["token"])
+    try:
+        ok = {"client_id": str(uuid.uuid4()), "text": "Gespräch"}
+        assert client.call("note", ok, namespace="/live", timeout=30)["status"] == 201
+        rotated = requests.post(
+            f"{server.url}/api/v1/events/{info['event_id']}/links/rotate",
+            json={"role": "participant", "participant_id": person["id"]},
+            headers={"Authorization": f"Bearer {info['organiser_token']}"},
+            timeout=20,
+        )
+        assert rotated.status_code == 200, rotated.text
+        late = {"client_id": str(uuid.uuid4()), "text": "zu spät"}
+        try:
+            ack = client.call("note", late, namespace="/live", timeout=10)
+        except Exception:  # noqa: BLE001 - the socket was ended already: nothing written
+            ack = None
+        assert ack is None or ack["status"] == 401, ack
+        assert stored(server, late["client_id"]) == 0
+        assert stored(server, ok["client_id"]) == 1
+    finally:
+        client.disconnect()

@@ -56,9 +56,11 @@ def test_csv_import_reads_the_rule_columns() -> None:
         b"Ada;Acme;Tisch 1|T2;ja;2-3\n"
         b"Bo;;;nein;\n"
         b"Cy;;Nirgendwo;vielleicht;x\n"
+        + "Di;;;;\u00b2\nEd;;;;1-\u00b2\n".encode()  # "²".isdigit(), yet no round
     )
     result = parse_csv(raw, {"tisch 1": 11, "t2": 12})
-    ada, bo, cy = result.rows
+    ada, bo, cy, di, ed = result.rows
+    assert set(di.errors) == {"absent_rounds"} and set(ed.errors) == {"absent_rounds"}
     assert ada.data["avoid"] == [11, 12] and ada.data["stay_put"] is True
     assert ada.data["absent_rounds"] == [2, 3] and not ada.errors
     assert bo.data["avoid"] == [] and bo.data["stay_put"] is False and not bo.errors
@@ -125,6 +127,7 @@ def test_the_participant_form_saves_the_rules(app: Any, client: Any, make_event:
     rows = people["participants"] if isinstance(people, dict) else people
     me = next(p for p in rows if p["id"] == pid)
     assert me["stay_put"] is True and me["absent_rounds"] == [2, 3] and me["avoid"] == [station]
-    form["absent_rounds"] = "zwei"
-    bad = client.post(url, data=form)
-    assert bad.status_code in (200, 400) and "absent_rounds" in bad.get_data(as_text=True)
+    for wrong in ("zwei", "1-\u00b2"):  # "²".isdigit() is True, int("²") fails
+        form["absent_rounds"] = wrong
+        bad = client.post(url, data=form)
+        assert bad.status_code in (200, 400) and "absent_rounds" in bad.get_data(as_text=True)

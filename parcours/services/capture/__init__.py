@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parcours.domain.actors import Actor
 from parcours.domain.errors import Forbidden, Invalid, NotFound
+from parcours.services import batch
 from parcours.services.common import require_event, require_live
 from parcours.services.event_day.clock import load_snapshot, position
-from parcours.services.once import create_once, store_once_by
+from parcours.services.once import create_once, insert_once, store_once_by
 from parcours.storage import queries
 from parcours.storage.capture import CheckIn, FollowUp, Lead, Note
 from parcours.storage.models import Assignment, Clock, Event, Participant, Segment, Station
@@ -35,6 +38,17 @@ _NOTE_BY_KEY = select(*NOTES.c).where(
     NOTES.c.client_id == bindparam("client_id"),
 )
 _NOTE_INSERT = insert(NOTES).returning(*NOTES.c)
+# One statement for a new note: the insert does nothing (and returns no row) when the key is
+# taken already (a repeat of the same client_id), which is then read (services.once.insert_once).
+_NOTE_KEY = [NOTES.c.event_id, NOTES.c.author, NOTES.c.client_id]
+_NOTE_INSERT_NEW = {
+    "sqlite": sqlite_insert(NOTES)
+    .on_conflict_do_nothing(index_elements=_NOTE_KEY)
+    .returning(*NOTES.c),
+    "postgresql": postgresql_insert(NOTES)
+    .on_conflict_do_nothing(index_elements=_NOTE_KEY)
+    .returning(*NOTES.c),
+}
 _CLOCK = select(CLOCKS.c.phase, CLOCKS.c.round, CLOCKS.c.segment_index).where(
     CLOCKS.c.event_id == bindparam("event_id")
 )
@@ -60,6 +74,18 @@ _ASSIGNED_STATION = (
     )
     .order_by(ASSIGNMENTS.c.id.desc())
     .limit(1)
+)
+# The same for every participant of a batch of notes at once (parcours.services.batch); in id
+# order, so that the dict built from it keeps the newest row, as the LIMIT 1 above does.
+_ASSIGNED_STATIONS = (
+    select(ASSIGNMENTS.c.participant_id, ASSIGNMENTS.c.station_id)
+    .select_from(ASSIGNMENTS.join(SEGMENTS, SEGMENTS.c.id == ASSIGNMENTS.c.segment_id))
+    .where(
+        SEGMENTS.c.event_id == bindparam("event_id"),
+        ASSIGNMENTS.c.participant_id.in_(bindparam("participant_ids", expanding=True)),
+        ASSIGNMENTS.c.round == bindparam("round"),
+    )
+    .order_by(ASSIGNMENTS.c.id)
 )
 
 
@@ -116,8 +142,14 @@ def _check_round(session: Session, event_id: int, value: int | None) -> None:
 
 
 def _note_context(session: Session, actor: Actor) -> Row[Any] | None:
-    """Return the clock of the actor's event in one query if the event takes notes."""
-    context = session.execute(_NOTE_CONTEXT, {"event_id": actor.event_id}).first()
+    """Return the clock of the actor's event in one query (once per batch) if the event takes
+    notes."""
+    event_id = actor.event_id
+    context = batch.once(
+        session,
+        ("note_context", event_id),
+        lambda: session.execute(_NOTE_CONTEXT, {"event_id": event_id}).first(),
+    )
     if context is None or context.shredded_at is not None or actor.role not in NOTE_ROLES:
         writable_event(session, actor, *NOTE_ROLES)  # raises what it raises for any write
     return context
@@ -127,6 +159,15 @@ def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[R
     """Store a note once per (author, client_id); a host writes only for their own station."""
     context = _note_context(session, actor)
     keys = {"event_id": actor.event_id, "author": actor.author_key, "client_id": data["client_id"]}
+    insert_new = _NOTE_INSERT_NEW.get(session.get_bind().dialect.name)
+    if insert_new is not None:  # SQLite and PostgreSQL: one statement for a new note
+        return insert_once(
+            session,
+            lambda: session.execute(
+                insert_new, _note_values(session, actor, data, context, keys)
+            ).first(),
+            lambda: session.execute(_NOTE_BY_KEY, keys).first(),
+        )
     return store_once_by(
         session,
         lambda: session.execute(_NOTE_BY_KEY, keys).first(),
@@ -149,12 +190,11 @@ def _note_values(
     elif station_id is not None:
         station_of(session, event_id, station_id, "station_id")
     _check_round(session, event_id, data["round"])
-    round_no = data["round"] or round_of(session, event_id, context)
+    round_no = data["round"] or batch.once(
+        session, ("round", event_id), lambda: round_of(session, event_id, context)
+    )
     if station_id is None and round_no is not None and actor.participant_id is not None:
-        station_id = session.scalar(
-            _ASSIGNED_STATION,
-            {"event_id": event_id, "participant_id": actor.participant_id, "round": round_no},
-        )
+        station_id = planned_station(session, event_id, actor.participant_id, round_no)
     via = "kiosk" if actor.kiosk else ("tablet" if actor.role == "host" else "phone")
     return {
         **keys,
@@ -164,6 +204,32 @@ def _note_values(
         "text": data["text"],
         "via": via,
     }
+
+
+def planned_station(
+    session: Session, event_id: int, participant_id: int, round_no: int
+) -> int | None:
+    """Return the station the plan gives the participant in this round (None: no plan); in a
+    batch of notes, read for all of its participants in one query."""
+    group = batch.current(session)
+    if group is None or participant_id not in group.participant_ids:
+        return session.scalar(
+            _ASSIGNED_STATION,
+            {"event_id": event_id, "participant_id": participant_id, "round": round_no},
+        )
+    ids = sorted(group.participant_ids)
+    stations: dict[int, int] = batch.once(
+        session,
+        ("planned_stations", event_id, round_no),
+        lambda: {
+            row.participant_id: row.station_id
+            for row in session.execute(
+                _ASSIGNED_STATIONS,
+                {"event_id": event_id, "participant_ids": ids, "round": round_no},
+            )
+        },
+    )
+    return stations.get(participant_id)
 
 
 def canonical_topic(station: Station, topic: str) -> str:

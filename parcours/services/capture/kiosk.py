@@ -159,7 +159,11 @@ def _by_personal_code(session: Session, event: Event, raw: str) -> Participant:
 
 def _by_badge(session: Session, event: Event, code: str, secret: str) -> Participant:
     pid = code.partition("-")[0]
-    person = session.get(Participant, int(pid)) if pid.isdigit() else None
+    person = (
+        session.get(Participant, int(pid))
+        if pid.isascii() and pid.isdigit() and len(pid) <= 18
+        else None
+    )
     if person is None or person.event_id != event.id:
         expected = ""
     else:

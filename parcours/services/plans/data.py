@@ -46,7 +46,7 @@ def present_people(session: Session, event_id: int) -> list[Participant]:
 
 
 def _ids(values: Iterable[Any] | None) -> frozenset[int]:
-    return frozenset(int(v) for v in values or () if str(v).isdigit())
+    return frozenset(int(v) for v in values or () if str(v).isascii() and str(v).isdigit())
 
 
 def first_round(event: Event, segment: Segment) -> int:

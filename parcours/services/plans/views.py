@@ -136,7 +136,7 @@ def without_route(
     placed = Counter(pid for pid, rnd, _s, _g in rows if rnd > started)
 
     def need(person: Participant) -> int:
-        away = {int(r) for r in person.absent_rounds or () if str(r).isdigit()}
+        away = {int(r) for r in person.absent_rounds or () if str(r).isascii() and str(r).isdigit()}
         return sum(1 for r in range(started + 1, rounds + 1) if first + r not in away)
 
     return sorted(

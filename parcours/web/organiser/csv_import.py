@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from parcours.schemas.common import flatten
+from parcours.schemas.common import flatten, form_number
 from parcours.schemas.setup import CsvParticipantSchema
 
 MAX_ROWS = 2000
@@ -300,10 +300,11 @@ def _rounds(value: str, errors: dict[str, list[str]]) -> list[int]:
     out: set[int] = set()
     for part in re.split(r"[|,;\s]+", value.strip()):
         low, dash, high = part.partition("-")
-        if part.isdigit() and 1 <= int(part) <= 100:
-            out.add(int(part))
-        elif dash and low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 100:
-            out.update(range(int(low), int(high) + 1))
+        one, first, last = form_number(part), form_number(low), form_number(high)
+        if one is not None and 1 <= one <= 100:
+            out.add(one)
+        elif dash and first is not None and last is not None and 1 <= first <= last <= 100:
+            out.update(range(first, last + 1))
         elif part:
             errors.setdefault("absent_rounds", []).append(f"not a round: '{part}'")
     return sorted(out)

@@ -38,8 +38,9 @@ def _rounds_text(value: str) -> list[str]:
     for part in value.replace(";", ",").replace(" ", ",").split(","):
         part = part.strip()
         low, dash, high = part.partition("-")
-        if dash and low.isdigit() and high.isdigit() and int(high) - int(low) < 100:
-            out += [str(r) for r in range(int(low), int(high) + 1)]
+        first, last = form_number(low), form_number(high)
+        if dash and first is not None and last is not None and last - first < 100:
+            out += [str(r) for r in range(first, last + 1)]
         elif part:
             out.append(part)
     return out

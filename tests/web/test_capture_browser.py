@@ -70,7 +70,7 @@ def test_offline_writes_survive_a_reload_and_are_stored_once(server: Any, browse
         context.set_offline(False)
         page.wait_for_selector("#outbox-status[data-waiting='0']", state="attached", timeout=20000)
         page.wait_for_function(
-            "document.querySelectorAll('#my-log li[data-state=sent]').length === 4"
+            "() => document.querySelectorAll('#my-log li[data-state=sent]').length === 4"
         )
         assert not page.locator("#outbox-status").is_visible()
         texts = page.locator("#my-log .capture-text").all_inner_texts()
@@ -171,7 +171,7 @@ def test_the_host_tablet_records_leads_and_sees_requests_with_consent_only(
         page.fill("#host-note-text", "Gutes Gespräch über Ausbildung")
         page.click("#host-note-form button[type=submit]")
         page.wait_for_function(
-            "document.querySelectorAll('#my-log li[data-state=sent]').length == 2"
+            "() => document.querySelectorAll('#my-log li[data-state=sent]').length == 2"
         )
         assert page.locator("#check-in-code-text").inner_text() == station["code"]
         assert not errors, errors

@@ -118,9 +118,7 @@ class LiveNamespace(Namespace):
 
     def _handler(self, op: Operation) -> Callable[..., dict[str, Any]]:
         def handle(payload: Any = None, *_rest: Any) -> dict[str, Any]:
-            token, client, sid = session_token(), request.remote_addr, request.sid
-            grouped = self._write_in_group(op, payload, token, client)
-            return grouped if grouped is not None else self._dispatch(op, payload, token, sid)
+            return self._dispatch(op, payload, session_token(), request.sid)
 
         handle.__name__ = f"socket_{op.name}"
         return handle
@@ -147,12 +145,12 @@ class LiveNamespace(Namespace):
         return handle
 
     def _write_in_group(
-        self, op: Operation, payload: Any, token: str | None, client: str | None, app: Any = None
+        self, op: Operation, payload: Any, token: str | None, client: str | None, app: Flask
     ) -> dict[str, Any] | None:
         """Hand a batched write (a note) to the group-commit writer; return its ack, or None
-        when it must go the one-by-one way (off, or not a success)."""
+        when it must go the one-by-one way (not a success)."""
         group = process.writer(app)
-        if group is None or not writer.batched(op):
+        if group is None:
             return None
         given = payload.get("_params") if isinstance(payload, dict) else None
         try:

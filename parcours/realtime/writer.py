@@ -5,8 +5,9 @@ note pays for a Flask request context, a token query, a session and a commit of 
 SQLite calls do not yield, so the acks of a burst all go out at its end. Here the socket handler
 of a note hands the write to this process's writer and waits; the writer greenlet takes every
 write that is queued (up to MAX_BATCH), checks all their tokens in one query and their size,
-role and rate, then runs each operation's handler in a SAVEPOINT of one transaction, commits
-once, and only then wakes the waiting handlers, which send their acks. So:
+role and rate, then runs each operation's handler in one transaction (first without a
+savepoint per write, see Writer._commit), commits once, and only then wakes the waiting
+handlers, which send their acks. So:
 
 - acknowledged only after it is durable: a handler is woken after the batch's COMMIT returned;
 - stored exactly once: each operation's handler is the same code as over HTTP (the duplicate
@@ -15,15 +16,17 @@ once, and only then wakes the waiting handlers, which send their acks. So:
 - a revoked token is refused: the batch's tokens are read from the database right before the
   batch (no cache), as the one-by-one path reads them;
 - anything but success leaves the batch: a write that fails (bad input, 403, 413, 429, a
-  revoked token) is rolled back to its savepoint and answered by the classic one-by-one path
-  (parcours.realtime.namespace), which localises the error and ends the socket of a revoked
-  token; an unexpected error or a failed COMMIT rolls the whole batch back and sends every write
-  of it to the one-by-one path (each is idempotent by its client_id);
+  revoked token) is left out (its try rolled back, or its savepoint) and answered by the
+  classic one-by-one path (parcours.realtime.namespace), which localises the error and ends
+  the socket of a revoked token; an unexpected error or a failed COMMIT rolls the whole batch
+  back and sends every write of it to the one-by-one path (each is idempotent by client_id);
 - the event loop stays responsive: the writer yields after every batch, so acks, broadcasts
   (the facilitator's "next") and pages get their turn between batches of at most MAX_BATCH.
 
 Only operations whose handler touches nothing but `call.session` (no emit, no other I/O: it
-must not yield while the transaction holds SQLite's write lock) are batched (BATCHED).
+must not yield while the transaction holds SQLite's write lock) are batched (BATCHED). They
+commit only through parcours.services.once (a flush in the fast try: services.batch.commit) and
+open no unit of work of their own, whose outbox would take a flush for a commit.
 PARCOURS_GROUP_COMMIT=0 switches the writer off (every write one by one).
 """
 

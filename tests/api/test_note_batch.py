@@ -98,7 +98,7 @@ def test_a_batch_reads_clock_and_planned_stations_once(app: Any, make_event: Any
     assert count(alone, "clocks") == people
     assert count(grouped, "clocks") == 1
     for rows in (one_by_one, together):  # the same stations either way: the plan's, round 1
-        assert {(r.participant_id, r.round, r.station_id) for r in rows} == {
+        assert {(r["participant_id"], r["round"], r["station_id"]) for r in rows} == {
             (pid, 1, stations[0]) for pid, stations in route.items()
         }
 
@@ -120,9 +120,9 @@ def test_a_note_outside_the_batch_s_authors_reads_its_own_station(
         batch.begin(session, set())  # a batch that does not name this author
         data = {"client_id": "x-1", "text": "Gespräch", "station_id": None, "round": None}
         row, fresh = create_note(session, actor, data)
-        assert fresh and row.station_id == route[actor.participant_id][0]
+        assert fresh and row["station_id"] == route[actor.participant_id][0]
         stored = session.scalar(select(Note).where(Note.client_id == "x-1"))
-        assert stored is not None and stored.station_id == row.station_id
+        assert stored is not None and stored.station_id == row["station_id"]
         db.session.remove()
 
 
@@ -236,10 +236,10 @@ def test_the_same_note_twice_at_once_is_stored_once_on_postgres(pg_app: Any) -> 
                 assert not waiting.done()
                 first.commit()
                 again, fresh_again = waiting.result(timeout=30)
-            assert not fresh_again and again.id == row.id
+            assert not fresh_again and again["id"] == row["id"]
         finally:
             first.close()
             second.close()
         with engine.connect() as conn:
             stored = conn.execute(select(Note.id).where(Note.client_id == data["client_id"]))
-            assert [r.id for r in stored] == [row.id]
+            assert [r.id for r in stored] == [row["id"]]

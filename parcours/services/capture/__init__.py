@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select
+from sqlalchemy import Row, RowMapping, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -155,25 +155,33 @@ def _note_context(session: Session, actor: Actor) -> Row[Any] | None:
     return context
 
 
-def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[Row[Any], bool]:
-    """Store a note once per (author, client_id); a host writes only for their own station."""
+def create_note(session: Session, actor: Actor, data: dict[str, Any]) -> tuple[RowMapping, bool]:
+    """Store a note once per (author, client_id); a host writes only for their own station.
+
+    The note comes back as a mapping of its columns, which the answer's schema reads by key
+    (from a Row, marshmallow tries `row[name]`, fails and falls back to getattr)."""
     context = _note_context(session, actor)
     keys = {"event_id": actor.event_id, "author": actor.author_key, "client_id": data["client_id"]}
+    find = lambda: session.execute(_NOTE_BY_KEY, keys).mappings().first()  # noqa: E731
     insert_new = _NOTE_INSERT_NEW.get(session.get_bind().dialect.name)
     if insert_new is not None:  # SQLite and PostgreSQL: one statement for a new note
         return insert_once(
             session,
-            lambda: session.execute(
-                insert_new, _note_values(session, actor, data, context, keys)
-            ).first(),
-            lambda: session.execute(_NOTE_BY_KEY, keys).first(),
+            lambda: (
+                session.execute(insert_new, _note_values(session, actor, data, context, keys))
+                .mappings()
+                .first()
+            ),
+            find,
         )
     return store_once_by(
         session,
-        lambda: session.execute(_NOTE_BY_KEY, keys).first(),
-        lambda: session.execute(
-            _NOTE_INSERT, _note_values(session, actor, data, context, keys)
-        ).one(),
+        find,
+        lambda: (
+            session.execute(_NOTE_INSERT, _note_values(session, actor, data, context, keys))
+            .mappings()
+            .one()
+        ),
     )
 
 

@@ -239,3 +239,32 @@ def test_a_note_after_the_link_was_replaced_is_refused_and_ends_the_socket(
         assert stored(server, ok["client_id"]) == 1
     finally:
         client.disconnect()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bad_notes_on_the_light_path_get_a_4xx_and_store_nothing(
+    server_factory: Any, tmp_path: Path, mode: str
+) -> None:
+    """Wrong JSON type, a 2 MB text, a huge integer, a role that writes no notes: each is
+    answered with its 4xx (one by one, after the writer left it out) and nothing is stored."""
+    server, info = start_event(server_factory, tmp_path, mode, 3)
+    person = phone(server, info["participants"][0]["token"])
+    screen = phone(server, info["screen_token"])
+    try:
+        cid = str(uuid.uuid4())
+        cases = [
+            (person, ["not", "an", "object"], 400),
+            (person, {"client_id": cid, "text": "x" * 200_000}, 413),  # over the body cap
+            (person, {"client_id": cid, "text": "x", "station_id": 10**30}, 400),
+            (person, {"client_id": cid, "text": "x", "_params": {"note_id": 10**30}}, 400),
+            (screen, {"client_id": cid, "text": "x"}, 403),
+        ]
+        for client, body, status in cases:
+            ack = client.call("note", body, namespace="/live", timeout=30)
+            assert ack["status"] == status, (str(body)[:80], ack)
+            assert ack["body"]["error"]["code"], ack
+        assert stored(server, cid) == 0
+        ok = {"client_id": str(uuid.uuid4()), "text": "Gespräch"}
+        assert person.call("note", ok, namespace="/live", timeout=30)["status"] == 201
+    finally:
+        close([person, screen])

@@ -246,7 +246,7 @@ def test_bad_notes_on_the_light_path_get_a_4xx_and_store_nothing(
     server_factory: Any, tmp_path: Path, mode: str
 ) -> None:
     """Wrong JSON type, a text over the body cap, huge integers, a role that writes no notes:
-    each is answered with its 4xx (one by one, after the writer left it out) and nothing is stored."""
+    each is answered with its 4xx (one by one, after the writer left it out), nothing stored."""
     server, info = start_event(server_factory, tmp_path, mode, 3)
     person = phone(server, info["participants"][0]["token"])
     screen = phone(server, info["screen_token"])

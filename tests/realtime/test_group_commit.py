@@ -37,12 +37,13 @@ def stored(server: Server, client_id: str) -> int:
         )
 
 
-def phone(server: Server, token: str) -> socketio.Client:
+def phone(server: Server, token: str, headers: dict[str, str] | None = None) -> socketio.Client:
     client = socketio.Client(reconnection=False)
     client.connect(
         server.url,
         namespaces=["/live"],
         transports=["websocket"],
+        headers=headers or {},
         auth={"token": token},
         wait_timeout=20,
     )
@@ -186,15 +187,7 @@ def test_a_refused_note_is_answered_in_the_phone_s_language(
     """A note takes the light path (no request context) to the writer; one the writer cannot
     store goes one by one, in the socket's request context, so its error speaks German."""
     server, info = start_event(server_factory, tmp_path, mode, 3)
-    client = socketio.Client(reconnection=False)
-    client.connect(
-        server.url,
-        namespaces=["/live"],
-        transports=["websocket"],
-        headers={"Accept-Language": "de"},
-        auth={"token": info["participants"][0]["token"]},
-        wait_timeout=20,
-    )
+    client = phone(server, info["participants"][0]["token"], {"Accept-Language": "de"})
     try:
         bad = {"client_id": str(uuid.uuid4()), "text": "Ana\x07"}
         ack = client.call("note", bad, namespace="/live", timeout=30)
